@@ -1,0 +1,64 @@
+import { JsonRpcConnection, type IncomingRequest } from '../rpc/connection';
+import { ErrorCode, RpcError } from '../rpc/errors';
+import { log } from '../log';
+import { MethodRegistry } from './methods';
+import { ClientSession } from './session';
+
+/** Something each protocol namespace module exports: it registers its methods. */
+export type NamespaceModule = (registry: MethodRegistry, server: AppServer) => void;
+
+/**
+ * Process-wide state shared by every connection: the method table and the live
+ * sessions. Namespace modules keep their own services (threads, config, …) and
+ * reach clients through `sessions`.
+ */
+export class AppServer {
+  readonly registry = new MethodRegistry();
+  readonly sessions = new Set<ClientSession>();
+  private readonly disposers: (() => Promise<void> | void)[] = [];
+
+  constructor(readonly codexHome: string) {}
+
+  use(module: NamespaceModule): this {
+    module(this.registry, this);
+    return this;
+  }
+
+  /** Called on shutdown, in reverse order of registration (flush rollouts, kill processes…). */
+  onDispose(dispose: () => Promise<void> | void): void {
+    this.disposers.push(dispose);
+  }
+
+  /** Attaches a transport; `send` writes one serialized message. */
+  connect(send: (text: string) => void): { connection: JsonRpcConnection; session: ClientSession } {
+    const connection = new JsonRpcConnection(send);
+    const session = new ClientSession(connection);
+    this.sessions.add(session);
+    session.onClose(() => this.sessions.delete(session));
+    connection.setHandler({
+      onRequest: (request: IncomingRequest) => this.registry.dispatch(request.method, request.params, session),
+      onNotification: (method) => {
+        if (method === 'initialized') session.ready = true;
+        else log.debug(`ignored client notification ${method}`);
+      },
+    });
+    return { connection, session };
+  }
+
+  /** Sends a notification to every initialized client. */
+  broadcast(method: string, params: unknown): void {
+    for (const session of this.sessions) session.notify(method, params);
+  }
+
+  async dispose(): Promise<void> {
+    for (const dispose of this.disposers.reverse()) {
+      try {
+        await dispose();
+      } catch (error) {
+        log.error('dispose failed:', error);
+      }
+    }
+  }
+}
+
+export { RpcError, ErrorCode };

@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import { ErrorCode, RpcError } from '../rpc/errors';
+import type { ClientSession } from './session';
+
+export interface MethodOptions {
+  /** Only available to clients that set `capabilities.experimentalApi`. */
+  experimental?: boolean;
+  /** May be called before the handshake (only `initialize`). */
+  beforeInitialize?: boolean;
+}
+
+export type MethodHandler<P> = (params: P, session: ClientSession) => Promise<unknown> | unknown;
+
+interface Entry {
+  schema: z.ZodType;
+  handler: MethodHandler<never>;
+  options: MethodOptions;
+}
+
+/** Maps method names to a params schema and a handler. Each protocol namespace registers its own. */
+export class MethodRegistry {
+  private readonly methods = new Map<string, Entry>();
+
+  register<S extends z.ZodType>(method: string, schema: S, handler: MethodHandler<z.output<S>>, options: MethodOptions = {}): void {
+    if (this.methods.has(method)) throw new Error(`method ${method} registered twice`);
+    this.methods.set(method, { schema, handler: handler as MethodHandler<never>, options });
+  }
+
+  has(method: string): boolean {
+    return this.methods.has(method);
+  }
+
+  list(): string[] {
+    return [...this.methods.keys()];
+  }
+
+  async dispatch(method: string, rawParams: unknown, session: ClientSession): Promise<unknown> {
+    const entry = this.methods.get(method);
+    if (!entry) throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
+    if (!entry.options.beforeInitialize && !session.initialized) throw new RpcError(ErrorCode.InvalidRequest, 'Not initialized');
+    if (entry.options.experimental && !session.experimentalApi) {
+      throw new RpcError(ErrorCode.InvalidRequest, `${method} requires the experimentalApi capability`);
+    }
+    const parsed = entry.schema.safeParse(rawParams ?? {});
+    if (!parsed.success) throw new RpcError(ErrorCode.InvalidParams, `Invalid params: ${describeIssues(parsed.error)}`);
+    return entry.handler(parsed.data as never, session);
+  }
+}
+
+/** "threadId: expected string, received number; limit: …" — names every offending field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length ? issue.path.map(String).join('.') : '(params)';
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
