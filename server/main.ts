@@ -1,7 +1,7 @@
 import { AppServer } from './core/appServer';
 import { parseArgs } from './cli';
 import { log } from './log';
-import { initializeModule } from './initialize';
+import { namespaceModules } from './modules';
 import { serveStdio } from './transport/stdio';
 
 async function main(): Promise<void> {
@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  const server = new AppServer(options.codexHome).use(initializeModule);
+  const server = new AppServer(options.codexHome, options);
+  for (const module of namespaceModules) server.use(module);
 
   let shuttingDown = false;
   const shutdown = async (code: number) => {

@@ -3,6 +3,7 @@ import { ErrorCode, RpcError } from '../rpc/errors';
 import { log } from '../log';
 import { MethodRegistry } from './methods';
 import { ClientSession } from './session';
+import type { ServerOptions } from '../cli';
 
 /** Something each protocol namespace module exports: it registers its methods. */
 export type NamespaceModule = (registry: MethodRegistry, server: AppServer) => void;
@@ -17,7 +18,11 @@ export class AppServer {
   readonly sessions = new Set<ClientSession>();
   private readonly disposers: (() => Promise<void> | void)[] = [];
 
-  constructor(readonly codexHome: string) {}
+  constructor(
+    readonly codexHome: string,
+    /** Command-line options (`-c` overrides, transport flags). */
+    readonly options: ServerOptions,
+  ) {}
 
   use(module: NamespaceModule): this {
     module(this.registry, this);

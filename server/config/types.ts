@@ -1,0 +1,51 @@
+/**
+ * The effective configuration: `config.toml` keys after layering (see
+ * loader.ts). Field names are the TOML keys, so values can be read straight
+ * from the merged table. Only keys the server acts on are typed; the rest stay
+ * reachable through `raw`.
+ */
+export type ApprovalPolicy = 'untrusted' | 'on-failure' | 'on-request' | 'never' | { granular: Record<string, boolean> };
+export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
+export type WireApi = 'responses' | 'chat';
+
+export interface ModelProviderConfig {
+  name?: string;
+  base_url?: string;
+  env_key?: string;
+  env_key_instructions?: string;
+  wire_api?: WireApi;
+  query_params?: Record<string, string>;
+  http_headers?: Record<string, string>;
+  env_http_headers?: Record<string, string>;
+  request_max_retries?: number;
+  stream_max_retries?: number;
+  stream_idle_timeout_ms?: number;
+  requires_openai_auth?: boolean;
+}
+
+export interface SandboxWorkspaceWrite {
+  writable_roots?: string[];
+  network_access?: boolean;
+  exclude_tmpdir_env_var?: boolean;
+  exclude_slash_tmp?: boolean;
+}
+
+export interface EffectiveConfig {
+  model?: string;
+  model_provider?: string;
+  model_providers?: Record<string, ModelProviderConfig>;
+  model_reasoning_effort?: string;
+  model_reasoning_summary?: string;
+  approval_policy?: ApprovalPolicy;
+  sandbox_mode?: SandboxMode;
+  sandbox_workspace_write?: SandboxWorkspaceWrite;
+  profile?: string;
+  profiles?: Record<string, Record<string, unknown>>;
+  features?: Record<string, boolean>;
+  projects?: Record<string, { trust_level?: string }>;
+  instructions?: string;
+  developer_instructions?: string;
+  hooks?: Record<string, unknown>;
+  /** The whole merged table, for keys not typed above. */
+  raw: Record<string, unknown>;
+}
