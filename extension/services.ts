@@ -1,0 +1,61 @@
+/**
+ * The contract between the extension's parts. `extension.ts` builds one
+ * `ExtensionServices` at activation and hands it to each feature's
+ * `register…(services)` function (threads view, hooks view, diff review,
+ * commands, status bar…), so features depend on these interfaces, not on each
+ * other's files.
+ */
+import type * as vscode from 'vscode';
+
+export type ConnectionState = 'starting' | 'connected' | 'disconnected' | 'stopped';
+
+/** The JSON-RPC client for the app-server (local child process or remote). */
+export interface AppServerClient {
+  readonly state: ConnectionState;
+  readonly onDidChangeState: vscode.Event<ConnectionState>;
+  request<T = any>(method: string, params?: unknown): Promise<T>;
+  /** Subscribe to a server notification; `'*'` receives every notification as (params, method). */
+  onNotification(method: string, handler: (params: any, method: string) => void): vscode.Disposable;
+  /** Answer server-to-client requests (approvals…). One handler per method. */
+  onServerRequest(method: string, handler: (params: any) => Promise<unknown>): vscode.Disposable;
+  /** Kill and respawn (or reconnect) the server. */
+  restart(): Promise<void>;
+}
+
+/** A piece of context attached to a prompt (IDE context, a file, a selection). */
+export interface PromptAttachment {
+  /** Short label for the chip shown in the chat. */
+  label: string;
+  /** Text given to the model, clearly delimited. */
+  text: string;
+  /** Files the attachment mentions (absolute paths), sent as mentions. */
+  files?: { name: string; path: string }[];
+  /** Expanded details shown when the chip is opened. */
+  details?: string;
+}
+
+/** What the chat view offers to the rest of the extension. */
+export interface ChatController {
+  readonly currentThreadId: string | undefined;
+  readonly onDidChangeThread: vscode.Event<string | undefined>;
+  /** The running turn, if any. */
+  readonly activeTurnId: string | undefined;
+  /** Reveal the chat view (without stealing focus when preserveFocus is true). */
+  reveal(preserveFocus?: boolean): Promise<void>;
+  newThread(): Promise<void>;
+  /** Resume a stored thread and show it. */
+  openThread(threadId: string): Promise<void>;
+  /** Send a prompt to the current thread (starting one if none). */
+  sendPrompt(text: string, attachments?: PromptAttachment[]): Promise<void>;
+  /** Put text into the composer without sending (for "Add File to Chat" and the like). */
+  insertIntoComposer(text: string): Promise<void>;
+  interrupt(): Promise<void>;
+}
+
+export interface ExtensionServices {
+  readonly context: vscode.ExtensionContext;
+  readonly client: AppServerClient;
+  readonly chat: ChatController;
+  /** The "Codex Server" output channel (server stderr and extension logs). */
+  readonly output: vscode.OutputChannel;
+}
