@@ -66,7 +66,7 @@ export class ProtocolSchema {
 
   /** Validates the `result` of a client request by its method. */
   validateResponse(method: string, result: unknown): string | null {
-    const name = this.paramsTypeName('ClientRequest', method)?.replace(/Params$/, 'Response');
+    const name = RESPONSE_TYPE_EXCEPTIONS[method] ?? this.paramsTypeName('ClientRequest', method)?.replace(/Params$/, 'Response');
     if (!name) return `unknown client request method ${method}`;
     return this.validateNamed(name, result);
   }
@@ -109,6 +109,13 @@ export class ProtocolSchema {
     return validate(value) ? null : this.ajv.errorsText(validate.errors, { separator: '\n' });
   }
 }
+
+/** Client requests whose response type is not named after their params type. */
+const RESPONSE_TYPE_EXCEPTIONS: Record<string, string> = {
+  'config/value/write': 'ConfigWriteResponse',
+  'config/batchWrite': 'ConfigWriteResponse',
+  'configRequirements/read': 'ConfigRequirementsReadResponse',
+};
 
 let shared: ProtocolSchema | undefined;
 
