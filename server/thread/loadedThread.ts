@@ -1,0 +1,521 @@
+/**
+ * A thread loaded in memory: its settings, its turns and items, the model
+ * conversation history, its subscribers, and its rollout file.
+ *
+ * HOW THE TURN ENGINE USES IT
+ *
+ *   const thread = threadManagerOf(server).getLoaded(params.threadId); // RpcError if not loaded
+ *   thread.subscribe(session);                    // optional: a turn/start from another connection
+ *   const turn = thread.beginTurn();              // new inProgress Turn (UUIDv7 id), persisted
+ *   thread.setStatus({ type: 'active', activeFlags: [] });
+ *   thread.notify('turn/started', { threadId: thread.id, turn });
+ *   … model call with thread.history + new input …
+ *   thread.notify('item/started', …);             // streaming notifications: engine's business
+ *   thread.recordItem(turn.id, completedItem);    // a COMPLETED ThreadItem: stored, appended, flushed
+ *   thread.appendHistory([{ type: 'message', role: 'user', content: [...] }, functionCall, output…]);
+ *   thread.updateTokenUsage(turn.id, lastUsage);  // adds to totals, persists, notifies thread/tokenUsage/updated
+ *   thread.completeTurn(turn.id, 'completed');    // or 'interrupted' / 'failed' with a TurnError
+ *   thread.setStatus({ type: 'idle' });
+ *
+ * Settings (`model`, `cwd`, `approvalPolicy`, `sandbox`, `reasoningEffort`…)
+ * are plain fields; a turn/start override may assign them and call
+ * `persistSettings()` so a resume gets them back. `config` is the effective
+ * config (config.toml + `-c` + thread/start `config`).
+ *
+ * Persistence: every call above appends one line with a synchronous write
+ * (see RolloutWriter), so a `kill -9` loses at most the item in flight.
+ * Ephemeral threads keep everything in memory only.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { EffectiveConfig } from '../config/types';
+import type { ClientSession } from '../core/session';
+import {
+  emptyTokenUsage,
+  type ApprovalsReviewer,
+  type AskForApproval,
+  type GitInfo,
+  type SandboxPolicy,
+  type SessionSource,
+  type Thread,
+  type ThreadGoal,
+  type ThreadItem,
+  type ThreadStatus,
+  type ThreadTokenUsage,
+  type TokenUsageBreakdown,
+  type Turn,
+  type TurnError,
+  type TurnStatus,
+} from '../protocol/items';
+import { RolloutWriter } from '../rollout/writer';
+import type { SessionMetaPayload } from '../rollout/format';
+import { previewOfItem } from './preview';
+
+/** A Responses-API input item (message, function_call, function_call_output, reasoning…). */
+export type ResponseItem = { type: string; [field: string]: unknown };
+
+/** Settings a thread runs with; persisted as `turn_context` lines. */
+export interface ThreadSettings {
+  cwd: string;
+  model: string;
+  modelProvider: string;
+  reasoningEffort: string | null;
+  approvalPolicy: AskForApproval;
+  approvalsReviewer: ApprovalsReviewer;
+  sandbox: SandboxPolicy;
+  baseInstructions: string | null;
+  developerInstructions: string | null;
+}
+
+/** Everything needed to construct a LoadedThread (fresh, resumed or forked). */
+export interface LoadedThreadInit {
+  id: string;
+  sessionId: string;
+  forkedFromId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  settings: ThreadSettings;
+  config: EffectiveConfig;
+  ephemeral: boolean;
+  /** Where the rollout lives (or will live once materialized); null if ephemeral. */
+  rolloutPath: string | null;
+  source: SessionSource;
+  originator: string;
+  cliVersion: string;
+  gitInfo: GitInfo | null;
+  name: string | null;
+  preview: string;
+  turns: Turn[];
+  history: HistoryEntry[];
+  tokenUsage: ThreadTokenUsage | null;
+  goal: ThreadGoal | null;
+}
+
+/** A history item and the turn that produced it (for fork at `lastTurnId`). */
+export interface HistoryEntry {
+  turnId: string | null;
+  item: ResponseItem;
+}
+
+/** What the thread tells its manager (index upkeep, broadcasts). */
+export interface LoadedThreadHost {
+  /** Summary fields changed (preview, updatedAt, name…) or the file was created. */
+  onThreadChanged(thread: LoadedThread): void;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export class LoadedThread {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly forkedFromId: string | null;
+  readonly createdAt: number;
+  updatedAt: number;
+  readonly ephemeral: boolean;
+  readonly source: SessionSource;
+  readonly originator: string;
+  readonly cliVersion: string;
+  readonly gitInfo: GitInfo | null;
+
+  cwd: string;
+  model: string;
+  modelProvider: string;
+  reasoningEffort: string | null;
+  approvalPolicy: AskForApproval;
+  approvalsReviewer: ApprovalsReviewer;
+  sandbox: SandboxPolicy;
+  baseInstructions: string | null;
+  developerInstructions: string | null;
+  /** Effective configuration for this thread (config.toml, `-c`, thread/start `config`). */
+  config: EffectiveConfig;
+
+  name: string | null;
+  preview: string;
+  /** Protocol turns with their completed items, oldest first. */
+  readonly turns: Turn[];
+  /** Cumulative and last token usage, once a turn reported some. */
+  tokenUsage: ThreadTokenUsage | null;
+  goal: ThreadGoal | null;
+  status: ThreadStatus = { type: 'idle' };
+
+  /** Connections that receive this thread's notifications. */
+  readonly subscribers = new Set<ClientSession>();
+
+  private readonly historyEntries: HistoryEntry[];
+  private readonly writer: RolloutWriter | null;
+  private settingsWritten = false;
+  private materializedFlag: boolean;
+
+  constructor(
+    init: LoadedThreadInit,
+    private readonly host: LoadedThreadHost,
+    /** True when the rollout already holds session_meta (resumed threads). */
+    alreadyMaterialized = false,
+  ) {
+    this.id = init.id;
+    this.sessionId = init.sessionId;
+    this.forkedFromId = init.forkedFromId;
+    this.createdAt = init.createdAt;
+    this.updatedAt = init.updatedAt;
+    this.ephemeral = init.ephemeral;
+    this.source = init.source;
+    this.originator = init.originator;
+    this.cliVersion = init.cliVersion;
+    this.gitInfo = init.gitInfo;
+    const s = init.settings;
+    this.cwd = s.cwd;
+    this.model = s.model;
+    this.modelProvider = s.modelProvider;
+    this.reasoningEffort = s.reasoningEffort;
+    this.approvalPolicy = s.approvalPolicy;
+    this.approvalsReviewer = s.approvalsReviewer;
+    this.sandbox = s.sandbox;
+    this.baseInstructions = s.baseInstructions;
+    this.developerInstructions = s.developerInstructions;
+    this.config = init.config;
+    this.name = init.name;
+    this.preview = init.preview;
+    this.turns = init.turns;
+    this.historyEntries = init.history;
+    this.tokenUsage = init.tokenUsage;
+    this.goal = init.goal;
+    this.writer = init.ephemeral || !init.rolloutPath ? null : new RolloutWriter(init.rolloutPath);
+    this.materializedFlag = alreadyMaterialized;
+  }
+
+  /** Path of the rollout file (null for ephemeral threads). It exists once the thread has content. */
+  get rolloutPath(): string | null {
+    return this.writer?.path ?? null;
+  }
+
+  /** Whether the rollout file has been created. */
+  get materialized(): boolean {
+    return this.materializedFlag;
+  }
+
+  /** The model conversation so far, oldest first (Responses-API input items). */
+  get history(): ResponseItem[] {
+    return this.historyEntries.map((entry) => entry.item);
+  }
+
+  /** History with the turn each item belongs to. */
+  get historyWithTurns(): readonly HistoryEntry[] {
+    return this.historyEntries;
+  }
+
+  /** The turn currently in progress, if any. */
+  get activeTurn(): Turn | undefined {
+    const last = this.turns[this.turns.length - 1];
+    return last?.status === 'inProgress' ? last : undefined;
+  }
+
+  get settings(): ThreadSettings {
+    return {
+      cwd: this.cwd,
+      model: this.model,
+      modelProvider: this.modelProvider,
+      reasoningEffort: this.reasoningEffort,
+      approvalPolicy: this.approvalPolicy,
+      approvalsReviewer: this.approvalsReviewer,
+      sandbox: this.sandbox,
+      baseInstructions: this.baseInstructions,
+      developerInstructions: this.developerInstructions,
+    };
+  }
+
+  // ------------------------------------------------------------ clients
+
+  subscribe(session: ClientSession): void {
+    this.subscribers.add(session);
+  }
+
+  /** Returns whether the session was subscribed. */
+  unsubscribe(session: ClientSession): boolean {
+    return this.subscribers.delete(session);
+  }
+
+  /** Sends a notification to every subscribed client (opt-outs respected by the session). */
+  notify(method: string, params: unknown): void {
+    for (const session of this.subscribers) {
+      if (!session.isClosed) session.notify(method, params);
+    }
+  }
+
+  /** Changes the runtime status; emits `thread/status/changed` when it differs. */
+  setStatus(status: ThreadStatus): void {
+    if (JSON.stringify(status) === JSON.stringify(this.status)) return;
+    this.status = status;
+    this.notify('thread/status/changed', { threadId: this.id, status });
+  }
+
+  // ------------------------------------------------------------ turns and items
+
+  /**
+   * Starts a new turn (status inProgress) and persists its start. Pass a turn
+   * to use your own id/fields; otherwise one is created with a UUIDv7 id.
+   */
+  beginTurn(turn?: Partial<Turn>): Turn {
+    const id = turn?.id ?? uuidv7();
+    const started: Turn = {
+      id,
+      rootTurnId: turn?.rootTurnId ?? id,
+      items: turn?.items ? [...turn.items] : [],
+      itemsView: 'full',
+      status: 'inProgress',
+      error: null,
+      startedAt: turn?.startedAt ?? nowSeconds(),
+      completedAt: null,
+      durationMs: null,
+    };
+    this.turns.push(started);
+    this.persistSettings(id);
+    this.write('event_msg', { type: 'task_started', turn_id: id, root_turn_id: started.rootTurnId, started_at: started.startedAt });
+    this.touch();
+    return started;
+  }
+
+  /** Stores a completed item in its turn (replacing one with the same id) and appends it to the rollout. */
+  recordItem(turnId: string, item: ThreadItem): void {
+    const turn = this.requireTurn(turnId);
+    const index = turn.items.findIndex((existing) => existing.id === item.id);
+    if (index >= 0) turn.items[index] = item;
+    else turn.items.push(item);
+    if (!this.preview) this.preview = previewOfItem(item);
+    this.write('event_msg', { type: 'thread_item_completed', turn_id: turnId, item });
+    this.touch();
+  }
+
+  /** Appends model-conversation items (what the model saw and said) for the active turn. */
+  appendHistory(items: ResponseItem[], turnId: string | null = this.activeTurn?.id ?? null): void {
+    if (items.length === 0) return;
+    for (const item of items) this.historyEntries.push({ turnId, item });
+    this.writeMany(items.map((item) => ({ type: 'response_item', payload: item })));
+  }
+
+  /** Replaces the whole history (after compaction); persisted as a `compacted` line. */
+  replaceHistory(items: ResponseItem[]): void {
+    const turnId = this.activeTurn?.id ?? null;
+    this.historyEntries.splice(0, this.historyEntries.length, ...items.map((item) => ({ turnId, item })));
+    this.write('compacted', { replacement_history: items });
+  }
+
+  /** Ends a turn and persists the outcome. Returns the final Turn. */
+  completeTurn(turnId: string, status: Exclude<TurnStatus, 'inProgress'> = 'completed', error: TurnError | null = null): Turn {
+    const turn = this.requireTurn(turnId);
+    const completedAt = Date.now();
+    turn.status = status;
+    turn.error = error;
+    turn.completedAt = Math.floor(completedAt / 1000);
+    turn.durationMs = turn.startedAt !== null ? Math.max(0, completedAt - turn.startedAt * 1000) : null;
+    const lastAgentMessage = [...turn.items].reverse().find((item) => item.type === 'agentMessage') as { text?: string } | undefined;
+    this.write('event_msg', {
+      type: 'task_complete',
+      turn_id: turnId,
+      status,
+      error,
+      completed_at: turn.completedAt,
+      duration_ms: turn.durationMs,
+      last_agent_message: lastAgentMessage?.text ?? null,
+    });
+    this.touch();
+    return turn;
+  }
+
+  /**
+   * Adds one model response's usage to the totals, persists it and emits
+   * `thread/tokenUsage/updated`.
+   */
+  updateTokenUsage(turnId: string, last: TokenUsageBreakdown, modelContextWindow: number | null = null): ThreadTokenUsage {
+    const total = { ...(this.tokenUsage?.total ?? emptyTokenUsage()) };
+    for (const key of Object.keys(total) as (keyof TokenUsageBreakdown)[]) total[key] += last[key] ?? 0;
+    this.tokenUsage = { total, last: { ...last }, modelContextWindow: modelContextWindow ?? this.tokenUsage?.modelContextWindow ?? null };
+    this.write('event_msg', {
+      type: 'token_count',
+      turn_id: turnId,
+      info: { total_token_usage: snakeUsage(total), last_token_usage: snakeUsage(last), model_context_window: this.tokenUsage.modelContextWindow },
+    });
+    this.notify('thread/tokenUsage/updated', { threadId: this.id, turnId, tokenUsage: this.tokenUsage });
+    return this.tokenUsage;
+  }
+
+  /** Persists the current settings (call after changing model/cwd/policies for the next turn). */
+  persistSettings(turnId: string | null = null): void {
+    this.settingsWritten = true;
+    this.write('turn_context', {
+      turn_id: turnId,
+      cwd: this.cwd,
+      model: this.model,
+      model_provider: this.modelProvider,
+      effort: this.reasoningEffort,
+      approval_policy: this.approvalPolicy,
+      approvals_reviewer: this.approvalsReviewer,
+      sandbox_policy: this.sandbox,
+      base_instructions: this.baseInstructions,
+      developer_instructions: this.developerInstructions,
+    });
+  }
+
+  // ------------------------------------------------------------ metadata
+
+  setName(name: string | null): void {
+    this.name = name;
+    this.write('event_msg', { type: 'thread_name_updated', thread_id: this.id, thread_name: name });
+    this.touch();
+  }
+
+  setGoal(goal: ThreadGoal | null): void {
+    this.goal = goal;
+    if (goal) this.write('event_msg', { type: 'thread_goal_updated', goal });
+    else this.write('event_msg', { type: 'thread_goal_cleared', thread_id: this.id });
+  }
+
+  /** The protocol Thread object; turns only when asked (resume/fork/read with includeTurns). */
+  toThread(includeTurns = false): Thread {
+    return {
+      id: this.id,
+      sessionId: this.sessionId,
+      forkedFromId: this.forkedFromId,
+      parentThreadId: null,
+      preview: this.preview,
+      ephemeral: this.ephemeral,
+      section: null,
+      sectionEnteredAt: null,
+      projectId: null,
+      historyMode: 'paginated',
+      modelProvider: this.modelProvider,
+      model: this.model,
+      reasoningEffort: this.reasoningEffort,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      recencyAt: this.updatedAt,
+      status: this.status,
+      path: this.rolloutPath,
+      cwd: this.cwd,
+      cliVersion: this.cliVersion,
+      originator: this.originator,
+      source: this.source,
+      threadSource: null,
+      agentNickname: null,
+      agentRole: null,
+      gitInfo: this.gitInfo,
+      name: this.name,
+      turns: includeTurns ? structuredClone(this.turns) : [],
+    };
+  }
+
+  /** The session_meta line payload for this thread. */
+  sessionMeta(): SessionMetaPayload {
+    return {
+      id: this.id,
+      session_id: this.sessionId,
+      forked_from_id: this.forkedFromId,
+      timestamp: new Date(this.createdAt * 1000).toISOString(),
+      cwd: this.cwd,
+      originator: this.originator,
+      cli_version: this.cliVersion,
+      source: this.source,
+      model_provider: this.modelProvider,
+      model: this.model,
+      reasoning_effort: this.reasoningEffort,
+      git: this.gitInfo ? { commit_hash: this.gitInfo.sha, branch: this.gitInfo.branch, repository_url: this.gitInfo.originUrl } : null,
+    };
+  }
+
+  /**
+   * Creates the rollout file now (session_meta, settings, and whatever the
+   * thread already holds, e.g. a fork's copied turns). Idempotent.
+   */
+  materialize(): void {
+    if (!this.writer || this.materializedFlag) return;
+    this.materializedFlag = true;
+    const lines: { type: string; payload: object; timestamp?: Date }[] = [{ type: 'session_meta', payload: this.sessionMeta() }];
+    if (this.goal) lines.push({ type: 'event_msg', payload: { type: 'thread_goal_updated', goal: this.goal } });
+    if (this.name) lines.push({ type: 'event_msg', payload: { type: 'thread_name_updated', thread_id: this.id, thread_name: this.name } });
+    for (const turn of this.turns) lines.push(...snapshotTurn(turn, this.historyEntries));
+    const orphanHistory = this.historyEntries.filter((entry) => !entry.turnId || !this.turns.some((t) => t.id === entry.turnId));
+    for (const entry of orphanHistory) lines.push({ type: 'response_item', payload: entry.item });
+    if (this.tokenUsage) {
+      lines.push({
+        type: 'event_msg',
+        payload: {
+          type: 'token_count',
+          info: {
+            total_token_usage: snakeUsage(this.tokenUsage.total),
+            last_token_usage: snakeUsage(this.tokenUsage.last),
+            model_context_window: this.tokenUsage.modelContextWindow,
+          },
+        },
+      });
+    }
+    this.writer.appendRaw(lines.map((line) => serializeLine(line.type, line.payload, line.timestamp)));
+    if (!this.settingsWritten) this.persistSettings();
+    this.host.onThreadChanged(this);
+  }
+
+  /** Moves the rollout with the file (archive/unarchive of a loaded thread). */
+  relocateRollout(newPath: string): void {
+    this.writer?.relocate(newPath);
+  }
+
+  /** Releases the file descriptor (thread unloaded or server shutting down). */
+  close(): void {
+    this.writer?.close();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private requireTurn(turnId: string): Turn {
+    const turn = this.turns.find((t) => t.id === turnId);
+    if (!turn) throw new Error(`thread ${this.id} has no turn ${turnId}`);
+    return turn;
+  }
+
+  private touch(): void {
+    this.updatedAt = nowSeconds();
+    this.host.onThreadChanged(this);
+  }
+
+  private write(type: string, payload: object): void {
+    this.writeMany([{ type, payload }]);
+  }
+
+  private writeMany(lines: { type: string; payload: object }[]): void {
+    if (!this.writer) return;
+    if (!this.materializedFlag) {
+      this.materialize();
+    }
+    this.writer.appendRaw(lines.map((line) => serializeLine(line.type, line.payload)));
+  }
+}
+
+function serializeLine(type: string, payload: object, timestamp = new Date()): string {
+  return JSON.stringify({ timestamp: timestamp.toISOString(), type, payload });
+}
+
+function snakeUsage(u: TokenUsageBreakdown) {
+  return {
+    input_tokens: u.inputTokens,
+    cached_input_tokens: u.cachedInputTokens,
+    cache_write_input_tokens: u.cacheWriteInputTokens,
+    output_tokens: u.outputTokens,
+    reasoning_output_tokens: u.reasoningOutputTokens,
+    total_tokens: u.totalTokens,
+  };
+}
+
+/** Rollout lines that recreate one turn (used when a fork or resume snapshot is written). */
+function snapshotTurn(turn: Turn, history: HistoryEntry[]): { type: string; payload: object; timestamp?: Date }[] {
+  const at = (seconds: number | null) => (seconds !== null ? new Date(seconds * 1000) : undefined);
+  const lines: { type: string; payload: object; timestamp?: Date }[] = [
+    { type: 'event_msg', payload: { type: 'task_started', turn_id: turn.id, root_turn_id: turn.rootTurnId, started_at: turn.startedAt }, timestamp: at(turn.startedAt) },
+  ];
+  for (const entry of history) if (entry.turnId === turn.id) lines.push({ type: 'response_item', payload: entry.item });
+  for (const item of turn.items) lines.push({ type: 'event_msg', payload: { type: 'thread_item_completed', turn_id: turn.id, item } });
+  if (turn.status !== 'inProgress') {
+    lines.push({
+      type: 'event_msg',
+      payload: { type: 'task_complete', turn_id: turn.id, status: turn.status, error: turn.error, completed_at: turn.completedAt, duration_ms: turn.durationMs },
+      timestamp: at(turn.completedAt),
+    });
+  }
+  return lines;
+}
