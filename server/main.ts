@@ -1,5 +1,8 @@
 import { AppServer } from './core/appServer';
-import { parseArgs } from './cli';
+import { parseArgs, type ServerOptions } from './cli';
+import { authPolicyFromFlags, type WebSocketAuthPolicy } from './auth/wsAuth';
+import { isLoopbackHost, parseListenUrl, type ListenTarget } from './transport/listenUrl';
+import { serveWebSocket, type SocketListener } from './transport/websocket';
 import { log } from './log';
 import { namespaceModules } from './modules';
 import { serveStdio } from './transport/stdio';
@@ -35,9 +38,47 @@ async function main(): Promise<void> {
     await serveStdio(server);
     await shutdown(0);
   } else {
-    process.stderr.write(`codex app-server: unsupported --listen ${options.listen}\n`);
+    await serveSocketTransport(server, options);
+  }
+}
+
+/** `--listen ws://…`, `unix://…` or `off`: validates the auth flags, listens, and stays up until a signal. */
+async function serveSocketTransport(server: AppServer, options: ServerOptions): Promise<void> {
+  let target: ListenTarget;
+  let auth: WebSocketAuthPolicy;
+  try {
+    target = parseListenUrl(options.listen, options.codexHome);
+    auth = authPolicyFromFlags(options.flags);
+  } catch (error) {
+    process.stderr.write(`codex app-server: ${(error as Error).message}\n`);
     process.exit(2);
   }
+  if (target.kind === 'off' || target.kind === 'stdio') {
+    // We have no outbound (remote-control) connection, so `off` leaves nothing to serve, as in the reference.
+    process.stderr.write('codex app-server: no transport configured; use --listen\n');
+    process.exit(1);
+  }
+  if (target.kind === 'ws' && auth.mode === 'none' && !isLoopbackHost(target.host)) {
+    log.warn(
+      `WARNING: websocket listener on non-loopback address ${target.host} has no authentication; ` +
+        'anyone who can reach it can drive Codex. Configure `--ws-auth capability-token` or `--ws-auth signed-bearer-token`.',
+    );
+  }
+  let listener: SocketListener;
+  try {
+    listener = await serveWebSocket(server, target, auth);
+  } catch (error) {
+    process.stderr.write(`codex app-server: cannot listen on ${options.listen}: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  server.onDispose(() => listener.close());
+  const http = listener.url.replace(/^ws:/, 'http:');
+  process.stderr.write(
+    `codex app-server (WebSockets)\n  listening on: ${listener.url}\n` +
+      (target.kind === 'ws' ? `  readyz: ${http}/readyz\n  healthz: ${http}/healthz\n` : '') +
+      `  auth: ${auth.mode}\n`,
+  );
+  // The open listener keeps the process alive until SIGTERM/SIGINT run `shutdown`.
 }
 
 void main();

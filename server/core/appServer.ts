@@ -1,4 +1,4 @@
-import { JsonRpcConnection, type IncomingRequest } from '../rpc/connection';
+import { JsonRpcConnection, type ConnectionLimits, type IncomingRequest } from '../rpc/connection';
 import { ErrorCode, RpcError } from '../rpc/errors';
 import { log } from '../log';
 import { MethodRegistry } from './methods';
@@ -34,9 +34,9 @@ export class AppServer {
     this.disposers.push(dispose);
   }
 
-  /** Attaches a transport; `send` writes one serialized message. */
-  connect(send: (text: string) => void): { connection: JsonRpcConnection; session: ClientSession } {
-    const connection = new JsonRpcConnection(send);
+  /** Attaches a transport; `send` writes one serialized message. `limits` bound what one client may queue. */
+  connect(send: (text: string) => void, limits?: ConnectionLimits): { connection: JsonRpcConnection; session: ClientSession } {
+    const connection = new JsonRpcConnection(send, limits);
     const session = new ClientSession(connection);
     this.sessions.add(session);
     session.onClose(() => this.sessions.delete(session));

@@ -14,6 +14,14 @@ export interface RequestHandler {
   onNotification(method: string, params: unknown): void;
 }
 
+/** Per-connection bounds; a request beyond them is refused with ServerOverloaded. */
+export interface ConnectionLimits {
+  /** Client requests being handled at once (received, not yet answered). */
+  maxInFlightRequests: number;
+}
+
+export const UNBOUNDED: ConnectionLimits = { maxInFlightRequests: Infinity };
+
 interface PendingServerRequest {
   resolve(result: unknown): void;
   reject(error: RpcError): void;
@@ -29,8 +37,12 @@ export class JsonRpcConnection {
   private readonly pending = new Map<RequestId, PendingServerRequest>();
   private closed = false;
   private handler: RequestHandler | undefined;
+  private inFlightRequests = 0;
 
-  constructor(private readonly send: (text: string) => void) {}
+  constructor(
+    private readonly send: (text: string) => void,
+    private readonly limits: ConnectionLimits = UNBOUNDED,
+  ) {}
 
   setHandler(handler: RequestHandler): void {
     this.handler = handler;
@@ -109,9 +121,18 @@ export class JsonRpcConnection {
       this.sendError(request.id, new RpcError(ErrorCode.InternalError, 'server not ready'));
       return;
     }
+    if (this.inFlightRequests >= this.limits.maxInFlightRequests) {
+      this.sendError(request.id, new RpcError(ErrorCode.ServerOverloaded, 'Server overloaded; retry later.'));
+      return;
+    }
+    this.inFlightRequests++;
     handler.onRequest(request).then(
-      (result) => this.write({ id: request.id, result: result ?? {} }),
+      (result) => {
+        this.inFlightRequests--;
+        this.write({ id: request.id, result: result ?? {} });
+      },
       (error: unknown) => {
+        this.inFlightRequests--;
         if (error instanceof RpcError) {
           this.sendError(request.id, error);
         } else {
