@@ -1,0 +1,285 @@
+/**
+ * Pure model of the Threads view: the thread pages loaded with `thread/list`,
+ * kept current by server notifications, and turned into display nodes
+ * (date groups, "Load more", an Archived section). No `vscode` import, so it
+ * is unit-tested directly and against a real server.
+ */
+
+export type ThreadStatus =
+  | { type: 'notLoaded' }
+  | { type: 'idle' }
+  | { type: 'systemError' }
+  | { type: 'active'; activeFlags?: string[] };
+
+/** The fields of the protocol's `Thread` that the view uses. */
+export interface ThreadSummary {
+  id: string;
+  name: string | null;
+  preview: string;
+  createdAt: number;
+  updatedAt: number;
+  recencyAt?: number | null;
+  status: ThreadStatus;
+  path: string | null;
+  cwd: string;
+  forkedFromId?: string | null;
+}
+
+export interface ThreadListPage {
+  data: ThreadSummary[];
+  nextCursor: string | null;
+}
+
+export type Requester = <T = any>(method: string, params?: unknown) => Promise<T>;
+
+export type DateGroup = 'Today' | 'Yesterday' | 'Earlier';
+
+const PAGE_SIZE = 25;
+const LABEL_MAX = 80;
+
+/** Seconds-since-epoch timestamp of a thread's latest activity. */
+export function activityTime(thread: ThreadSummary): number {
+  return thread.recencyAt ?? thread.updatedAt ?? thread.createdAt;
+}
+
+/** Today / Yesterday / Earlier by local calendar day. */
+export function dateGroupOf(timestampSeconds: number, now: Date): DateGroup {
+  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  const startOfYesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1).getTime();
+  const ms = timestampSeconds * 1000;
+  if (ms >= startOfToday) return 'Today';
+  if (ms >= startOfYesterday) return 'Yesterday';
+  return 'Earlier';
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago", then the date. */
+export function relativeTime(timestampSeconds: number, now: Date): string {
+  const seconds = Math.max(0, Math.round(now.getTime() / 1000 - timestampSeconds));
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 7) return `${days} d ago`;
+  return new Date(timestampSeconds * 1000).toISOString().slice(0, 10);
+}
+
+/** The thread's name, else the first line of its preview, else a placeholder. */
+export function threadLabel(thread: ThreadSummary): string {
+  const name = thread.name?.trim();
+  if (name) return truncate(name, LABEL_MAX);
+  const firstLine = thread.preview?.split(/\r?\n/).find((line) => line.trim() !== '')?.trim();
+  return firstLine ? truncate(firstLine, LABEL_MAX) : '(empty thread)';
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export type StatusKind = 'active' | 'idle' | 'error' | 'notLoaded';
+
+export interface StatusPresentation {
+  kind: StatusKind;
+  /** Codicon id for the tree item icon. */
+  icon: string;
+  text: string;
+}
+
+export function statusPresentation(status: ThreadStatus | undefined): StatusPresentation {
+  switch (status?.type) {
+    case 'active': {
+      const flags = status.activeFlags ?? [];
+      const waiting = flags.includes('waitingOnApproval') ? 'waiting for approval' : flags.includes('waitingOnUserInput') ? 'waiting for input' : 'running';
+      return { kind: 'active', icon: 'loading~spin', text: waiting };
+    }
+    case 'systemError':
+      return { kind: 'error', icon: 'error', text: 'error' };
+    case 'idle':
+      return { kind: 'idle', icon: 'comment-discussion', text: 'idle' };
+    default:
+      return { kind: 'notLoaded', icon: 'comment', text: '' };
+  }
+}
+
+export type ThreadNode =
+  | { kind: 'group'; label: DateGroup; children: ThreadNode[] }
+  | { kind: 'archivedSection'; children: ThreadNode[] }
+  | { kind: 'thread'; thread: ThreadSummary; archived: boolean; label: string; description: string; status: StatusPresentation }
+  | { kind: 'loadMore'; archived: boolean }
+  | { kind: 'message'; text: string };
+
+interface ListState {
+  threads: ThreadSummary[];
+  nextCursor: string | null;
+  loaded: boolean;
+}
+
+function emptyList(): ListState {
+  return { threads: [], nextCursor: null, loaded: false };
+}
+
+/**
+ * Holds the active and archived thread lists, pages them in, and applies
+ * server notifications. `onChange` fires after every mutation.
+ */
+export class ThreadListModel {
+  private active = emptyList();
+  private archived = emptyList();
+  private term: string | undefined;
+  private generation = 0;
+  lastError: string | undefined;
+
+  constructor(
+    private readonly request: Requester,
+    private readonly onChange: () => void = () => undefined,
+    private readonly options: { pageSize?: number; cwd?: string } = {},
+  ) {}
+
+  get searchTerm(): string | undefined {
+    return this.term;
+  }
+
+  get activeThreads(): readonly ThreadSummary[] {
+    return this.active.threads;
+  }
+
+  get archivedThreads(): readonly ThreadSummary[] {
+    return this.archived.threads;
+  }
+
+  get hasMoreActive(): boolean {
+    return this.active.nextCursor !== null;
+  }
+
+  get hasMoreArchived(): boolean {
+    return this.archived.nextCursor !== null;
+  }
+
+  find(threadId: string): ThreadSummary | undefined {
+    return this.active.threads.find((t) => t.id === threadId) ?? this.archived.threads.find((t) => t.id === threadId);
+  }
+
+  /** Reloads the first page of both lists. */
+  async refresh(): Promise<void> {
+    const generation = ++this.generation;
+    try {
+      const [active, archived] = await Promise.all([this.fetch(false, null), this.fetch(true, null)]);
+      if (generation !== this.generation) return; // a newer refresh (e.g. a new search) won
+      this.active = { threads: active.data, nextCursor: active.nextCursor, loaded: true };
+      this.archived = { threads: archived.data, nextCursor: archived.nextCursor, loaded: true };
+      this.lastError = undefined;
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.lastError = error instanceof Error ? error.message : String(error);
+    }
+    this.onChange();
+  }
+
+  async setSearchTerm(term: string | undefined): Promise<void> {
+    this.term = term?.trim() ? term.trim() : undefined;
+    await this.refresh();
+  }
+
+  /** Appends the next page of the active (or archived) list. */
+  async loadMore(archived: boolean): Promise<void> {
+    const list = archived ? this.archived : this.active;
+    if (list.nextCursor === null) return;
+    const generation = this.generation;
+    const page = await this.fetch(archived, list.nextCursor);
+    if (generation !== this.generation) return;
+    const known = new Set(list.threads.map((t) => t.id));
+    list.threads.push(...page.data.filter((t) => !known.has(t.id)));
+    list.nextCursor = page.nextCursor;
+    this.onChange();
+  }
+
+  private fetch(archived: boolean, cursor: string | null): Promise<ThreadListPage> {
+    return this.request<ThreadListPage>('thread/list', {
+      cursor,
+      limit: this.options.pageSize ?? PAGE_SIZE,
+      sortKey: 'updated_at',
+      archived,
+      cwd: this.options.cwd ?? null,
+      searchTerm: this.term ?? null,
+    });
+  }
+
+  /** Applies a server notification; returns true when it touched the lists. */
+  applyNotification(method: string, params: any): boolean {
+    switch (method) {
+      case 'thread/started': {
+        const thread: ThreadSummary | undefined = params?.thread;
+        if (!thread || this.find(thread.id)) return false;
+        if (this.term && !threadLabel(thread).toLowerCase().includes(this.term.toLowerCase())) return false;
+        this.active.threads.unshift(thread);
+        break;
+      }
+      case 'thread/name/updated': {
+        const thread = this.find(params?.threadId);
+        if (!thread) return false;
+        thread.name = params.threadName ?? null;
+        break;
+      }
+      case 'thread/status/changed': {
+        const thread = this.find(params?.threadId);
+        if (!thread) return false;
+        thread.status = params.status;
+        if (params.status?.type === 'active') thread.updatedAt = Math.max(thread.updatedAt, Math.floor(Date.now() / 1000));
+        break;
+      }
+      case 'thread/archived':
+        if (!moveBetween(this.active, this.archived, params?.threadId)) return false;
+        break;
+      case 'thread/unarchived':
+        if (!moveBetween(this.archived, this.active, params?.threadId)) return false;
+        break;
+      default:
+        return false;
+    }
+    this.onChange();
+    return true;
+  }
+
+  /** The display tree. */
+  nodes(now: Date = new Date()): ThreadNode[] {
+    const roots: ThreadNode[] = [];
+    if (this.lastError) roots.push({ kind: 'message', text: `Could not list threads: ${this.lastError}` });
+    const groups = new Map<DateGroup, ThreadNode[]>();
+    const sorted = [...this.active.threads].sort((a, b) => activityTime(b) - activityTime(a));
+    for (const thread of sorted) {
+      const group = dateGroupOf(activityTime(thread), now);
+      if (!groups.has(group)) groups.set(group, []);
+      groups.get(group)!.push(threadNode(thread, false, now));
+    }
+    for (const label of ['Today', 'Yesterday', 'Earlier'] as const) {
+      const children = groups.get(label);
+      if (children) roots.push({ kind: 'group', label, children });
+    }
+    if (this.active.loaded && this.active.threads.length === 0 && !this.lastError) {
+      roots.push({ kind: 'message', text: this.term ? `No threads match "${this.term}"` : 'No threads yet' });
+    }
+    if (this.active.nextCursor !== null) roots.push({ kind: 'loadMore', archived: false });
+    if (this.archived.threads.length > 0) {
+      const children: ThreadNode[] = this.archived.threads.map((t) => threadNode(t, true, now));
+      if (this.archived.nextCursor !== null) children.push({ kind: 'loadMore', archived: true });
+      roots.push({ kind: 'archivedSection', children });
+    }
+    return roots;
+  }
+}
+
+function threadNode(thread: ThreadSummary, archived: boolean, now: Date): ThreadNode {
+  const status = statusPresentation(thread.status);
+  const when = relativeTime(activityTime(thread), now);
+  const description = status.kind === 'active' || status.kind === 'error' ? `${status.text} · ${when}` : when;
+  return { kind: 'thread', thread, archived, label: threadLabel(thread), description, status };
+}
+
+function moveBetween(from: ListState, to: ListState, threadId: string | undefined): boolean {
+  const index = from.threads.findIndex((t) => t.id === threadId);
+  if (index < 0) return false;
+  const [thread] = from.threads.splice(index, 1);
+  if (!to.threads.some((t) => t.id === thread.id)) to.threads.unshift(thread);
+  return true;
+}
