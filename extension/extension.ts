@@ -1,7 +1,37 @@
+/**
+ * Activation: builds the shared ExtensionServices (client, chat, output
+ * channel) and hands them to each feature's `register…(services)` function.
+ * Features add ONE line to the list below.
+ */
 import * as vscode from 'vscode';
+import { createClient } from './client/createClient';
+import { createChat } from './chat/registerChat';
+import type { ExtensionServices } from './services';
 
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('codex.showServerLog', () => undefined));
+let activeServices: { stop(): Promise<void> } | undefined;
+
+export function activate(context: vscode.ExtensionContext): ExtensionServices {
+  const output = vscode.window.createOutputChannel('Codex Server');
+  context.subscriptions.push(output);
+  const client = createClient(context, output);
+  const chat = createChat(context, client, output);
+  const services: ExtensionServices = { context, client, chat, output };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('codex.restartServer', () =>
+      client.restart().catch((error: Error) => void vscode.window.showErrorMessage(`Codex: ${error.message}`)),
+    ),
+    vscode.commands.registerCommand('codex.showServerLog', () => output.show(true)),
+  );
+
+  // ── Features (one line each) ──
+
+  activeServices = { stop: () => client.dispose() };
+  void client.start().catch((error: Error) => output.appendLine(`[client] ${error.message}`));
+  return services;
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  await activeServices?.stop();
+  activeServices = undefined;
+}

@@ -50,6 +50,12 @@ export interface ChatController {
   /** Put text into the composer without sending (for "Add File to Chat" and the like). */
   insertIntoComposer(text: string): Promise<void>;
   interrupt(): Promise<void>;
+  /**
+   * Hook point for the /ide feature (`extension/ide`): registers the function
+   * that collects IDE context. `/ide [text]` (and `codex.autoContext`) attach its
+   * result to the prompt. Dispose the result to unregister.
+   */
+  setIdeContextProvider(provider: () => Promise<PromptAttachment>): vscode.Disposable;
 }
 
 export interface ExtensionServices {

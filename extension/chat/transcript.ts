@@ -1,0 +1,201 @@
+/**
+ * The host-side transcript of the open thread: the list of chat entries built
+ * from server items and notifications. It is the source of truth the webview
+ * is (re)filled from, so the chat survives the view being hidden, disposed
+ * and shown again. Every change is reported as a `HostToWebview` message.
+ */
+import type { ChatEntry, FileChangeSummary, HostToWebview, PlanStep } from '../../webview/protocol';
+import type { FileUpdateChange, ThreadItem, Turn, UserInput } from '../client/protocolTypes';
+
+type Post = (message: HostToWebview) => void;
+
+export class Transcript {
+  private entries: ChatEntry[] = [];
+  private readonly byId = new Map<string, ChatEntry>();
+  private noticeCounter = 0;
+
+  constructor(private readonly post: Post) {}
+
+  get all(): readonly ChatEntry[] {
+    return this.entries;
+  }
+
+  get(id: string): ChatEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Replaces everything (thread opened, resumed, cleared). The caller sends the snapshot. */
+  reset(entries: ChatEntry[] = []): void {
+    this.entries = entries;
+    this.byId.clear();
+    for (const entry of entries) this.byId.set(entry.id, entry);
+  }
+
+  /** Rebuilds the transcript from stored turns (`thread/read`, `thread/resume`). */
+  static entriesFromTurns(turns: Turn[]): ChatEntry[] {
+    const entries: ChatEntry[] = [];
+    for (const turn of turns) {
+      for (const item of turn.items ?? []) {
+        const entry = entryFromItem(item, false);
+        if (entry) entries.push(entry);
+      }
+      if (turn.status === 'failed' && turn.error) {
+        entries.push({ kind: 'notice', id: `turn-error-${turn.id}`, level: 'error', text: turn.error.message });
+      } else if (turn.status === 'interrupted') {
+        entries.push({ kind: 'notice', id: `turn-interrupted-${turn.id}`, level: 'info', text: 'Turn interrupted.' });
+      }
+    }
+    return entries;
+  }
+
+  upsert(entry: ChatEntry): void {
+    const existing = this.byId.get(entry.id);
+    if (existing) {
+      const index = this.entries.indexOf(existing);
+      this.entries[index] = entry;
+    } else {
+      this.entries.push(entry);
+    }
+    this.byId.set(entry.id, entry);
+    this.post({ type: 'upsert', entry });
+  }
+
+  remove(id: string): void {
+    const entry = this.byId.get(id);
+    if (!entry) return;
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    this.byId.delete(id);
+    this.post({ type: 'remove', id });
+  }
+
+  /** Adds or updates the entry for a server item. */
+  upsertItem(item: ThreadItem, streaming: boolean): void {
+    const entry = entryFromItem(item, streaming);
+    if (!entry) return;
+    const existing = this.byId.get(entry.id);
+    // A completed item without output keeps the output streamed so far.
+    if (existing?.kind === 'command' && entry.kind === 'command' && !entry.output) entry.output = existing.output;
+    if (existing?.kind === 'agent' && entry.kind === 'agent' && !entry.text) entry.text = existing.text;
+    this.upsert(entry);
+  }
+
+  appendText(id: string, delta: string): void {
+    let entry = this.byId.get(id);
+    if (!entry) {
+      entry = { kind: 'agent', id, text: '', streaming: true };
+      this.upsert(entry);
+    }
+    if (entry.kind !== 'agent') return;
+    entry.text += delta;
+    this.post({ type: 'append', id, field: 'text', delta });
+  }
+
+  appendOutput(id: string, delta: string): void {
+    const entry = this.byId.get(id);
+    if (entry?.kind !== 'command') return;
+    entry.output += delta;
+    this.post({ type: 'append', id, field: 'output', delta });
+  }
+
+  appendSummary(id: string, index: number, delta: string): void {
+    let entry = this.byId.get(id);
+    if (!entry) {
+      entry = { kind: 'reasoning', id, summary: [], streaming: true };
+      this.upsert(entry);
+    }
+    if (entry.kind !== 'reasoning') return;
+    while (entry.summary.length <= index) entry.summary.push('');
+    entry.summary[index] += delta;
+    this.post({ type: 'append', id, field: 'summary', index, delta });
+  }
+
+  setPlan(turnId: string, explanation: string | null, steps: PlanStep[]): void {
+    this.upsert({ kind: 'plan', id: `plan-${turnId}`, explanation, steps });
+  }
+
+  notice(level: 'error' | 'warning' | 'info', text: string): void {
+    this.upsert({ kind: 'notice', id: `notice-${Date.now()}-${++this.noticeCounter}`, level, text });
+  }
+
+  /** Ends every streaming entry (turn finished, server died). */
+  finishStreaming(): void {
+    for (const entry of this.entries) {
+      if ((entry.kind === 'agent' || entry.kind === 'reasoning') && entry.streaming) {
+        this.upsert({ ...entry, streaming: false });
+      }
+    }
+  }
+}
+
+/** Maps one server item to a chat entry (undefined for items the chat does not show). */
+export function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry | undefined {
+  const it = item as any;
+  switch (item.type) {
+    case 'userMessage': {
+      const inputs = (it.content ?? []) as UserInput[];
+      const text = inputs
+        .filter((input): input is Extract<UserInput, { type: 'text' }> => input.type === 'text')
+        .map((input) => input.text)
+        .join('\n');
+      const attachments = inputs
+        .filter((input): input is Extract<UserInput, { type: 'mention' }> => input.type === 'mention')
+        .map((input) => ({ label: `@${input.name}`, details: input.path }));
+      return { kind: 'user', id: it.id, text, attachments: attachments.length ? attachments : undefined };
+    }
+    case 'agentMessage':
+      return { kind: 'agent', id: it.id, text: it.text ?? '', streaming };
+    case 'reasoning':
+      return { kind: 'reasoning', id: it.id, summary: [...(it.summary ?? [])], streaming };
+    case 'plan':
+      return { kind: 'agent', id: it.id, text: it.text ?? '', streaming };
+    case 'commandExecution':
+      return {
+        kind: 'command',
+        id: it.id,
+        command: it.command ?? '',
+        cwd: it.cwd ?? '',
+        output: it.aggregatedOutput ?? '',
+        exitCode: it.exitCode ?? null,
+        status: it.status ?? 'inProgress',
+        durationMs: it.durationMs ?? null,
+      };
+    case 'fileChange':
+      return { kind: 'fileChange', id: it.id, files: (it.changes ?? []).map(summarizeChange), status: it.status ?? 'inProgress' };
+    case 'mcpToolCall':
+      return { kind: 'tool', id: it.id, title: `${it.server}.${it.tool}`, status: it.status, detail: it.error?.message };
+    case 'dynamicToolCall':
+      return { kind: 'tool', id: it.id, title: String(it.tool), status: it.status };
+    case 'webSearch':
+      return { kind: 'tool', id: it.id, title: `Web search: ${it.query ?? ''}`, status: 'completed' };
+    case 'contextCompaction':
+      return { kind: 'notice', id: it.id, level: 'info', text: 'Context compacted.' };
+    case 'enteredReviewMode':
+    case 'exitedReviewMode':
+      return { kind: 'notice', id: it.id, level: 'info', text: `${item.type === 'enteredReviewMode' ? 'Review started' : 'Review finished'}: ${it.review}` };
+    default:
+      return undefined;
+  }
+}
+
+/** Counts added/removed lines of one file change. */
+export function summarizeChange(change: FileUpdateChange): FileChangeSummary {
+  const kind = change.kind?.type ?? 'update';
+  const lines = (change.diff ?? '').split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  let added = 0;
+  let removed = 0;
+  const isUnified = lines.some((line) => line.startsWith('@@'));
+  if (isUnified) {
+    for (const line of lines) {
+      if (line.startsWith('+++') || line.startsWith('---')) continue;
+      if (line.startsWith('+')) added++;
+      else if (line.startsWith('-')) removed++;
+    }
+  } else if (kind === 'add') {
+    added = lines.length;
+  } else if (kind === 'delete') {
+    removed = lines.length;
+  }
+  const movePath = change.kind?.type === 'update' ? (change.kind.move_path ?? undefined) : undefined;
+  return { path: change.path, kind, movePath, added, removed };
+}

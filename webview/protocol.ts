@@ -1,0 +1,148 @@
+/**
+ * The ONE shared definition of every message between the chat webview and the
+ * extension host. Both sides import these types; nothing else crosses the
+ * boundary. Entries are plain data (no HTML): the webview renders and sanitizes.
+ */
+
+export type ConnectionState = 'starting' | 'connected' | 'disconnected' | 'stopped';
+
+export type ApprovalDecision = 'accept' | 'acceptForSession' | 'decline' | 'cancel';
+
+export interface FileChangeSummary {
+  path: string;
+  kind: 'add' | 'delete' | 'update';
+  /** New path when the file was moved. */
+  movePath?: string;
+  added: number;
+  removed: number;
+}
+
+export interface PlanStep {
+  step: string;
+  status: 'pending' | 'inProgress' | 'completed';
+}
+
+export interface AttachmentChip {
+  label: string;
+  details?: string;
+}
+
+/** One row of the transcript. */
+export type ChatEntry =
+  | { kind: 'user'; id: string; text: string; attachments?: AttachmentChip[] }
+  | { kind: 'agent'; id: string; text: string; streaming: boolean }
+  | { kind: 'reasoning'; id: string; summary: string[]; streaming: boolean }
+  | {
+      kind: 'command';
+      id: string;
+      command: string;
+      cwd: string;
+      output: string;
+      exitCode: number | null;
+      status: 'inProgress' | 'completed' | 'failed' | 'declined';
+      durationMs: number | null;
+    }
+  | { kind: 'fileChange'; id: string; files: FileChangeSummary[]; status: 'inProgress' | 'completed' | 'failed' | 'declined' }
+  | { kind: 'plan'; id: string; explanation: string | null; steps: PlanStep[] }
+  | { kind: 'tool'; id: string; title: string; status: string; detail?: string }
+  | { kind: 'notice'; id: string; level: 'error' | 'warning' | 'info'; text: string }
+  | {
+      kind: 'approval';
+      id: string;
+      approvalKind: 'command' | 'fileChange';
+      title: string;
+      /** The command, or the files to change. */
+      detail: string;
+      reason?: string;
+      /** Exactly the decisions the server accepts for this request. */
+      decisions: ApprovalDecision[];
+      /** Set once answered (by the user, or by the server resolving it). */
+      resolution?: ApprovalDecision | 'resolved';
+    };
+
+export type EntryKind = ChatEntry['kind'];
+
+export interface ModelOption {
+  id: string;
+  label: string;
+  description?: string;
+}
+
+/** Everything the header, pickers and composer show besides the transcript. */
+export interface SessionInfo {
+  connection: ConnectionState;
+  /** Plain-language status ("The Codex server exited with code 1; restarting in 2 s"). */
+  connectionMessage?: string;
+  threadId?: string;
+  threadTitle?: string;
+  turnRunning: boolean;
+  model: string;
+  approvalPolicy: string;
+  sandboxMode: string;
+  models: ModelOption[];
+  /** Approvals waiting for an answer. */
+  pendingApprovals: number;
+}
+
+export interface MentionCandidate {
+  name: string;
+  /** Absolute path sent to the server. */
+  path: string;
+  /** Workspace-relative path shown in the popup. */
+  relativePath: string;
+}
+
+/** Host → webview. */
+export type HostToWebview =
+  | { type: 'snapshot'; entries: ChatEntry[]; session: SessionInfo }
+  | { type: 'upsert'; entry: ChatEntry }
+  | { type: 'remove'; id: string }
+  /** Streams text into an entry: agent `text`, command `output`, or reasoning `summary[index]`. */
+  | { type: 'append'; id: string; field: 'text' | 'output' | 'summary'; delta: string; index?: number }
+  | { type: 'session'; session: SessionInfo }
+  | { type: 'insertText'; text: string }
+  | { type: 'mentionResults'; query: string; files: MentionCandidate[] }
+  | { type: 'focusComposer' }
+  /** The composer text after a failed send, so nothing typed is lost. */
+  | { type: 'restoreDraft'; text: string };
+
+export interface SlashCommandInfo {
+  name: string;
+  description: string;
+  /** Hint shown after the name, e.g. "<objective>". */
+  args?: string;
+}
+
+/** The slash commands the composer offers, handled by the host. */
+export const SLASH_COMMANDS: SlashCommandInfo[] = [
+  { name: 'new', description: 'Start a new thread' },
+  { name: 'resume', description: 'Resume a stored thread', args: '[thread id]' },
+  { name: 'fork', description: 'Fork the current thread into a new one' },
+  { name: 'ide', description: 'Ask with IDE context (active file, selection, diagnostics)', args: '[prompt]' },
+  { name: 'diff', description: 'Open the diff of the current turn' },
+  { name: 'model', description: 'Choose the model', args: '[model]' },
+  { name: 'compact', description: 'Summarize the conversation to free context' },
+  { name: 'goal', description: 'Set the thread goal', args: '<objective>' },
+  { name: 'hooks', description: 'Show the configured hooks' },
+  { name: 'status', description: 'Show connection, thread and settings' },
+  { name: 'clear', description: 'Clear the chat view (the thread is kept)' },
+];
+
+/** Webview → host. */
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'send'; text: string; mentions: { name: string; path: string }[] }
+  | { type: 'slash'; command: string; args: string }
+  | { type: 'interrupt' }
+  | { type: 'approve'; id: string; decision: ApprovalDecision }
+  | { type: 'openDiff'; path: string }
+  | { type: 'openFile'; path: string }
+  | { type: 'copy'; text: string }
+  | { type: 'mentionQuery'; query: string }
+  | { type: 'setModel'; model: string }
+  | { type: 'setApprovalPolicy'; value: string }
+  | { type: 'setSandboxMode'; value: string }
+  | { type: 'restartServer' };
+
+export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const;
+export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
