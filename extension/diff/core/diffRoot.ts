@@ -1,0 +1,51 @@
+/**
+ * Where the paths of a turn diff are relative to. Codex renders them relative
+ * to the git repository root when the thread's cwd is inside one, else to the
+ * cwd; a path that only exists under the other root is taken from there.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function findGitRoot(startDir: string): string | undefined {
+  let dir = path.resolve(startDir);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** A resolver from diff paths to absolute paths for a thread running in `cwd`. */
+export function diffPathResolver(cwd: string): (diffPath: string) => string {
+  const gitRoot = findGitRoot(cwd);
+  const roots = gitRoot && gitRoot !== cwd ? [gitRoot, cwd] : [cwd];
+  return (diffPath: string) => {
+    if (path.isAbsolute(diffPath)) {
+      const normalized = path.normalize(diffPath);
+      if (!roots.some((root) => isInside(root, normalized))) throw new Error(`${diffPath} is outside ${roots[0]}`);
+      return normalized;
+    }
+    if (!roots.some((root) => isInside(root, path.join(root, diffPath)))) throw new Error(`${diffPath} escapes ${roots[0]}`);
+    for (const root of roots) {
+      const candidate = path.join(root, diffPath);
+      if (fs.existsSync(candidate)) return candidate;
+    }
+    return path.join(roots[0], diffPath);
+  };
+}
+
+/** True when `candidate` is `root` or inside it. */
+export function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Reads a file as UTF-8 text; undefined when it does not exist or is a directory. */
+export function readTextFile(absPath: string): string | undefined {
+  try {
+    return fs.readFileSync(absPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
