@@ -1,0 +1,47 @@
+/**
+ * Which feature registers which command declared in package.json, so a test
+ * can prove every declared command has exactly one owner.
+ */
+export const PALETTE_COMMANDS = [
+  'codex.sendSelection',
+  'codex.explainSelection',
+  'codex.fixSelection',
+  'codex.addFileToChat',
+  'codex.askWithIdeContext',
+  'codex.switchModel',
+  'codex.toggleAutoContext',
+] as const;
+
+export const THREADS_VIEW_COMMANDS = [
+  'codex.threads.refresh',
+  'codex.threads.search',
+  'codex.threads.clearSearch',
+  'codex.threads.loadMore',
+  'codex.threads.open',
+  'codex.threads.rename',
+  'codex.threads.fork',
+  'codex.threads.archive',
+  'codex.threads.unarchive',
+  'codex.threads.copyId',
+  'codex.threads.revealRollout',
+] as const;
+
+export const HOOKS_VIEW_COMMANDS = ['codex.hooks.refresh', 'codex.hooks.trust', 'codex.hooks.disable', 'codex.hooks.enable', 'codex.hooks.openDefinition'] as const;
+
+/** Registered elsewhere: the chat (`extension/chat`), activation, diff review (`extension/diff`), remote connection. */
+export const OTHER_OWNERS: Record<string, string> = {
+  'codex.focusChat': 'chat',
+  'codex.newThread': 'chat',
+  'codex.interruptTurn': 'chat',
+  'codex.restartServer': 'activation',
+  'codex.showServerLog': 'activation',
+  'codex.setRemoteToken': 'client',
+  'codex.openTurnDiff': 'diff',
+  'codex.acceptAllChanges': 'diff',
+  'codex.rejectAllChanges': 'diff',
+  'codex.diff.acceptHunk': 'diff',
+  'codex.diff.rejectHunk': 'diff',
+  'codex.diff.acceptFile': 'diff',
+  'codex.diff.rejectFile': 'diff',
+  'codex.diff.openFileDiff': 'diff',
+};

@@ -1,0 +1,159 @@
+/**
+ * The "Hooks" tree view (`codex.hooks`): a thin `vscode` adapter over
+ * `HookListModel`, with trust / disable / enable / open-definition actions
+ * and a badge counting hooks that need review.
+ */
+import * as vscode from 'vscode';
+import type { ExtensionServices } from '../services';
+import { HookListModel } from './hookListModel';
+import { eventDisplayName, findHookDefinitionLine, hookCommandText, type HookInfo, type HookNode } from './hookModel';
+
+const TRUST_ICONS = {
+  trusted: new vscode.ThemeIcon('verified', new vscode.ThemeColor('testing.iconPassed')),
+  needsReview: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  disabled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  managed: new vscode.ThemeIcon('lock'),
+} as const;
+
+class HooksTreeProvider implements vscode.TreeDataProvider<HookNode> {
+  private readonly changed = new vscode.EventEmitter<HookNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly model: HookListModel) {}
+
+  fire(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: HookNode): HookNode[] {
+    if (!node) return this.model.nodes();
+    return node.kind === 'event' || node.kind === 'source' ? node.children : [];
+  }
+
+  getTreeItem(node: HookNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'event': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `event:${node.eventName}`;
+        item.iconPath = new vscode.ThemeIcon('zap');
+        if (node.needsReview) item.description = `${node.needsReview} need review`;
+        return item;
+      }
+      case 'source': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon(node.source === 'managed' ? 'lock' : node.source === 'project' ? 'folder' : node.source === 'plugin' ? 'extensions' : 'account');
+        return item;
+      }
+      case 'hook': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `hook:${node.hook.key}`;
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        item.contextValue = node.contextValue;
+        item.iconPath = node.lastRun?.status === 'running' ? new vscode.ThemeIcon('loading~spin') : TRUST_ICONS[node.trust];
+        item.command = { command: 'codex.hooks.openDefinition', title: 'Open Hook Definition', arguments: [node] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : node.severity === 'warning' ? 'warning' : 'info');
+        item.tooltip = node.text;
+        return item;
+      }
+    }
+  }
+}
+
+function hookOf(model: HookListModel, arg: unknown): HookInfo | undefined {
+  if (typeof arg === 'string') return model.find(arg);
+  if (arg && typeof arg === 'object' && (arg as HookNode).kind === 'hook') return model.find((arg as Extract<HookNode, { kind: 'hook' }>).hook.key);
+  return undefined;
+}
+
+function workspaceCwds(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+export function registerHooksView(services: ExtensionServices): vscode.Disposable {
+  const { client } = services;
+  const disposables: vscode.Disposable[] = [];
+  let provider: HooksTreeProvider | undefined;
+  let view: vscode.TreeView<HookNode> | undefined;
+  const updateBadge = () => {
+    if (!view) return;
+    const count = model.needsReview;
+    view.badge = count ? { value: count, tooltip: `${count} hook${count === 1 ? '' : 's'} need review before they run` } : undefined;
+  };
+  const model = new HookListModel(client.request.bind(client), workspaceCwds, () => {
+    provider?.fire();
+    updateBadge();
+  });
+  provider = new HooksTreeProvider(model);
+  view = vscode.window.createTreeView('codex.hooks', { treeDataProvider: provider });
+  disposables.push(view);
+
+  for (const method of ['hook/started', 'hook/completed']) disposables.push(client.onNotification(method, (params) => model.applyNotification(method, params)));
+  disposables.push(
+    client.onDidChangeState((state) => {
+      if (state === 'connected') void model.refresh();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void model.refresh()),
+  );
+  // Hook files edited by hand change what runs (and their trust): re-list on save.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{hooks.json,config.toml}');
+  const refreshSoon = () => void model.refresh();
+  disposables.push(watcher, watcher.onDidChange(refreshSoon), watcher.onDidCreate(refreshSoon), watcher.onDidDelete(refreshSoon));
+  disposables.push(vscode.workspace.onDidSaveTextDocument((doc) => /(hooks\.json|config\.toml)$/.test(doc.fileName) && refreshSoon()));
+  if (client.state === 'connected') void model.refresh();
+
+  const guarded =
+    (action: (arg: any) => Promise<unknown>) =>
+    async (arg: any): Promise<void> => {
+      try {
+        await action(arg);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Codex: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+  const requireHook = (arg: unknown): HookInfo => {
+    const selected = view?.selection[0];
+    const hook = hookOf(model, arg) ?? (selected?.kind === 'hook' ? model.find(selected.hook.key) : undefined);
+    if (!hook) throw new Error('Select a hook in the Hooks view first.');
+    return hook;
+  };
+
+  const commands: [string, (arg: any) => Promise<unknown>][] = [
+    ['codex.hooks.refresh', () => model.refresh()],
+    [
+      'codex.hooks.trust',
+      async (arg) => {
+        const hook = requireHook(arg);
+        if (hook.isManaged) throw new Error('Managed hooks are trusted by your administrator.');
+        const changed = hook.trustStatus === 'modified' ? ' It changed since you last trusted it.' : '';
+        const answer = await vscode.window.showWarningMessage(
+          `Trust this ${eventDisplayName(hook.eventName)} hook? It will run automatically.${changed}`,
+          { modal: true, detail: `${hookCommandText(hook)}\n\nDefined in ${hook.sourcePath}` },
+          'Trust',
+        );
+        if (answer === 'Trust') await model.trust(hook);
+      },
+    ],
+    ['codex.hooks.disable', (arg) => model.setEnabled(requireHook(arg), false)],
+    ['codex.hooks.enable', (arg) => model.setEnabled(requireHook(arg), true)],
+    [
+      'codex.hooks.openDefinition',
+      async (arg) => {
+        const hook = requireHook(arg);
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.file(hook.sourcePath));
+        const line = findHookDefinitionLine(document.getText(), hook);
+        const range = document.lineAt(Math.min(line, document.lineCount - 1)).range;
+        await vscode.window.showTextDocument(document, { selection: range, preview: true });
+      },
+    ],
+  ];
+  for (const [id, action] of commands) disposables.push(vscode.commands.registerCommand(id, guarded(action)));
+
+  const disposable = vscode.Disposable.from(...disposables);
+  services.context.subscriptions.push(disposable);
+  return disposable;
+}

@@ -1,0 +1,223 @@
+/**
+ * The "Threads" tree view (`codex.threads`): a thin `vscode` adapter over
+ * `ThreadListModel`, with the thread actions of the view's menus.
+ */
+import * as vscode from 'vscode';
+import type { ExtensionServices } from '../services';
+import { ThreadListModel, type ThreadNode, type ThreadSummary } from './threadModel';
+
+const REFRESHING_NOTIFICATIONS = ['thread/started', 'thread/name/updated', 'thread/archived', 'thread/unarchived', 'thread/status/changed'];
+
+class ThreadsTreeProvider implements vscode.TreeDataProvider<ThreadNode> {
+  private readonly changed = new vscode.EventEmitter<ThreadNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly model: ThreadListModel,
+    private readonly currentThreadId: () => string | undefined,
+  ) {}
+
+  fire(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: ThreadNode): ThreadNode[] {
+    if (!node) return this.model.nodes();
+    return node.kind === 'group' || node.kind === 'archivedSection' ? node.children : [];
+  }
+
+  getTreeItem(node: ThreadNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `group:${node.label}`;
+        return item;
+      }
+      case 'archivedSection': {
+        const item = new vscode.TreeItem('Archived', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = 'archived';
+        item.iconPath = new vscode.ThemeIcon('archive');
+        return item;
+      }
+      case 'loadMore': {
+        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        item.id = `loadMore:${node.archived}`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: 'codex.threads.loadMore', title: 'Load More Threads', arguments: [node] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
+      case 'thread': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `thread:${node.thread.id}`;
+        const current = node.thread.id === this.currentThreadId();
+        item.description = current ? `${node.description} · open` : node.description;
+        const color = node.status.kind === 'error' ? new vscode.ThemeColor('errorForeground') : undefined;
+        item.iconPath = new vscode.ThemeIcon(node.status.icon, color);
+        item.contextValue = node.archived ? 'thread.archived' : 'thread';
+        item.tooltip = threadTooltip(node.thread, node.status.text);
+        item.command = { command: 'codex.threads.open', title: 'Open Thread', arguments: [node] };
+        return item;
+      }
+    }
+  }
+}
+
+function threadTooltip(thread: ThreadSummary, status: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendText(thread.name ?? thread.preview ?? '');
+  md.appendMarkdown('\n\n');
+  md.appendText(`Updated ${new Date(thread.updatedAt * 1000).toLocaleString()}${status ? ` · ${status}` : ''}\n`);
+  md.appendText(`${thread.cwd}\n${thread.id}`);
+  return md;
+}
+
+/** A command argument: the tree node, or a thread id when run from elsewhere. */
+function threadOf(model: ThreadListModel, arg: unknown): ThreadSummary | undefined {
+  if (typeof arg === 'string') return model.find(arg);
+  if (arg && typeof arg === 'object' && (arg as ThreadNode).kind === 'thread') return (arg as Extract<ThreadNode, { kind: 'thread' }>).thread;
+  return undefined;
+}
+
+export function registerThreadsView(services: ExtensionServices): vscode.Disposable {
+  const { client, chat } = services;
+  const disposables: vscode.Disposable[] = [];
+  let provider: ThreadsTreeProvider | undefined;
+  const model = new ThreadListModel(client.request.bind(client), () => provider?.fire());
+  provider = new ThreadsTreeProvider(model, () => chat.currentThreadId);
+  const view = vscode.window.createTreeView('codex.threads', { treeDataProvider: provider });
+  disposables.push(view);
+
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const scheduleRefresh = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => void model.refresh(), 300);
+  };
+  disposables.push({ dispose: () => clearTimeout(refreshTimer) });
+
+  for (const method of REFRESHING_NOTIFICATIONS) {
+    disposables.push(
+      client.onNotification(method, (params) => {
+        // Threads not on a loaded page (or moved between lists) need the server's view.
+        if (!model.applyNotification(method, params) && method !== 'thread/status/changed') scheduleRefresh();
+      }),
+    );
+  }
+  disposables.push(
+    client.onDidChangeState((state) => {
+      if (state === 'connected') void model.refresh();
+    }),
+    chat.onDidChangeThread(() => provider?.fire()),
+  );
+  if (client.state === 'connected') void model.refresh();
+
+  const setSearch = async (term: string | undefined) => {
+    await model.setSearchTerm(term);
+    view.description = model.searchTerm ? `Search: ${model.searchTerm}` : undefined;
+    await vscode.commands.executeCommand('setContext', 'codex.threadSearchActive', !!model.searchTerm);
+  };
+
+  const guarded =
+    (action: (arg: any) => Promise<unknown>) =>
+    async (arg: any): Promise<void> => {
+      try {
+        await action(arg);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Codex: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+  const requireThread = (arg: unknown): ThreadSummary => {
+    const thread = threadOf(model, arg) ?? (view.selection[0]?.kind === 'thread' ? view.selection[0].thread : undefined);
+    if (!thread) throw new Error('Select a thread in the Threads view first.');
+    return thread;
+  };
+
+  const commands: [string, (arg: any) => Promise<unknown>][] = [
+    ['codex.threads.refresh', () => model.refresh()],
+    [
+      'codex.threads.search',
+      async () => {
+        const term = await vscode.window.showInputBox({ title: 'Search threads', prompt: 'Matches thread titles', value: model.searchTerm ?? '' });
+        if (term !== undefined) await setSearch(term);
+      },
+    ],
+    ['codex.threads.clearSearch', () => setSearch(undefined)],
+    ['codex.threads.loadMore', (node?: ThreadNode) => model.loadMore(node?.kind === 'loadMore' ? node.archived : false)],
+    [
+      'codex.threads.open',
+      async (arg) => {
+        const thread = requireThread(arg);
+        await chat.openThread(thread.id);
+        await chat.reveal();
+      },
+    ],
+    [
+      'codex.threads.rename',
+      async (arg) => {
+        const thread = requireThread(arg);
+        const name = await vscode.window.showInputBox({
+          title: 'Rename thread',
+          value: thread.name ?? thread.preview.split('\n')[0],
+          validateInput: (v) => (v.trim() ? undefined : 'The name cannot be empty'),
+        });
+        if (name === undefined) return;
+        await client.request('thread/name/set', { threadId: thread.id, name: name.trim() });
+        // The server confirms with thread/name/updated; apply now too so the view never lags.
+        model.applyNotification('thread/name/updated', { threadId: thread.id, threadName: name.trim() });
+      },
+    ],
+    [
+      'codex.threads.fork',
+      async (arg) => {
+        const thread = requireThread(arg);
+        const forked = await client.request<{ thread: ThreadSummary }>('thread/fork', { threadId: thread.id, excludeTurns: true });
+        model.applyNotification('thread/started', { thread: forked.thread });
+        await chat.openThread(forked.thread.id);
+        await chat.reveal();
+      },
+    ],
+    [
+      'codex.threads.archive',
+      async (arg) => {
+        const thread = requireThread(arg);
+        await client.request('thread/archive', { threadId: thread.id });
+        model.applyNotification('thread/archived', { threadId: thread.id });
+      },
+    ],
+    [
+      'codex.threads.unarchive',
+      async (arg) => {
+        const thread = requireThread(arg);
+        await client.request('thread/unarchive', { threadId: thread.id });
+        model.applyNotification('thread/unarchived', { threadId: thread.id });
+      },
+    ],
+    [
+      'codex.threads.copyId',
+      async (arg) => {
+        const thread = requireThread(arg);
+        await vscode.env.clipboard.writeText(thread.id);
+        vscode.window.setStatusBarMessage(`Copied thread id ${thread.id}`, 3000);
+      },
+    ],
+    [
+      'codex.threads.revealRollout',
+      async (arg) => {
+        const thread = requireThread(arg);
+        if (!thread.path) throw new Error('This thread has no rollout file on disk (it may be ephemeral).');
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.file(thread.path));
+        await vscode.window.showTextDocument(document, { preview: true });
+      },
+    ],
+  ];
+  for (const [id, action] of commands) disposables.push(vscode.commands.registerCommand(id, guarded(action)));
+  void vscode.commands.executeCommand('setContext', 'codex.threadSearchActive', false);
+
+  const disposable = vscode.Disposable.from(...disposables);
+  services.context.subscriptions.push(disposable);
+  return disposable;
+}
