@@ -49,3 +49,40 @@ export interface EffectiveConfig {
   /** The whole merged table, for keys not typed above. */
   raw: Record<string, unknown>;
 }
+
+/** Where a config layer came from (the reference's `ConfigLayerSource`, for the sources we load). */
+export type ConfigLayerSource =
+  | { type: 'system'; file: string }
+  | { type: 'user'; file: string; profile: string | null }
+  | { type: 'project'; dotCodexFolder: string }
+  | { type: 'sessionFlags' };
+
+export interface ConfigLayerMetadata {
+  name: ConfigLayerSource;
+  version: string;
+}
+
+export interface TextPosition {
+  line: number;
+  column: number;
+}
+
+/** The `configWarning` notification payload. */
+export interface ConfigWarning {
+  summary: string;
+  details: string | null;
+  path?: string;
+  range?: { start: TextPosition; end: TextPosition };
+}
+
+/** Admin constraints from the system `requirements.toml`. */
+export interface ConfigRequirementsToml {
+  file: string;
+  allowed_approval_policies?: ApprovalPolicy[];
+  allowed_sandbox_modes?: SandboxMode[];
+  /** Feature flags pinned to a value. */
+  features?: Record<string, boolean>;
+  allow_managed_hooks_only?: boolean;
+  /** Managed hooks: event arrays plus `managed_dir` (where the admin ships the scripts). */
+  hooks?: Record<string, unknown>;
+}

@@ -17,6 +17,7 @@ export class AppServer {
   readonly registry = new MethodRegistry();
   readonly sessions = new Set<ClientSession>();
   private readonly disposers: (() => Promise<void> | void)[] = [];
+  private readonly readyListeners: ((session: ClientSession) => void)[] = [];
 
   constructor(
     readonly codexHome: string,
@@ -27,6 +28,11 @@ export class AppServer {
   use(module: NamespaceModule): this {
     module(this.registry, this);
     return this;
+  }
+
+  /** Called when a client sends `initialized` (e.g. to tell it about config problems found at startup). */
+  onSessionReady(listener: (session: ClientSession) => void): void {
+    this.readyListeners.push(listener);
   }
 
   /** Called on shutdown, in reverse order of registration (flush rollouts, kill processes…). */
@@ -43,7 +49,10 @@ export class AppServer {
     connection.setHandler({
       onRequest: (request: IncomingRequest) => this.registry.dispatch(request.method, request.params, session),
       onNotification: (method) => {
-        if (method === 'initialized') session.ready = true;
+        if (method === 'initialized') {
+          session.ready = true;
+          for (const listener of this.readyListeners) listener(session);
+        }
         else log.debug(`ignored client notification ${method}`);
       },
     });

@@ -1,0 +1,98 @@
+/**
+ * The system `requirements.toml`: admin constraints users cannot override.
+ * Allowed approval policies and sandbox modes, pinned feature flags, managed
+ * hooks (`[hooks]` with `managed_dir`) and `allow_managed_hooks_only`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isTable, parseTomlText, type Table } from './toml';
+import type { ApprovalPolicy, ConfigRequirementsToml, ConfigWarning, SandboxMode } from './types';
+
+const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never'];
+const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'];
+
+export function loadRequirements(systemDir: string, warnings: ConfigWarning[]): ConfigRequirementsToml | null {
+  const file = path.join(systemDir, 'requirements.toml');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const parsed = parseTomlText(text, file);
+  if (!parsed.ok) {
+    warnings.push(parsed.warning);
+    return null;
+  }
+  const table = parsed.table;
+  const requirements: ConfigRequirementsToml = { file };
+  const stringList = (key: string, allowed: string[]): string[] | undefined => {
+    const value = table[key];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) {
+      warnings.push({ summary: `${file}: \`${key}\` must be a list; ignored.`, details: null, path: file });
+      return undefined;
+    }
+    const valid = value.filter((v): v is string => typeof v === 'string' && allowed.includes(v));
+    if (valid.length !== value.length) {
+      warnings.push({ summary: `${file}: \`${key}\` has unknown values; allowed are ${allowed.join(', ')}.`, details: null, path: file });
+    }
+    return valid;
+  };
+  requirements.allowed_approval_policies = stringList('allowed_approval_policies', APPROVAL_POLICIES) as ApprovalPolicy[] | undefined;
+  requirements.allowed_sandbox_modes = stringList('allowed_sandbox_modes', SANDBOX_MODES) as SandboxMode[] | undefined;
+  if (isTable(table.features)) {
+    requirements.features = Object.fromEntries(Object.entries(table.features).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'));
+  }
+  if (typeof table.allow_managed_hooks_only === 'boolean') requirements.allow_managed_hooks_only = table.allow_managed_hooks_only;
+  if (isTable(table.hooks)) requirements.hooks = table.hooks;
+  return requirements;
+}
+
+/** Forces the effective config into the requirements, warning about every value it had to change. */
+export function applyRequirements(merged: Table, requirements: ConfigRequirementsToml, warnings: ConfigWarning[]): Table {
+  const out: Table = { ...merged };
+  const constrain = (key: 'approval_policy' | 'sandbox_mode', allowed: string[] | undefined) => {
+    if (!allowed || allowed.length === 0) return;
+    const current = out[key];
+    const name = typeof current === 'string' ? current : isTable(current) ? Object.keys(current)[0] : String(current);
+    if (allowed.includes(name)) return;
+    out[key] = allowed[0];
+    warnings.push({
+      summary: `${key} = "${name}" is not allowed by ${requirements.file}; using "${allowed[0]}".`,
+      details: `Allowed values: ${allowed.join(', ')}.`,
+      path: requirements.file,
+    });
+  };
+  constrain('approval_policy', requirements.allowed_approval_policies as string[] | undefined);
+  constrain('sandbox_mode', requirements.allowed_sandbox_modes);
+  if (requirements.features) {
+    const features: Table = isTable(out.features) ? { ...out.features } : {};
+    for (const [name, pinned] of Object.entries(requirements.features)) {
+      if (features[name] !== undefined && features[name] !== pinned) {
+        warnings.push({ summary: `features.${name} is pinned to ${pinned} by ${requirements.file}.`, details: null, path: requirements.file });
+      }
+      features[name] = pinned;
+    }
+    out.features = features;
+  }
+  return out;
+}
+
+/** The `ConfigRequirements` wire shape (fields we do not enforce are null). */
+export function requirementsToWire(requirements: ConfigRequirementsToml): Record<string, unknown> {
+  const nullFields = [
+    'modelProvider', 'modelProviders', 'allowedLoginMethods', 'cliAuthCredentialsStore', 'chatgptBaseUrl',
+    'additionalDeveloperInstructions', 'allowedWindowsSandboxImplementations', 'allowedPermissionProfiles',
+    'defaultPermissions', 'allowedWebSearchModes', 'allowBrowserAndComputerUse', 'allowAppshots', 'allowRemoteControl',
+    'computerUse', 'browserUse', 'inAppBrowser', 'enforceResidency', 'autoReview', 'models', 'sqliteHome', 'logDir',
+    'modelCatalogJson', 'checkForUpdateOnStartup', 'allowLoginShell', 'feedback', 'otel',
+  ];
+  return {
+    ...Object.fromEntries(nullFields.map((field) => [field, null])),
+    allowedApprovalPolicies: requirements.allowed_approval_policies ?? null,
+    allowedSandboxModes: requirements.allowed_sandbox_modes ?? null,
+    allowManagedHooksOnly: requirements.allow_managed_hooks_only ?? null,
+    featureRequirements: requirements.features ?? null,
+  };
+}
