@@ -7,13 +7,14 @@ import * as vscode from 'vscode';
 import { createClient } from './client/createClient';
 import { createChat } from './chat/registerChat';
 import type { ExtensionServices } from './services';
+import { registerRemote, remoteTransportFactory } from './remote/remoteConnection';
 
 let activeServices: { stop(): Promise<void> } | undefined;
 
 export function activate(context: vscode.ExtensionContext): ExtensionServices {
   const output = vscode.window.createOutputChannel('Codex Server');
   context.subscriptions.push(output);
-  const client = createClient(context, output);
+  const client = createClient(context, output, remoteTransportFactory(context));
   const chat = createChat(context, client, output);
   const services: ExtensionServices = { context, client, chat, output };
 
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
   );
 
   // ── Features (one line each) ──
+  registerRemote(services);
 
   activeServices = { stop: () => client.dispose() };
   void client.start().catch((error: Error) => output.appendLine(`[client] ${error.message}`));
