@@ -1,0 +1,36 @@
+/**
+ * The installed .vsix activates in a real VS Code and contributes what its manifest declares.
+ * Also the harness's own smoke test.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import * as vscode from 'vscode';
+import { CODEX_EXTENSION_ID, activateCodex, codexHome, workspaceFile } from './index.helpers';
+
+describe('Codex extension in a real VS Code', () => {
+  it('is installed from the .vsix (not a development copy) and activates', async () => {
+    const extension = vscode.extensions.getExtension(CODEX_EXTENSION_ID);
+    assert.ok(extension, 'extension is installed');
+    await activateCodex();
+    assert.equal(extension.isActive, true);
+    // The packaged extension carries its bundles and node-pty's native addon.
+    for (const relative of ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'node_modules/node-pty/build/Release/pty.node']) {
+      assert.ok(fs.existsSync(vscode.Uri.joinPath(extension.extensionUri, relative).fsPath), `${relative} ships`);
+    }
+  });
+
+  it('registers the commands its manifest contributes', async () => {
+    await activateCodex();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const extension = vscode.extensions.getExtension(CODEX_EXTENSION_ID)!;
+    const declared: string[] = extension.packageJSON.contributes.commands.map((c: { command: string }) => c.command);
+    assert.ok(declared.includes('codex.showServerLog'));
+    assert.ok(registered.has('codex.showServerLog'), 'codex.showServerLog is registered');
+  });
+
+  it('opens in the prepared workspace with an isolated CODEX_HOME', () => {
+    assert.ok(fs.existsSync(workspaceFile('src', 'sample.ts')));
+    assert.ok(fs.existsSync(workspaceFile('.git')));
+    assert.ok(fs.statSync(codexHome()).isDirectory());
+  });
+});

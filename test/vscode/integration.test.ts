@@ -1,0 +1,37 @@
+/**
+ * Runs the integration suites (test/integration/*.itest.ts) inside real VS Code: code-server
+ * always, desktop VS Code through @vscode/test-electron when VSCODE_EXECUTABLE is set.
+ */
+import assert from 'node:assert/strict';
+import { bundleRunner, findSuites, formatReport, runInCodeServer, runInDesktopVsCode, type RunnerBundle } from './integrationHarness';
+import { sharedVsix } from './sharedVsix';
+
+describe('integration suites in a real VS Code', function () {
+  this.timeout(10 * 60_000);
+  let bundle: RunnerBundle;
+
+  before(async () => {
+    bundle = await bundleRunner(findSuites());
+  });
+
+  it('pass in code-server against the installed .vsix', async () => {
+    const vsix = await sharedVsix();
+    const { report, diagnostics } = await runInCodeServer({ codexVsix: vsix, bundle });
+    const summary = formatReport('code-server', report);
+    console.log(summary);
+    const ok = !report.runnerError && report.failed === 0 && report.passed > 0;
+    assert.ok(ok, `${summary}\n${diagnostics}`);
+  });
+
+  it('pass in desktop VS Code (VSCODE_EXECUTABLE)', async function () {
+    const desktop = await runInDesktopVsCode(bundle);
+    if (desktop.skipped) {
+      console.log(`      ${desktop.skipped}`);
+      this.skip();
+    }
+    const report = desktop.outcome!.report;
+    const summary = formatReport('desktop VS Code', report);
+    console.log(summary);
+    assert.ok(!report.runnerError && report.failed === 0 && report.passed > 0, `${summary}\n${desktop.outcome!.diagnostics}`);
+  });
+});
