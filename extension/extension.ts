@@ -8,6 +8,10 @@ import { createClient } from './client/createClient';
 import { createChat } from './chat/registerChat';
 import type { ExtensionServices } from './services';
 import { registerRemote, remoteTransportFactory } from './remote/remoteConnection';
+import { registerThreadsView } from './threads/threadsView';
+import { registerHooksView } from './hooks/hooksView';
+import { registerCommands } from './commands/registerCommands';
+import { registerStatusBar } from './status/statusBar';
 
 let activeServices: { stop(): Promise<void> } | undefined;
 
@@ -27,6 +31,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
 
   // ── Features (one line each) ──
   registerRemote(services);
+  registerThreadsView(services);
+  registerHooksView(services);
+  registerCommands(services);
+  registerStatusBar(services);
 
   activeServices = { stop: () => client.dispose() };
   void client.start().catch((error: Error) => output.appendLine(`[client] ${error.message}`));
