@@ -78,6 +78,17 @@ export class ReviewStore {
     return this.files.size === 0;
   }
 
+  /** A copy of a file's review, to put back with `put` (undo, failed edits). */
+  snapshot(key: string): FileReview | undefined {
+    const file = this.files.get(key);
+    return file ? { ...file } : undefined;
+  }
+
+  put(file: FileReview): void {
+    this.files.set(file.key, { ...file });
+    this.rememberTurn({ threadId: file.threadId, turnId: file.turnId });
+  }
+
   clear(): void {
     this.files.clear();
     this.turnRefs = [];
