@@ -12,6 +12,7 @@ import { registerThreadsView } from './threads/threadsView';
 import { registerHooksView } from './hooks/hooksView';
 import { registerCommands } from './commands/registerCommands';
 import { registerStatusBar } from './status/statusBar';
+import { registerDiffReview } from './diff/registerDiffReview';
 
 let activeServices: { stop(): Promise<void> } | undefined;
 
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
   registerHooksView(services);
   registerCommands(services);
   registerStatusBar(services);
+  registerDiffReview(services);
 
   activeServices = { stop: () => client.dispose() };
   void client.start().catch((error: Error) => output.appendLine(`[client] ${error.message}`));
