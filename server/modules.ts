@@ -2,6 +2,8 @@ import type { NamespaceModule } from './core/appServer';
 import { initializeModule } from './initialize';
 import { configModule } from './config';
 import { hooksModule } from './hooks';
+import { threadModule } from './thread';
+import { modelsModule } from './models';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
-export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule];
+export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule];

@@ -1,0 +1,72 @@
+import type { NamespaceModule } from '../core/appServer';
+import { loadEffectiveConfig, parseOverride } from '../config/loader';
+import type { EffectiveConfig } from '../config/types';
+import { ErrorCode, RpcError } from '../rpc/errors';
+import { ModelListParams, type Model, type ModelListResponse } from '../protocol/model';
+import { decodeCursor, encodeCursor } from '../thread/cursor';
+import { BUILT_IN_MODELS, DEFAULT_MODEL, configuredModel, type CatalogModel } from './catalog';
+
+/**
+ * The models a client can pick: the model config.toml selects (and any
+ * profile's model) first when the catalog lacks it, then the built-in catalog.
+ * The configured model is the default.
+ */
+export function listModels(config: EffectiveConfig, includeHidden: boolean): Model[] {
+  const defaultModel = config.model ?? DEFAULT_MODEL;
+  const effort = typeof config.model_reasoning_effort === 'string' ? config.model_reasoning_effort : undefined;
+  const entries: CatalogModel[] = [];
+  const add = (entry: CatalogModel) => {
+    if (!entries.some((existing) => existing.id === entry.id)) entries.push(entry);
+  };
+  const known = (name: string) => BUILT_IN_MODELS.some((m) => m.id === name);
+  if (!known(defaultModel)) add(configuredModel(defaultModel, effort));
+  for (const profile of Object.values(config.profiles ?? {})) {
+    const model = profile?.model;
+    if (typeof model === 'string' && !known(model)) add(configuredModel(model, undefined));
+  }
+  for (const model of BUILT_IN_MODELS) add(model);
+  return entries
+    .filter((entry) => includeHidden || !entry.hidden || entry.id === defaultModel)
+    .map((entry) => ({
+      id: entry.id,
+      model: entry.model,
+      upgrade: null,
+      upgradeInfo: null,
+      availabilityNux: null,
+      displayName: entry.displayName,
+      description: entry.description,
+      modelSpecialty: null,
+      hidden: entry.hidden,
+      supportedReasoningEfforts: entry.supportedReasoningEfforts,
+      defaultReasoningEffort: entry.id === defaultModel && effort ? effort : entry.defaultReasoningEffort,
+      inputModalities: entry.inputModalities,
+      supportsPersonality: false,
+      multiAgentVersion: null,
+      additionalSpeedTiers: [],
+      serviceTiers: [],
+      defaultServiceTier: null,
+      availableAccessPrograms: null,
+      isDefault: entry.id === defaultModel,
+    }));
+}
+
+/** `model/list`. */
+export const modelsModule: NamespaceModule = (registry, server) => {
+  registry.register('model/list', ModelListParams, (params): ModelListResponse => {
+    let overrides;
+    try {
+      overrides = (server.options.configOverrides ?? []).map(parseOverride);
+    } catch (error) {
+      throw new RpcError(ErrorCode.InvalidRequest, (error as Error).message);
+    }
+    const config = loadEffectiveConfig(server.codexHome, overrides);
+    if (params.modelProvider) {
+      const providers = ['openai', 'ollama', 'lmstudio', 'oss', ...Object.keys(config.model_providers ?? {})];
+      if (!providers.includes(params.modelProvider)) throw new RpcError(ErrorCode.InvalidRequest, `unknown model provider "${params.modelProvider}"`);
+    }
+    const all = listModels(config, params.includeHidden ?? false);
+    const start = params.cursor ? decodeCursor(params.cursor, (v): v is { offset: number } => Number.isInteger(v?.offset) && v.offset >= 0).offset : 0;
+    const end = params.limit ? start + params.limit : all.length;
+    return { data: all.slice(start, end), nextCursor: end < all.length ? encodeCursor({ offset: end }) : null };
+  });
+};

@@ -1,0 +1,164 @@
+/**
+ * Params of the `thread/*` methods (zod; a bad field is named in the -32602
+ * error) and the response types. Shapes follow the reference schema.
+ */
+import { z } from 'zod';
+import { ApprovalsReviewer, AskForApproval, SandboxMode, type SandboxPolicy, type Thread, type ThreadGoal, type Turn } from './items';
+
+const threadId = z.string().min(1, 'threadId must not be empty');
+const cursor = z.string().nullish();
+const limit = z.number().int().min(1, 'limit must be at least 1').nullish();
+const sortDirection = z.enum(['asc', 'desc']).nullish();
+
+/** `config` overrides: dotted TOML key paths to JSON values (like `-c key=value`). */
+const configOverrides = z.record(z.string(), z.unknown()).nullish();
+
+/** Settings accepted by thread/start, thread/resume and thread/fork. */
+const threadSettingsOverrides = {
+  model: z.string().nullish(),
+  modelProvider: z.string().nullish(),
+  serviceTier: z.string().nullish(),
+  cwd: z.string().nullish(),
+  approvalPolicy: AskForApproval.nullish(),
+  approvalsReviewer: ApprovalsReviewer.nullish(),
+  sandbox: SandboxMode.nullish(),
+  config: configOverrides,
+  baseInstructions: z.string().nullish(),
+  developerInstructions: z.string().nullish(),
+  personality: z.string().nullish(),
+};
+
+export const ThreadStartParams = z
+  .object({
+    ...threadSettingsOverrides,
+    serviceName: z.string().nullish(),
+    ephemeral: z.boolean().nullish(),
+    sessionStartSource: z.enum(['startup', 'clear']).nullish(),
+    threadSource: z.string().nullish(),
+  })
+  .passthrough();
+export type ThreadStartParams = z.infer<typeof ThreadStartParams>;
+
+export const ThreadResumeParams = z
+  .object({
+    threadId,
+    ...threadSettingsOverrides,
+    path: z.string().nullish(),
+    history: z.array(z.record(z.string(), z.unknown())).nullish(),
+    excludeTurns: z.boolean().optional(),
+  })
+  .passthrough();
+export type ThreadResumeParams = z.infer<typeof ThreadResumeParams>;
+
+export const ThreadForkParams = z
+  .object({
+    threadId,
+    ...threadSettingsOverrides,
+    path: z.string().nullish(),
+    lastTurnId: z.string().nullish(),
+    ephemeral: z.boolean().optional(),
+    threadSource: z.string().nullish(),
+    excludeTurns: z.boolean().optional(),
+  })
+  .passthrough();
+export type ThreadForkParams = z.infer<typeof ThreadForkParams>;
+
+export const ThreadReadParams = z.object({ threadId, includeTurns: z.boolean().optional() });
+
+export const ThreadSortKey = z.enum(['created_at', 'updated_at', 'recency_at', 'section_position']);
+export const ThreadSourceKind = z.enum([
+  'cli',
+  'vscode',
+  'exec',
+  'appServer',
+  'subAgent',
+  'subAgentReview',
+  'subAgentCompact',
+  'subAgentThreadSpawn',
+  'subAgentOther',
+  'unknown',
+]);
+export type ThreadSourceKind = z.infer<typeof ThreadSourceKind>;
+
+export const ThreadListParams = z.object({
+  currentAccountOnly: z.boolean().optional(),
+  cursor,
+  limit,
+  excludedThreadIds: z.array(z.string()).max(100, 'excludedThreadIds accepts at most 100 ids').nullish(),
+  sortKey: ThreadSortKey.nullish(),
+  sortDirection,
+  modelProviders: z.array(z.string()).nullish(),
+  sourceKinds: z.array(ThreadSourceKind).nullish(),
+  originators: z.array(z.string()).nullish(),
+  archived: z.boolean().nullish(),
+  sectionId: z.string().nullish(),
+  cwd: z.union([z.string(), z.array(z.string())]).nullish(),
+  useStateDbOnly: z.boolean().optional(),
+  searchTerm: z.string().nullish(),
+});
+export type ThreadListParams = z.infer<typeof ThreadListParams>;
+
+export const TurnItemsView = z.enum(['notLoaded', 'summary', 'full']);
+export const ThreadTurnsListParams = z.object({ threadId, cursor, limit, sortDirection, itemsView: TurnItemsView.nullish() });
+export type ThreadTurnsListParams = z.infer<typeof ThreadTurnsListParams>;
+
+export const ThreadLoadedListParams = z.object({ cursor, limit });
+
+export const ThreadSetNameParams = z.object({ threadId, name: z.string() });
+export const ThreadIdParams = z.object({ threadId });
+
+/** Longest goal objective the server accepts (characters). */
+export const MAX_GOAL_OBJECTIVE_CHARS = 4000;
+const GoalOrigin = z.enum(['user', 'automatic']).nullish();
+export const ThreadGoalStatus = z.enum(['active', 'paused', 'blocked', 'usageLimited', 'budgetLimited', 'complete']);
+export const ThreadGoalSetParams = z.object({
+  threadId,
+  origin: GoalOrigin,
+  objective: z
+    .string()
+    .refine((text) => text.trim().length > 0, 'objective must not be empty')
+    .refine((text) => [...text].length <= MAX_GOAL_OBJECTIVE_CHARS, `objective must be at most ${MAX_GOAL_OBJECTIVE_CHARS} characters`)
+    .nullish(),
+  status: ThreadGoalStatus.nullish(),
+  tokenBudget: z.number().int().min(1, 'tokenBudget must be positive').nullish(),
+});
+export type ThreadGoalSetParams = z.infer<typeof ThreadGoalSetParams>;
+export const ThreadGoalClearParams = z.object({ threadId, origin: GoalOrigin });
+
+// ---------------------------------------------------------------- responses
+
+export interface ThreadSessionResponse {
+  thread: Thread;
+  model: string;
+  modelProvider: string;
+  serviceTier: string | null;
+  disabledPluginIds: string[];
+  cwd: string;
+  instructionSources: string[];
+  approvalPolicy: AskForApproval;
+  approvalsReviewer: ApprovalsReviewer;
+  sandbox: SandboxPolicy;
+  reasoningEffort: string | null;
+}
+
+export interface ThreadResumeResponse extends ThreadSessionResponse {
+  collaborationMode: null;
+  turnsBackwardsCursor: string | null;
+  itemsBackwardsCursor: string | null;
+}
+
+export interface ThreadListResponse {
+  data: Thread[];
+  nextCursor: string | null;
+  backwardsCursor: string | null;
+}
+
+export interface ThreadTurnsListResponse {
+  data: Turn[];
+  nextCursor: string | null;
+  backwardsCursor: string | null;
+}
+
+export interface ThreadGoalResponse {
+  goal: ThreadGoal;
+}

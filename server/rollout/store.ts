@@ -1,0 +1,332 @@
+/**
+ * Where threads live on disk and the index that makes listing fast.
+ *
+ * Rollouts: `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl`, and
+ * `$CODEX_HOME/archived_sessions/rollout-…jsonl` once archived.
+ *
+ * Index: `$CODEX_HOME/vscode_thread_index.jsonl`, one ThreadSummary per line,
+ * later lines winning (`{"id","removed":true}` drops one). It is loaded once
+ * per process and reconciled with the directories: a rollout whose size or
+ * mtime differs from its entry (or has none) is parsed again, entries whose
+ * file vanished are dropped, then the compacted index is written back. After
+ * that, list calls never touch the rollouts: our own writes keep the
+ * in-memory index current and append to the index file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { log } from '../log';
+import type { GitInfo, SessionSource } from '../protocol/items';
+import { dateFolder, rolloutFileName, threadIdFromFileName, ROLLOUT_SUFFIX } from './format';
+import { readRollout, type ParsedRollout } from './reader';
+
+export interface ThreadSummary {
+  id: string;
+  path: string;
+  archived: boolean;
+  /** Seconds since the epoch. */
+  createdAt: number;
+  updatedAt: number;
+  cwd: string;
+  preview: string;
+  name: string | null;
+  modelProvider: string;
+  model: string | null;
+  reasoningEffort: string | null;
+  source: SessionSource;
+  cliVersion: string;
+  originator: string | null;
+  forkedFromId: string | null;
+  sessionId: string;
+  gitInfo: GitInfo | null;
+  /** File size and mtime when summarized: a mismatch means the file changed behind our back. */
+  size: number;
+  mtimeMs: number;
+}
+
+export const INDEX_FILE = 'vscode_thread_index.jsonl';
+/** The reference CLI keeps thread names here (`{"id","thread_name","updated_at"}` lines). */
+export const REFERENCE_NAME_INDEX = 'session_index.jsonl';
+
+export class ThreadStore {
+  readonly sessionsDir: string;
+  readonly archivedDir: string;
+  readonly indexPath: string;
+  private summaries: Map<string, ThreadSummary> | null = null;
+
+  constructor(readonly codexHome: string) {
+    this.sessionsDir = path.join(codexHome, 'sessions');
+    this.archivedDir = path.join(codexHome, 'archived_sessions');
+    this.indexPath = path.join(codexHome, INDEX_FILE);
+  }
+
+  /** Where a new thread's rollout goes. */
+  newRolloutPath(id: string, createdAt: Date): string {
+    return path.join(this.sessionsDir, ...dateFolder(createdAt), rolloutFileName(createdAt, id));
+  }
+
+  get(id: string): ThreadSummary | undefined {
+    return this.ensureLoaded().get(id);
+  }
+
+  all(): ThreadSummary[] {
+    return [...this.ensureLoaded().values()];
+  }
+
+  get size(): number {
+    return this.ensureLoaded().size;
+  }
+
+  /** Records a summary (after a write to its rollout); refreshes size/mtime from disk. */
+  upsert(summary: Omit<ThreadSummary, 'size' | 'mtimeMs'> & Partial<Pick<ThreadSummary, 'size' | 'mtimeMs'>>): ThreadSummary {
+    const map = this.ensureLoaded();
+    const stat = statOrNull(summary.path);
+    const full: ThreadSummary = { ...summary, size: stat?.size ?? 0, mtimeMs: stat?.mtimeMs ?? 0 };
+    map.set(full.id, full);
+    this.appendIndexLine(full);
+    return full;
+  }
+
+  /** Re-reads one rollout and updates its entry (after appending to a file of a thread not loaded). */
+  refresh(id: string): ThreadSummary | undefined {
+    const existing = this.get(id);
+    if (!existing) return undefined;
+    const parsed = safeRead(existing.path);
+    if (!parsed) return existing;
+    return this.upsert({ ...summaryFromParsed(existing.path, existing.archived, parsed), name: parsed.nameSeen ? parsed.name : existing.name });
+  }
+
+  /** Indexes a rollout found at an explicit path (resume/fork by `path`). */
+  refreshPath(filePath: string, parsed: ParsedRollout): ThreadSummary {
+    const archived = path.resolve(path.dirname(filePath)) === path.resolve(this.archivedDir);
+    return this.upsert(summaryFromParsed(filePath, archived, parsed));
+  }
+
+  remove(id: string): void {
+    const map = this.ensureLoaded();
+    if (map.delete(id)) this.appendIndexRaw({ id, removed: true });
+  }
+
+  /** Moves a rollout to `archived_sessions/`; returns the updated summary. */
+  archive(id: string): ThreadSummary {
+    const summary = this.require(id);
+    if (summary.archived) return summary;
+    const target = path.join(this.archivedDir, path.basename(summary.path));
+    moveFile(summary.path, target);
+    return this.upsert({ ...summary, path: target, archived: true });
+  }
+
+  /** Moves an archived rollout back under `sessions/YYYY/MM/DD/` (its creation date). */
+  unarchive(id: string): ThreadSummary {
+    const summary = this.require(id);
+    if (!summary.archived) return summary;
+    const target = path.join(this.sessionsDir, ...dateFolder(new Date(summary.createdAt * 1000)), path.basename(summary.path));
+    moveFile(summary.path, target);
+    return this.upsert({ ...summary, path: target, archived: false });
+  }
+
+  private require(id: string): ThreadSummary {
+    const summary = this.get(id);
+    if (!summary) throw new Error(`no rollout found for thread id ${id}`);
+    return summary;
+  }
+
+  /** Loads the index and reconciles it with the rollout directories (once per process). */
+  ensureLoaded(): Map<string, ThreadSummary> {
+    if (this.summaries) return this.summaries;
+    const started = Date.now();
+    const indexed = this.readIndex();
+    const map = new Map<string, ThreadSummary>();
+    let reparsed = 0;
+    let changed = false;
+    const referenceNames = this.readReferenceNames();
+
+    const consider = (filePath: string, archived: boolean) => {
+      const id = threadIdFromFileName(path.basename(filePath));
+      if (!id) return;
+      const stat = statOrNull(filePath);
+      if (!stat || !stat.isFile()) return;
+      const known = indexed.get(id);
+      if (known && known.path === filePath && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.archived === archived) {
+        map.set(id, known);
+        return;
+      }
+      changed = true;
+      const parsed = safeRead(filePath);
+      reparsed++;
+      if (!parsed || !parsed.meta) {
+        if (parsed) log.warn(`${filePath}: no session_meta line; not listed`);
+        return;
+      }
+      const summary = { ...summaryFromParsed(filePath, archived, parsed), size: stat.size, mtimeMs: stat.mtimeMs };
+      if (!parsed.nameSeen) summary.name = referenceNames.get(id) ?? known?.name ?? null;
+      // Two files for one id (copied sessions): keep the most recently updated.
+      const other = map.get(id);
+      if (!other || other.updatedAt <= summary.updatedAt) map.set(id, summary);
+    };
+
+    for (const file of listRollouts(this.sessionsDir, 4)) consider(file, false);
+    for (const file of listRollouts(this.archivedDir, 1)) consider(file, true);
+    if (indexed.size !== map.size) changed = true;
+    this.summaries = map;
+    if (changed) this.writeIndex();
+    log.debug(`thread index: ${map.size} threads, ${reparsed} rollouts parsed, ${Date.now() - started} ms`);
+    return map;
+  }
+
+  private readIndex(): Map<string, ThreadSummary> {
+    const map = new Map<string, ThreadSummary>();
+    let text: string;
+    try {
+      text = fs.readFileSync(this.indexPath, 'utf8');
+    } catch {
+      return map;
+    }
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const entry = JSON.parse(line);
+        if (entry.removed) map.delete(entry.id);
+        else if (typeof entry.id === 'string' && typeof entry.path === 'string') map.set(entry.id, entry);
+      } catch {
+        // A torn last line after a crash: the directory scan repairs whatever it described.
+      }
+    }
+    return map;
+  }
+
+  private readReferenceNames(): Map<string, string> {
+    const names = new Map<string, string>();
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.codexHome, REFERENCE_NAME_INDEX), 'utf8');
+    } catch {
+      return names;
+    }
+    for (const line of text.split('\n')) {
+      try {
+        const entry = JSON.parse(line);
+        if (typeof entry.id === 'string' && typeof entry.thread_name === 'string') names.set(entry.id, entry.thread_name);
+      } catch {
+        /* skip */
+      }
+    }
+    return names;
+  }
+
+  /** Writes the whole index atomically (temp file + rename). */
+  private writeIndex(): void {
+    const map = this.summaries;
+    if (!map) return;
+    try {
+      fs.mkdirSync(this.codexHome, { recursive: true });
+      const tmp = `${this.indexPath}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, [...map.values()].map((s) => JSON.stringify(s) + '\n').join(''));
+      fs.renameSync(tmp, this.indexPath);
+    } catch (error) {
+      log.warn(`could not write thread index ${this.indexPath}:`, error);
+    }
+  }
+
+  private appendIndexLine(summary: ThreadSummary): void {
+    this.appendIndexRaw(summary);
+  }
+
+  private appendIndexRaw(entry: object): void {
+    try {
+      fs.mkdirSync(this.codexHome, { recursive: true });
+      fs.appendFileSync(this.indexPath, JSON.stringify(entry) + '\n');
+    } catch (error) {
+      log.warn(`could not update thread index ${this.indexPath}:`, error);
+    }
+  }
+}
+
+export function summaryFromParsed(filePath: string, archived: boolean, parsed: ParsedRollout): Omit<ThreadSummary, 'size' | 'mtimeMs'> {
+  const meta = parsed.meta!;
+  const createdMs = Date.parse(meta.timestamp);
+  const createdAt = Number.isFinite(createdMs) ? Math.floor(createdMs / 1000) : (parsed.lastTimestamp ?? 0);
+  const id = meta.id.toLowerCase();
+  return {
+    id,
+    path: filePath,
+    archived,
+    createdAt,
+    updatedAt: Math.max(createdAt, parsed.lastTimestamp ?? createdAt),
+    cwd: parsed.settings.cwd ?? meta.cwd,
+    preview: parsed.preview,
+    name: parsed.name,
+    modelProvider: meta.model_provider ?? parsed.settings.modelProvider ?? 'openai',
+    model: parsed.settings.model ?? meta.model ?? null,
+    reasoningEffort: parsed.settings.reasoningEffort ?? meta.reasoning_effort ?? null,
+    source: normalizeSource(meta.source),
+    cliVersion: typeof meta.cli_version === 'string' ? meta.cli_version : '',
+    originator: typeof meta.originator === 'string' ? meta.originator : null,
+    forkedFromId: typeof meta.forked_from_id === 'string' ? meta.forked_from_id : null,
+    sessionId: typeof meta.session_id === 'string' ? meta.session_id : id,
+    gitInfo: meta.git ? { sha: meta.git.commit_hash ?? null, branch: meta.git.branch ?? null, originUrl: meta.git.repository_url ?? null } : null,
+  };
+}
+
+/** Maps the reference's recorded sources (`"vscode"`, `{"subagent": …}`, `"mcp"`…) to the protocol's. */
+export function normalizeSource(source: unknown): SessionSource {
+  if (source === 'cli' || source === 'vscode' || source === 'exec' || source === 'appServer' || source === 'unknown') return source;
+  if (source === 'mcp') return 'appServer';
+  if (source && typeof source === 'object') {
+    const record = source as Record<string, unknown>;
+    if ('subagent' in record) return { subAgent: record.subagent };
+    if ('subAgent' in record) return { subAgent: record.subAgent };
+    if (typeof record.custom === 'string') return { custom: record.custom };
+  }
+  return 'unknown';
+}
+
+function safeRead(filePath: string): ParsedRollout | null {
+  try {
+    const parsed = readRollout(filePath);
+    for (const warning of parsed.warnings) log.warn(warning);
+    return parsed;
+  } catch (error) {
+    log.warn(`cannot read rollout ${filePath}:`, error);
+    return null;
+  }
+}
+
+function statOrNull(filePath: string): fs.Stats | null {
+  try {
+    return fs.statSync(filePath);
+  } catch {
+    return null;
+  }
+}
+
+/** Rollout files under `dir`, descending at most `depth` folder levels. */
+function listRollouts(dir: string, depth: number): string[] {
+  const out: string[] = [];
+  const walk = (current: string, level: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory() && level < depth) walk(full, level + 1);
+      else if (entry.isFile() && entry.name.endsWith(ROLLOUT_SUFFIX)) out.push(full);
+    }
+  };
+  walk(dir, 1);
+  return out;
+}
+
+function moveFile(from: string, to: string): void {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  if (fs.existsSync(to)) throw new Error(`cannot move rollout: ${to} already exists`);
+  try {
+    fs.renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    fs.copyFileSync(from, to);
+    fs.unlinkSync(from);
+  }
+}

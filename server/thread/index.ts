@@ -1,0 +1,46 @@
+import type { NamespaceModule } from '../core/appServer';
+import {
+  ThreadForkParams,
+  ThreadGoalClearParams,
+  ThreadGoalSetParams,
+  ThreadIdParams,
+  ThreadListParams,
+  ThreadLoadedListParams,
+  ThreadReadParams,
+  ThreadResumeParams,
+  ThreadSetNameParams,
+  ThreadStartParams,
+  ThreadTurnsListParams,
+} from '../protocol/thread';
+import { ThreadService } from './service';
+
+const services = new WeakMap<object, ThreadService>();
+
+/** The thread service of a server (threads, store, index). */
+export function threadServiceOf(server: Parameters<NamespaceModule>[1]): ThreadService {
+  let service = services.get(server);
+  if (!service) {
+    service = new ThreadService(server);
+    services.set(server, service);
+  }
+  return service;
+}
+
+/** `thread/*`: lifecycle, listing, names, archive, goals. Turns live in server/turn. */
+export const threadModule: NamespaceModule = (registry, server) => {
+  const threads = threadServiceOf(server);
+  registry.register('thread/start', ThreadStartParams, (params, session) => threads.start(params, session));
+  registry.register('thread/resume', ThreadResumeParams, (params, session) => threads.resume(params, session));
+  registry.register('thread/fork', ThreadForkParams, (params, session) => threads.fork(params, session));
+  registry.register('thread/read', ThreadReadParams, (params) => threads.read(params.threadId, params.includeTurns ?? false));
+  registry.register('thread/list', ThreadListParams, (params) => threads.list(params));
+  registry.register('thread/turns/list', ThreadTurnsListParams, (params) => threads.turnsList(params));
+  registry.register('thread/loaded/list', ThreadLoadedListParams, (params) => threads.loadedList(params.cursor, params.limit));
+  registry.register('thread/name/set', ThreadSetNameParams, (params) => threads.setName(params.threadId, params.name));
+  registry.register('thread/archive', ThreadIdParams, (params) => threads.archive(params.threadId));
+  registry.register('thread/unarchive', ThreadIdParams, (params) => threads.unarchive(params.threadId));
+  registry.register('thread/unsubscribe', ThreadIdParams, (params, session) => threads.unsubscribe(params.threadId, session));
+  registry.register('thread/goal/set', ThreadGoalSetParams, (params) => threads.goalSet(params), { experimental: true });
+  registry.register('thread/goal/get', ThreadIdParams, (params) => threads.goalGet(params.threadId), { experimental: true });
+  registry.register('thread/goal/clear', ThreadGoalClearParams, (params) => threads.goalClear(params.threadId), { experimental: true });
+};
