@@ -1,2 +1,205 @@
+/**
+ * Chat webview entry: header (connection, thread, pickers), the windowed
+ * transcript, and the composer. All state comes from the host (`snapshot`,
+ * `upsert`, `append`, `session`); the composer draft and prompt history live in
+ * the webview state so they survive the view being hidden and re-created.
+ */
 import './chat.css';
-document.body.textContent = 'Codex';
+import { Composer, type ComposerState } from './composer';
+import { APPROVAL_POLICIES, SANDBOX_MODES, type ChatEntry, type HostToWebview, type SessionInfo, type WebviewToHost } from './protocol';
+import { estimateEntryHeight, renderEntry, type RenderState } from './render';
+import { EntryStore } from './store';
+import { VirtualList } from './virtualList';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+interface PersistedState {
+  composer: ComposerState;
+  expanded: [string, boolean][];
+}
+
+export interface ChatApp {
+  store: EntryStore;
+  list: VirtualList<ChatEntry>;
+  composer: Composer;
+  handle(message: HostToWebview): void;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+function select(label: string, className: string, onChange: (value: string) => void): HTMLSelectElement {
+  const s = el('select', `picker ${className}`);
+  s.title = label;
+  s.setAttribute('aria-label', label);
+  s.addEventListener('change', () => onChange(s.value));
+  return s;
+}
+
+function setOptions(s: HTMLSelectElement, options: { value: string; label: string }[], current: string): void {
+  const signature = JSON.stringify(options) + current;
+  if (s.dataset.signature === signature) return;
+  s.dataset.signature = signature;
+  s.replaceChildren(
+    ...options.map((option) => {
+      const o = el('option', undefined, option.label);
+      o.value = option.value;
+      o.selected = option.value === current;
+      return o;
+    }),
+  );
+}
+
+export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
+  const persisted = (vscode.getState() as PersistedState | undefined) ?? { composer: { draft: '', history: [] }, expanded: [] };
+  const renderState: RenderState = { expanded: new Map(persisted.expanded) };
+  const save = (composerState?: ComposerState) => {
+    if (composerState) persisted.composer = composerState;
+    persisted.expanded = [...renderState.expanded].slice(-500);
+    vscode.setState(persisted);
+  };
+  const post = (message: WebviewToHost) => vscode.postMessage(message);
+
+  // Header: connection banner, thread title, pickers.
+  const header = el('header', 'chat-header');
+  const banner = el('div', 'connection-banner');
+  banner.hidden = true;
+  banner.setAttribute('role', 'status');
+  const bannerText = el('span', 'banner-text');
+  const restart = el('button', 'button secondary', 'Restart server');
+  restart.type = 'button';
+  restart.addEventListener('click', () => post({ type: 'restartServer' }));
+  banner.append(el('span', 'codicon codicon-debug-disconnect'), bannerText, restart);
+  const title = el('div', 'thread-title', 'New thread');
+  const pickers = el('div', 'pickers');
+  const modelPicker = select('Model', 'model-picker', (value) => post({ type: 'setModel', model: value }));
+  const policyPicker = select('Approval policy', 'policy-picker', (value) => post({ type: 'setApprovalPolicy', value }));
+  const sandboxPicker = select('Sandbox mode', 'sandbox-picker', (value) => post({ type: 'setSandboxMode', value }));
+  pickers.append(modelPicker, policyPicker, sandboxPicker);
+  header.append(banner, title);
+
+  const viewport = el('div', 'transcript');
+  viewport.setAttribute('role', 'log');
+  viewport.setAttribute('aria-live', 'polite');
+  const empty = el('div', 'empty-state', 'Ask Codex to build, fix or explain something. Type / for commands, @ to mention a file.');
+
+  const store = new EntryStore();
+  const list = new VirtualList<ChatEntry>(viewport, {
+    key: (entry) => entry.id,
+    revision: (entry) => store.revision(entry.id),
+    render: (entry) => renderEntry(entry, renderState),
+    estimateHeight: estimateEntryHeight,
+  });
+  const composer = new Composer(post, persisted.composer, (state) => save(state));
+  const footer = el('footer', 'chat-footer');
+  footer.append(composer.element, pickers);
+  root.append(header, viewport, empty, footer);
+
+  // One click handler for every button in the transcript.
+  viewport.addEventListener('click', (event) => {
+    const target = (event.target as HTMLElement).closest<HTMLElement>('[data-action]');
+    if (!target) return;
+    const { action } = target.dataset;
+    if (action === 'approve') {
+      post({ type: 'approve', id: target.dataset.id!, decision: target.dataset.decision as any });
+      target.closest('.approval-actions')?.querySelectorAll('button').forEach((b) => (b.disabled = true));
+    } else if (action === 'open-diff') post({ type: 'openDiff', path: target.dataset.path! });
+    else if (action === 'open-file') post({ type: 'openFile', path: target.dataset.path! });
+    else if (action === 'copy-code') {
+      const code = target.closest('.code-wrapper')?.querySelector('code')?.textContent ?? '';
+      post({ type: 'copy', text: code });
+      target.classList.add('copied');
+      setTimeout(() => target.classList.remove('copied'), 1200);
+    }
+  });
+  // Remember folded/unfolded cards: rows are re-created when they scroll back in.
+  viewport.addEventListener(
+    'toggle',
+    (event) => {
+      const details = event.target as HTMLDetailsElement;
+      const id = details.dataset?.toggleId;
+      if (!id) return;
+      renderState.expanded.set(id, details.open);
+      list.invalidate(details.closest<HTMLElement>('[data-key]')?.dataset.key ?? id);
+      save();
+    },
+    true,
+  );
+
+  const applySession = (session: SessionInfo) => {
+    banner.hidden = session.connection === 'connected';
+    bannerText.textContent = session.connectionMessage ?? session.connection;
+    banner.classList.toggle('starting', session.connection === 'starting');
+    restart.hidden = session.connection === 'starting';
+    title.textContent = session.threadTitle || (session.threadId ? `Thread ${session.threadId.slice(0, 8)}…` : 'New thread');
+    title.title = session.threadId ?? '';
+    const models = session.models.map((m) => ({ value: m.id, label: m.label }));
+    if (session.model && !models.some((m) => m.value === session.model)) models.unshift({ value: session.model, label: session.model });
+    if (!session.model) models.unshift({ value: '', label: 'Model: default' });
+    setOptions(modelPicker, models, session.model);
+    setOptions(policyPicker, [{ value: '', label: 'Approvals: default' }, ...APPROVAL_POLICIES.map((p) => ({ value: p, label: `Approvals: ${p}` }))], session.approvalPolicy);
+    setOptions(sandboxPicker, [{ value: '', label: 'Sandbox: default' }, ...SANDBOX_MODES.map((m) => ({ value: m, label: `Sandbox: ${m}` }))], session.sandboxMode);
+    composer.setSession(session);
+    document.body.classList.toggle('turn-running', session.turnRunning);
+  };
+
+  const updateEmpty = () => {
+    empty.hidden = store.entries.length > 0;
+  };
+
+  const handle = (message: HostToWebview) => {
+    switch (message.type) {
+      case 'snapshot':
+        store.apply(message);
+        list.setItems(store.entries);
+        applySession(message.session);
+        break;
+      case 'upsert':
+      case 'append':
+      case 'remove': {
+        const change = store.apply(message);
+        if (change.kind === 'entry' || change.kind === 'removed') list.invalidate(change.id);
+        list.refresh(store.entries);
+        break;
+      }
+      case 'session':
+        applySession(message.session);
+        break;
+      case 'insertText':
+        composer.insertText(message.text);
+        break;
+      case 'restoreDraft':
+        composer.restoreDraft(message.text);
+        break;
+      case 'mentionResults':
+        composer.showMentionResults(message.query, message.files);
+        break;
+      case 'focusComposer':
+        composer.focus();
+        break;
+    }
+    updateEmpty();
+  };
+
+  window.addEventListener('message', (event: MessageEvent) => {
+    const message = event.data as HostToWebview;
+    if (message && typeof message === 'object' && typeof message.type === 'string') handle(message);
+  });
+  post({ type: 'ready' });
+  return { store, list, composer, handle };
+}
+
+const root = document.getElementById('app');
+if (root && typeof acquireVsCodeApi === 'function') {
+  (window as unknown as { codexChat: ChatApp }).codexChat = startChat(root, acquireVsCodeApi());
+}

@@ -1,0 +1,308 @@
+/**
+ * The prompt box: Enter sends, Shift+Enter breaks the line, ↑/↓ walk the
+ * prompt history, `/` opens the command popup, `@` searches workspace files
+ * (the host does the searching). A Stop button replaces Send while a turn runs.
+ */
+import { SLASH_COMMANDS, type MentionCandidate, type SessionInfo, type WebviewToHost } from './protocol';
+
+export interface ComposerState {
+  draft: string;
+  history: string[];
+}
+
+interface PopupItem {
+  label: string;
+  detail: string;
+  apply(): void;
+}
+
+const HISTORY_LIMIT = 100;
+
+export class Composer {
+  readonly element: HTMLElement;
+  readonly textarea: HTMLTextAreaElement;
+  private readonly sendButton: HTMLButtonElement;
+  private readonly stopButton: HTMLButtonElement;
+  private readonly popup: HTMLElement;
+  private popupItems: PopupItem[] = [];
+  private popupIndex = 0;
+  private history: string[];
+  /** Position while browsing history; history.length means "the draft". */
+  private historyIndex: number;
+  private draftBeforeHistory = '';
+  private readonly mentions = new Map<string, { name: string; path: string }>();
+  private mentionQuery: string | undefined;
+  private mentionTimer: ReturnType<typeof setTimeout> | undefined;
+  private running = false;
+
+  constructor(
+    private readonly post: (message: WebviewToHost) => void,
+    initial: ComposerState,
+    private readonly onStateChange: (state: ComposerState) => void,
+  ) {
+    this.history = initial.history.slice(-HISTORY_LIMIT);
+    this.historyIndex = this.history.length;
+    this.element = document.createElement('div');
+    this.element.className = 'composer';
+    this.popup = document.createElement('div');
+    this.popup.className = 'popup';
+    this.popup.setAttribute('role', 'listbox');
+    this.popup.hidden = true;
+    this.textarea = document.createElement('textarea');
+    this.textarea.className = 'composer-input';
+    this.textarea.rows = 3;
+    this.textarea.placeholder = 'Ask Codex… (Enter to send, Shift+Enter for a new line, / for commands, @ for files)';
+    this.textarea.setAttribute('aria-label', 'Prompt');
+    this.textarea.value = initial.draft;
+    const actions = document.createElement('div');
+    actions.className = 'composer-actions';
+    this.sendButton = this.makeButton('send', 'Send', 'button primary send');
+    this.stopButton = this.makeButton('debug-stop', 'Stop', 'button danger stop');
+    this.stopButton.hidden = true;
+    actions.append(this.stopButton, this.sendButton);
+    this.element.append(this.popup, this.textarea, actions);
+
+    this.sendButton.addEventListener('click', () => this.submit());
+    this.stopButton.addEventListener('click', () => this.post({ type: 'interrupt' }));
+    this.textarea.addEventListener('keydown', (event) => this.onKeyDown(event));
+    this.textarea.addEventListener('input', () => this.onInput());
+    this.popup.addEventListener('mousedown', (event) => {
+      const target = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+      if (!target) return;
+      event.preventDefault();
+      this.popupItems[Number(target.dataset.index)]?.apply();
+    });
+  }
+
+  private makeButton(iconName: string, label: string, className: string): HTMLButtonElement {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = className;
+    const i = document.createElement('span');
+    i.className = `codicon codicon-${iconName}`;
+    const text = document.createElement('span');
+    text.textContent = label;
+    b.append(i, text);
+    b.title = label;
+    return b;
+  }
+
+  setSession(session: SessionInfo): void {
+    this.running = session.turnRunning;
+    this.stopButton.hidden = !session.turnRunning;
+  }
+
+  insertText(text: string): void {
+    const { selectionStart, selectionEnd, value } = this.textarea;
+    const before = value.slice(0, selectionStart);
+    const separator = before && !before.endsWith(' ') && !before.endsWith('\n') ? ' ' : '';
+    this.textarea.value = before + separator + text + value.slice(selectionEnd);
+    const caret = before.length + separator.length + text.length;
+    this.textarea.setSelectionRange(caret, caret);
+    this.textarea.focus();
+    this.saveState();
+  }
+
+  restoreDraft(text: string): void {
+    if (!this.textarea.value.trim()) this.textarea.value = text;
+    this.saveState();
+  }
+
+  focus(): void {
+    this.textarea.focus();
+  }
+
+  showMentionResults(query: string, files: MentionCandidate[]): void {
+    if (query !== this.mentionQuery) return;
+    this.showPopup(
+      files.map((file) => ({
+        label: `@${file.name}`,
+        detail: file.relativePath,
+        apply: () => this.applyMention(file),
+      })),
+      files.length ? undefined : 'No matching files',
+    );
+  }
+
+  /** Sends the prompt, or runs it as a slash command. */
+  submit(): void {
+    const text = this.textarea.value;
+    if (!text.trim()) return;
+    this.pushHistory(text);
+    const slash = /^\/(\w+)(?:\s+([\s\S]*))?$/.exec(text.trim());
+    if (slash && SLASH_COMMANDS.some((c) => c.name === slash[1])) {
+      this.post({ type: 'slash', command: slash[1], args: slash[2] ?? '' });
+    } else {
+      const mentions = [...this.mentions.values()].filter((m) => text.includes(`@${m.name}`));
+      this.post({ type: 'send', text, mentions });
+    }
+    this.textarea.value = '';
+    this.mentions.clear();
+    this.hidePopup();
+    this.saveState();
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (event.isComposing) return;
+    if (!this.popup.hidden && this.popupItems.length) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        this.popupIndex = (this.popupIndex + step + this.popupItems.length) % this.popupItems.length;
+        this.renderPopupSelection();
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        this.popupItems[this.popupIndex]?.apply();
+        return;
+      }
+    }
+    if (event.key === 'Escape' && !this.popup.hidden) {
+      event.preventDefault();
+      this.hidePopup();
+      return;
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey) {
+      event.preventDefault();
+      this.submit();
+      return;
+    }
+    if (event.key === 'ArrowUp' && this.caretOnFirstLine() && this.history.length) {
+      event.preventDefault();
+      this.browseHistory(-1);
+      return;
+    }
+    if (event.key === 'ArrowDown' && this.caretOnLastLine() && this.historyIndex < this.history.length) {
+      event.preventDefault();
+      this.browseHistory(1);
+    }
+  }
+
+  private onInput(): void {
+    this.saveState();
+    const value = this.textarea.value;
+    const caret = this.textarea.selectionStart;
+    const beforeCaret = value.slice(0, caret);
+    const slash = /^\/(\w*)$/.exec(beforeCaret);
+    if (slash) {
+      const prefix = slash[1].toLowerCase();
+      const matches = SLASH_COMMANDS.filter((c) => c.name.startsWith(prefix));
+      this.mentionQuery = undefined;
+      this.showPopup(
+        matches.map((c) => ({
+          label: `/${c.name}${c.args ? ` ${c.args}` : ''}`,
+          detail: c.description,
+          apply: () => {
+            this.textarea.value = `/${c.name} ` + value.slice(caret).trimStart();
+            const end = c.name.length + 2;
+            this.textarea.setSelectionRange(end, end);
+            this.hidePopup();
+            this.saveState();
+          },
+        })),
+      );
+      return;
+    }
+    const mention = /(?:^|\s)@([^\s@]*)$/.exec(beforeCaret);
+    if (mention) {
+      const query = mention[1];
+      this.mentionQuery = query;
+      if (this.mentionTimer) clearTimeout(this.mentionTimer);
+      this.mentionTimer = setTimeout(() => this.post({ type: 'mentionQuery', query }), 60);
+      return;
+    }
+    this.mentionQuery = undefined;
+    this.hidePopup();
+  }
+
+  private applyMention(file: MentionCandidate): void {
+    const value = this.textarea.value;
+    const caret = this.textarea.selectionStart;
+    const beforeCaret = value.slice(0, caret).replace(/@([^\s@]*)$/, `@${file.name} `);
+    this.textarea.value = beforeCaret + value.slice(caret);
+    this.textarea.setSelectionRange(beforeCaret.length, beforeCaret.length);
+    this.mentions.set(file.name, { name: file.name, path: file.path });
+    this.mentionQuery = undefined;
+    this.hidePopup();
+    this.saveState();
+  }
+
+  private showPopup(items: PopupItem[], emptyText?: string): void {
+    this.popupItems = items;
+    this.popupIndex = 0;
+    this.popup.replaceChildren();
+    if (!items.length && !emptyText) {
+      this.hidePopup();
+      return;
+    }
+    items.forEach((item, index) => {
+      const row = document.createElement('div');
+      row.className = 'popup-item';
+      row.dataset.index = String(index);
+      row.setAttribute('role', 'option');
+      const label = document.createElement('span');
+      label.className = 'popup-label';
+      label.textContent = item.label;
+      const detail = document.createElement('span');
+      detail.className = 'popup-detail';
+      detail.textContent = item.detail;
+      row.append(label, detail);
+      this.popup.append(row);
+    });
+    if (!items.length && emptyText) {
+      const empty = document.createElement('div');
+      empty.className = 'popup-empty';
+      empty.textContent = emptyText;
+      this.popup.append(empty);
+    }
+    this.popup.hidden = false;
+    this.renderPopupSelection();
+  }
+
+  private renderPopupSelection(): void {
+    Array.from(this.popup.children).forEach((child, index) => {
+      child.classList.toggle('selected', index === this.popupIndex);
+      child.setAttribute('aria-selected', String(index === this.popupIndex));
+    });
+  }
+
+  private hidePopup(): void {
+    this.popup.hidden = true;
+    this.popupItems = [];
+  }
+
+  get popupLabels(): string[] {
+    return this.popup.hidden ? [] : this.popupItems.map((item) => item.label);
+  }
+
+  private pushHistory(text: string): void {
+    if (this.history[this.history.length - 1] !== text) this.history.push(text);
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    this.historyIndex = this.history.length;
+  }
+
+  private browseHistory(step: number): void {
+    if (this.historyIndex === this.history.length) this.draftBeforeHistory = this.textarea.value;
+    this.historyIndex = Math.max(0, Math.min(this.history.length, this.historyIndex + step));
+    this.textarea.value = this.historyIndex === this.history.length ? this.draftBeforeHistory : this.history[this.historyIndex];
+    const end = this.textarea.value.length;
+    this.textarea.setSelectionRange(end, end);
+  }
+
+  private caretOnFirstLine(): boolean {
+    return !this.textarea.value.slice(0, this.textarea.selectionStart).includes('\n');
+  }
+
+  private caretOnLastLine(): boolean {
+    return !this.textarea.value.slice(this.textarea.selectionEnd).includes('\n');
+  }
+
+  private saveState(): void {
+    this.onStateChange({ draft: this.textarea.value, history: this.history });
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+}

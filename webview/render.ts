@@ -1,0 +1,242 @@
+/**
+ * One transcript entry → one DOM row. Model and tool text only ever reaches
+ * the DOM as `textContent` or through the sanitizing markdown renderer.
+ * Buttons carry `data-action` attributes; `main.ts` handles clicks for the
+ * whole list in one place.
+ */
+import { renderMarkdownInto } from './markdown';
+import type { ApprovalDecision, ChatEntry, FileChangeSummary, PlanStep } from './protocol';
+
+/** UI state that must survive a row being re-rendered or scrolled out and back. */
+export interface RenderState {
+  /** Reasoning/command rows the user expanded or collapsed (id → open). */
+  expanded: Map<string, boolean>;
+}
+
+/** Command output shown in a card is capped; the full text stays in the entry. */
+const MAX_OUTPUT_CHARS = 50_000;
+
+export const DECISION_LABELS: Record<ApprovalDecision, string> = {
+  accept: 'Accept',
+  acceptForSession: 'Accept for session',
+  decline: 'Decline',
+  cancel: 'Cancel turn',
+};
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+function icon(name: string, extra = ''): HTMLElement {
+  return el('span', `codicon codicon-${name}${extra ? ` ${extra}` : ''}`);
+}
+
+function button(label: string, action: string, data: Record<string, string>, iconName?: string, className = 'button'): HTMLButtonElement {
+  const b = el('button', className);
+  b.type = 'button';
+  b.dataset.action = action;
+  for (const [key, value] of Object.entries(data)) b.dataset[key] = value;
+  if (iconName) b.append(icon(iconName));
+  if (label) b.append(el('span', 'label', label));
+  return b;
+}
+
+export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
+  const row = el('div', `entry entry-${entry.kind}`);
+  row.dataset.id = entry.id;
+  switch (entry.kind) {
+    case 'user': {
+      const bubble = el('div', 'user-bubble', entry.text);
+      row.append(bubble);
+      if (entry.attachments?.length) {
+        const chips = el('div', 'chips');
+        for (const chip of entry.attachments) {
+          const c = el('span', 'chip', chip.label);
+          if (chip.details) c.title = chip.details;
+          chips.append(c);
+        }
+        row.append(chips);
+      }
+      break;
+    }
+    case 'agent': {
+      const body = el('div', 'markdown');
+      renderMarkdownInto(body, entry.text);
+      row.append(body);
+      if (entry.streaming) row.classList.add('streaming');
+      break;
+    }
+    case 'reasoning': {
+      const details = el('details', 'reasoning');
+      details.dataset.toggleId = entry.id;
+      details.open = state.expanded.get(entry.id) ?? false;
+      const summary = el('summary');
+      summary.append(icon(entry.streaming ? 'loading' : 'lightbulb', entry.streaming ? 'codicon-modifier-spin' : ''), el('span', '', entry.streaming ? 'Thinking…' : 'Reasoning'));
+      const firstLine = entry.summary.find((part) => part.trim())?.split('\n')[0]?.replace(/\*\*/g, '');
+      if (firstLine) summary.append(el('span', 'reasoning-title', firstLine));
+      const body = el('div', 'markdown');
+      renderMarkdownInto(body, entry.summary.join('\n\n'));
+      details.append(summary, body);
+      row.append(details);
+      break;
+    }
+    case 'command':
+      row.append(renderCommand(entry, state));
+      break;
+    case 'fileChange':
+      row.append(renderFileChange(entry.files, entry.status));
+      break;
+    case 'plan':
+      row.append(renderPlan(entry.explanation, entry.steps));
+      break;
+    case 'tool': {
+      const card = el('div', 'card tool');
+      const header = el('div', 'card-header');
+      header.append(icon('tools'), el('span', 'card-title', entry.title), statusBadge(entry.status));
+      card.append(header);
+      if (entry.detail) card.append(el('div', 'card-detail', entry.detail));
+      row.append(card);
+      break;
+    }
+    case 'notice': {
+      row.classList.add(`notice-${entry.level}`);
+      row.setAttribute('role', entry.level === 'error' ? 'alert' : 'status');
+      row.append(icon(entry.level === 'error' ? 'error' : entry.level === 'warning' ? 'warning' : 'info'), el('div', 'notice-text', entry.text));
+      break;
+    }
+    case 'approval':
+      row.append(renderApproval(entry));
+      break;
+  }
+  return row;
+}
+
+function statusBadge(status: string, exitCode?: number | null): HTMLElement {
+  const badge = el('span', `badge status-${status}`);
+  if (status === 'inProgress') {
+    badge.append(icon('loading', 'codicon-modifier-spin'), el('span', '', 'running'));
+  } else if (exitCode !== undefined && exitCode !== null) {
+    badge.classList.add(exitCode === 0 ? 'ok' : 'fail');
+    badge.textContent = `exit ${exitCode}`;
+  } else {
+    badge.textContent = status;
+  }
+  return badge;
+}
+
+function renderCommand(entry: Extract<ChatEntry, { kind: 'command' }>, state: RenderState): HTMLElement {
+  const details = el('details', 'card command');
+  details.dataset.toggleId = entry.id;
+  // Running commands show their live output; finished ones fold unless opened.
+  details.open = state.expanded.get(entry.id) ?? (entry.status === 'inProgress' || (entry.exitCode !== null && entry.exitCode !== 0));
+  const summary = el('summary', 'card-header');
+  summary.append(icon('terminal'), el('code', 'command-line', entry.command), statusBadge(entry.status, entry.exitCode));
+  if (entry.durationMs !== null && entry.status !== 'inProgress') summary.append(el('span', 'duration', formatDuration(entry.durationMs)));
+  details.append(summary);
+  const output = entry.output.length > MAX_OUTPUT_CHARS ? `… (${entry.output.length - MAX_OUTPUT_CHARS} earlier characters not shown)\n${entry.output.slice(-MAX_OUTPUT_CHARS)}` : entry.output;
+  const pre = el('pre', 'command-output', output || (entry.status === 'inProgress' ? '' : '(no output)'));
+  details.append(pre);
+  if (entry.cwd) details.append(el('div', 'card-footer', entry.cwd));
+  return details;
+}
+
+function renderFileChange(files: FileChangeSummary[], status: string): HTMLElement {
+  const card = el('div', 'card file-change');
+  const header = el('div', 'card-header');
+  const added = files.reduce((sum, f) => sum + f.added, 0);
+  const removed = files.reduce((sum, f) => sum + f.removed, 0);
+  header.append(
+    icon('diff'),
+    el('span', 'card-title', `${files.length} file${files.length === 1 ? '' : 's'} ${status === 'inProgress' ? 'changing' : 'changed'}`),
+    el('span', 'added', `+${added}`),
+    el('span', 'removed', `−${removed}`),
+  );
+  if (status !== 'completed' && status !== 'inProgress') header.append(statusBadge(status));
+  card.append(header);
+  const list = el('ul', 'file-list');
+  for (const file of files) {
+    const item = el('li', 'file-row');
+    const kindIcon = file.kind === 'add' ? 'diff-added' : file.kind === 'delete' ? 'diff-removed' : 'diff-modified';
+    const open = button('', 'open-file', { path: file.movePath ?? file.path }, undefined, 'link file-path');
+    open.textContent = file.movePath ? `${file.path} → ${file.movePath}` : file.path;
+    open.title = `Open ${file.movePath ?? file.path}`;
+    item.append(icon(kindIcon), open, el('span', 'added', `+${file.added}`), el('span', 'removed', `−${file.removed}`));
+    const diff = button('', 'open-diff', { path: file.movePath ?? file.path }, 'diff', 'icon-button');
+    diff.title = 'Open diff';
+    diff.setAttribute('aria-label', `Open diff of ${file.path}`);
+    item.append(diff);
+    list.append(item);
+  }
+  card.append(list);
+  return card;
+}
+
+function renderPlan(explanation: string | null, steps: PlanStep[]): HTMLElement {
+  const card = el('div', 'card plan');
+  const header = el('div', 'card-header');
+  const done = steps.filter((s) => s.status === 'completed').length;
+  header.append(icon('checklist'), el('span', 'card-title', `Plan ${done}/${steps.length}`));
+  card.append(header);
+  if (explanation) card.append(el('div', 'card-detail', explanation));
+  const list = el('ul', 'plan-steps');
+  for (const step of steps) {
+    const item = el('li', `plan-step step-${step.status}`);
+    const iconName = step.status === 'completed' ? 'pass-filled' : step.status === 'inProgress' ? 'circle-large-filled' : 'circle-large-outline';
+    item.append(icon(iconName), el('span', '', step.step));
+    item.setAttribute('aria-checked', String(step.status === 'completed'));
+    item.setAttribute('role', 'checkbox');
+    list.append(item);
+  }
+  card.append(list);
+  return card;
+}
+
+function renderApproval(entry: Extract<ChatEntry, { kind: 'approval' }>): HTMLElement {
+  const card = el('div', `card approval${entry.resolution ? ' resolved' : ' pending'}`);
+  const header = el('div', 'card-header');
+  header.append(icon(entry.approvalKind === 'command' ? 'terminal' : 'diff'), el('span', 'card-title', entry.title));
+  card.append(header);
+  card.append(el('pre', 'approval-detail', entry.detail));
+  if (entry.reason) card.append(el('div', 'card-detail', entry.reason));
+  if (entry.resolution) {
+    const text = entry.resolution === 'resolved' ? 'No longer waiting' : DECISION_LABELS[entry.resolution];
+    card.append(el('div', 'approval-resolution', text));
+  } else {
+    const actions = el('div', 'approval-actions');
+    for (const decision of entry.decisions) {
+      const b = button(DECISION_LABELS[decision], 'approve', { id: entry.id, decision }, undefined, decision === 'accept' ? 'button primary' : 'button secondary');
+      actions.append(b);
+    }
+    card.append(actions);
+  }
+  return card;
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A rough height before the row is measured, so the scrollbar is about right. */
+export function estimateEntryHeight(entry: ChatEntry): number {
+  switch (entry.kind) {
+    case 'user':
+      return 40 + Math.ceil(entry.text.length / 60) * 18;
+    case 'agent':
+      return 24 + Math.ceil(entry.text.length / 70) * 20;
+    case 'reasoning':
+      return 32;
+    case 'command':
+      return entry.status === 'inProgress' ? 140 : 40;
+    case 'fileChange':
+      return 44 + entry.files.length * 26;
+    case 'plan':
+      return 44 + entry.steps.length * 24;
+    case 'approval':
+      return 140;
+    default:
+      return 36;
+  }
+}
