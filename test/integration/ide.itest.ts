@@ -36,7 +36,11 @@ describe('/ide context collector in a real VS Code', function () {
   after(async () => {
     diagnostics.dispose();
     history.dispose();
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+    // Revert the unsaved edit and the untitled document first, so closing asks nothing.
+    for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -5,21 +5,13 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { HOOKS_VIEW_COMMANDS, PALETTE_COMMANDS, THREADS_VIEW_COMMANDS } from '../../extension/commands/commandIds';
-import { activateCodex, CODEX_EXTENSION_ID } from './index.helpers';
+import { activateCodex } from './index.helpers';
 
 describe('Codex views and commands in a real VS Code', () => {
   it('registers every palette, Threads and Hooks command', async () => {
     await activateCodex();
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of [...PALETTE_COMMANDS, ...THREADS_VIEW_COMMANDS, ...HOOKS_VIEW_COMMANDS]) assert.ok(registered.has(id), `${id} is registered`);
-  });
-
-  it('registers every command the manifest declares', async () => {
-    await activateCodex();
-    const registered = new Set(await vscode.commands.getCommands(true));
-    const declared: string[] = vscode.extensions.getExtension(CODEX_EXTENSION_ID)!.packageJSON.contributes.commands.map((c: { command: string }) => c.command);
-    const missing = declared.filter((id) => !registered.has(id));
-    assert.deepEqual(missing, []);
   });
 
   it('refreshes the views and clears a search without errors', async () => {
