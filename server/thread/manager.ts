@@ -55,10 +55,8 @@ export class ThreadManager implements LoadedThreadHost {
   subscribe(thread: LoadedThread, session: ClientSession): void {
     if (thread.subscribers.has(session)) return;
     thread.subscribe(session);
-    // A closed connection no longer receives notifications; drop it and unload orphans.
-    session.onClose(() => {
-      if (thread.unsubscribe(session) && thread.subscribers.size === 0 && !thread.activeTurn) this.unload(thread.id);
-    });
+    // A closed connection no longer receives notifications. The thread stays loaded, like the reference.
+    session.onClose(() => thread.unsubscribe(session));
   }
 
   /** Removes a thread from memory (its rollout stays on disk). */

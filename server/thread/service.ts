@@ -286,6 +286,8 @@ export class ThreadService {
     const id = validateThreadId(threadId);
     const loaded = this.manager.findLoaded(id);
     if (loaded?.activeTurn) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} has a turn in progress; interrupt it before archiving`);
+    // A loaded thread without content yet gets its rollout now, so it can be archived (as the reference does).
+    if (loaded && !loaded.ephemeral && !loaded.materialized) loaded.materialize();
     const summary = this.store.get(id);
     if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
     if (summary.archived) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} is already archived`);
@@ -315,16 +317,7 @@ export class ThreadService {
     const loaded = this.manager.findLoaded(id);
     if (!loaded) return { status: 'notLoaded' };
     if (!loaded.unsubscribe(session)) return { status: 'notSubscribed' };
-    // The last subscriber gone and nothing running: free the thread (its rollout stays).
-    if (loaded.subscribers.size === 0 && !loaded.activeTurn) {
-      this.indexLoaded(loaded);
-      this.manager.unload(id);
-      loaded.status = { type: 'notLoaded' };
-      this.afterResponse(() => {
-        session.notify('thread/status/changed', { threadId: id, status: { type: 'notLoaded' } });
-        session.notify('thread/closed', { threadId: id });
-      });
-    }
+    // Like the reference, the thread stays loaded (thread/loaded/list, resume) without subscribers.
     return { status: 'unsubscribed' };
   }
 

@@ -1,0 +1,413 @@
+/**
+ * thread/* methods and notifications on our server (dist/server.js), every
+ * message validated against the reference schema.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { validate as uuidValidate, version as uuidVersion } from 'uuid';
+import { AppServerProcess, makeTempDir, RpcResponseError } from '../helpers/appServerProcess';
+import { ScriptedModel } from '../helpers/scriptedModel';
+import { createStoredThread } from './threadFixtures';
+
+const isUuidV7 = (id: string) => uuidValidate(id) && uuidVersion(id) === 7;
+
+async function rejects(promise: Promise<unknown>, code: number, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof RpcResponseError, `expected an RPC error, got ${error}`);
+    assert.equal(error.code, code, error.message);
+    assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+describe('thread/* on our server', function () {
+  this.timeout(60000);
+  let model: ScriptedModel;
+  let codexHome: string;
+  let server: AppServerProcess;
+
+  before(async () => {
+    model = await new ScriptedModel().start();
+  });
+  after(async () => {
+    await model.stop();
+  });
+  beforeEach(async () => {
+    codexHome = makeTempDir('thread-test-');
+    model.writeConfig(codexHome);
+    server = await AppServerProcess.start('ours', { codexHome });
+  });
+  afterEach(async () => {
+    await server.stop();
+    assert.deepEqual(server.violations, [], 'every message validates against the reference schema');
+  });
+
+  /** A started thread with a name, so it is persisted and listed. */
+  async function namedThread(name: string, cwd = codexHome): Promise<string> {
+    const { thread } = await server.request('thread/start', { cwd });
+    await server.request('thread/name/set', { threadId: thread.id, name });
+    return thread.id;
+  }
+
+  describe('thread/start', () => {
+    it('creates a UUIDv7 thread from config, then notifies thread/started after the response', async () => {
+      const result = await server.request('thread/start', { cwd: codexHome });
+      assert.ok(isUuidV7(result.thread.id), result.thread.id);
+      assert.equal(result.thread.sessionId, result.thread.id);
+      assert.equal(result.model, 'mock-model');
+      assert.equal(result.modelProvider, 'mock');
+      assert.equal(result.approvalPolicy, 'never');
+      assert.deepEqual(result.sandbox, { type: 'dangerFullAccess' });
+      assert.equal(result.cwd, codexHome);
+      assert.deepEqual(result.thread.status, { type: 'idle' });
+      assert.equal(result.thread.ephemeral, false);
+      assert.match(result.thread.path, /\/sessions\/\d{4}\/\d{2}\/\d{2}\/rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.jsonl$/);
+      const started = await server.waitFor('thread/started');
+      assert.equal(started.params.thread.id, result.thread.id);
+      const responseLine = server.rawLines.findIndex((line) => line.includes('"result"') && line.includes(result.thread.id));
+      const notificationLine = server.rawLines.findIndex((line) => line.includes('"thread/started"'));
+      assert.ok(responseLine >= 0 && notificationLine > responseLine, 'thread/started follows the response');
+    });
+
+    it('applies request overrides over config: model, sandbox, approvals, config map', async () => {
+      const result = await server.request('thread/start', {
+        cwd: codexHome,
+        model: 'other-model',
+        sandbox: 'workspace-write',
+        approvalPolicy: 'on-request',
+        config: { model_reasoning_effort: 'high', 'sandbox_workspace_write.network_access': true },
+      });
+      assert.equal(result.model, 'other-model');
+      assert.equal(result.approvalPolicy, 'on-request');
+      assert.equal(result.reasoningEffort, 'high');
+      assert.equal(result.sandbox.type, 'workspaceWrite');
+      assert.equal(result.sandbox.networkAccess, true);
+      assert.ok(result.sandbox.writableRoots.includes(codexHome));
+    });
+
+    it('keeps ephemeral threads off disk', async () => {
+      const { thread } = await server.request('thread/start', { cwd: codexHome, ephemeral: true });
+      assert.equal(thread.ephemeral, true);
+      assert.equal(thread.path, null);
+      await server.request('thread/name/set', { threadId: thread.id, name: 'in memory' });
+      const read = await server.request('thread/read', { threadId: thread.id });
+      assert.equal(read.thread.name, 'in memory');
+      assert.equal(fs.existsSync(path.join(codexHome, 'sessions')), false);
+      const list = await server.request('thread/list', {});
+      assert.deepEqual(list.data, []);
+    });
+
+    it('rejects a missing cwd, an unknown provider and mistyped params, and keeps serving', async () => {
+      await rejects(server.request('thread/start', { cwd: path.join(codexHome, 'nope') }), -32600, /cwd does not exist/);
+      await rejects(server.request('thread/start', { cwd: codexHome, modelProvider: 'nowhere' }), -32600, /unknown model provider "nowhere"/);
+      await rejects(server.request('thread/start', { cwd: 42 }), -32602, /cwd/);
+      await rejects(server.request('thread/start', { sandbox: 'yolo' }), -32602, /sandbox/);
+      const ok = await server.request('thread/start', { cwd: codexHome });
+      assert.ok(ok.thread.id);
+    });
+  });
+
+  describe('thread/name/set', () => {
+    it('renames, notifies thread/name/updated, persists to the rollout and the reference name index', async () => {
+      const { thread } = await server.request('thread/start', { cwd: codexHome });
+      assert.deepEqual(await server.request('thread/name/set', { threadId: thread.id, name: '  Fix the parser  ' }), {});
+      const updated = await server.waitFor('thread/name/updated');
+      assert.deepEqual(updated.params, { threadId: thread.id, threadName: 'Fix the parser' });
+      const read = await server.request('thread/read', { threadId: thread.id });
+      assert.equal(read.thread.name, 'Fix the parser');
+      const lines = fs.readFileSync(thread.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(lines[0].type, 'session_meta');
+      assert.equal(lines[0].payload.id, thread.id);
+      assert.ok(lines.some((l) => l.payload.type === 'thread_name_updated' && l.payload.thread_name === 'Fix the parser'));
+      const names = fs.readFileSync(path.join(codexHome, 'session_index.jsonl'), 'utf8');
+      assert.match(names, new RegExp(`"id":"${thread.id}","thread_name":"Fix the parser"`));
+    });
+
+    it('renames a stored thread that is not loaded', async () => {
+      const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'hello', agent: 'hi' }] });
+      await server.request('thread/name/set', { threadId: stored.id, name: 'Renamed on disk' });
+      const read = await server.request('thread/read', { threadId: stored.id });
+      assert.equal(read.thread.name, 'Renamed on disk');
+      assert.deepEqual(read.thread.status, { type: 'notLoaded' });
+      assert.match(fs.readFileSync(stored.path, 'utf8'), /Renamed on disk/);
+    });
+
+    it('names the offending field for bad input', async () => {
+      const { thread } = await server.request('thread/start', { cwd: codexHome });
+      await rejects(server.request('thread/name/set', { threadId: thread.id, name: '   ' }), -32602, /name/);
+      await rejects(server.request('thread/name/set', { threadId: thread.id }), -32602, /name/);
+      await rejects(server.request('thread/name/set', { name: 'x' }), -32602, /threadId/);
+      await rejects(server.request('thread/name/set', { threadId: 'abc', name: 'x' }), -32600, /invalid thread id/);
+      await rejects(server.request('thread/name/set', { threadId: '019a0000-0000-7000-8000-000000000000', name: 'x' }), -32600, /thread not found/);
+    });
+  });
+
+  describe('thread/list', () => {
+    it('pages newest first with cursors and reverses with backwardsCursor', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await namedThread(`thread ${i}`));
+      const newestFirst = [...ids].reverse();
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: any = await server.request('thread/list', { limit: 2, cursor });
+        seen.push(...page.data.map((t: any) => t.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor);
+      assert.equal(pages, 3);
+      assert.deepEqual(seen, newestFirst);
+
+      const asc = await server.request('thread/list', { sortDirection: 'asc' });
+      assert.deepEqual(asc.data.map((t: any) => t.id), ids);
+
+      const second = await server.request('thread/list', { limit: 2, cursor: (await server.request('thread/list', { limit: 2 })).nextCursor });
+      const back = await server.request('thread/list', { sortDirection: 'asc', cursor: second.backwardsCursor, limit: 3 });
+      assert.deepEqual(back.data.map((t: any) => t.id), [newestFirst[2], newestFirst[1], newestFirst[0]]);
+      await rejects(server.request('thread/list', { cursor: 'garbage' }), -32602, /cursor/);
+    });
+
+    it('filters by cwd, searchTerm, provider, source kind and exclusions', async () => {
+      const other = makeTempDir('thread-other-cwd-');
+      const a = await namedThread('Refactor parser');
+      const b = await namedThread('Write docs', other);
+      const c = createStoredThread(codexHome, { cwd: other, turns: [{ user: 'explain the PARSER module', agent: 'sure' }] }).id;
+      const ids = (result: any) => result.data.map((t: any) => t.id).sort();
+      // The stored thread was written behind the running server's back; a restart picks it up.
+      await server.stop();
+      server = await AppServerProcess.start('ours', { codexHome });
+
+      assert.deepEqual(ids(await server.request('thread/list', { cwd: other })), [b, c].sort());
+      assert.deepEqual(ids(await server.request('thread/list', { cwd: [codexHome, other] })), [a, b, c].sort());
+      assert.deepEqual(ids(await server.request('thread/list', { searchTerm: 'parser' })), [a, c].sort());
+      assert.deepEqual(ids(await server.request('thread/list', { modelProviders: ['mock'] })), [a, b, c].sort());
+      assert.deepEqual(ids(await server.request('thread/list', { modelProviders: ['openai'] })), []);
+      assert.deepEqual(ids(await server.request('thread/list', { sourceKinds: ['exec'] })), []);
+      assert.deepEqual(ids(await server.request('thread/list', { excludedThreadIds: [a] })), [b, c].sort());
+      await rejects(server.request('thread/list', { excludedThreadIds: ['nope'] }), -32602, /excludedThreadIds/);
+      await rejects(server.request('thread/list', { limit: 0 }), -32602, /limit/);
+      const withPreview = (await server.request('thread/list', { searchTerm: 'PARSER module' })).data[0];
+      assert.equal(withPreview.preview, 'explain the PARSER module');
+    });
+
+    it('sorts by updated_at', async function () {
+      const older = await namedThread('older');
+      const newer = await namedThread('newer');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await server.request('thread/name/set', { threadId: older, name: 'older, touched later' });
+      const byCreated = await server.request('thread/list', {});
+      assert.deepEqual(byCreated.data.map((t: any) => t.id), [newer, older]);
+      const byUpdated = await server.request('thread/list', { sortKey: 'updated_at' });
+      assert.deepEqual(byUpdated.data.map((t: any) => t.id), [older, newer]);
+    });
+  });
+
+  describe('thread/read and thread/turns/list', () => {
+    it('reads stored turns with items, and pages turns both ways with each items view', async () => {
+      const stored = createStoredThread(codexHome, {
+        cwd: codexHome,
+        turns: [
+          { user: 'one', agent: 'first answer', items: [{ type: 'reasoning', id: 'r1', summary: ['thinking'], content: [] }] },
+          { user: 'two', agent: 'second answer' },
+          { user: 'three', agent: 'third answer', status: 'interrupted' },
+        ],
+      });
+      const meta = await server.request('thread/read', { threadId: stored.id });
+      assert.deepEqual(meta.thread.turns, []);
+      assert.equal(meta.thread.preview, 'one');
+      const full = await server.request('thread/read', { threadId: stored.id, includeTurns: true });
+      assert.deepEqual(full.thread.turns.map((t: any) => t.id), stored.turnIds);
+      assert.deepEqual(full.thread.turns.map((t: any) => t.status), ['completed', 'completed', 'interrupted']);
+      assert.deepEqual(full.thread.turns[0].items.map((i: any) => i.type), ['userMessage', 'reasoning', 'agentMessage']);
+
+      const page1 = await server.request('thread/turns/list', { threadId: stored.id, limit: 2 });
+      assert.deepEqual(page1.data.map((t: any) => t.id), [stored.turnIds[2], stored.turnIds[1]]);
+      assert.equal(page1.data[0].itemsView, 'summary');
+      const page2 = await server.request('thread/turns/list', { threadId: stored.id, limit: 2, cursor: page1.nextCursor });
+      assert.deepEqual(page2.data.map((t: any) => t.id), [stored.turnIds[0]]);
+      assert.equal(page2.nextCursor, null);
+      assert.deepEqual(page2.data[0].items.map((i: any) => i.type), ['userMessage', 'agentMessage'], 'summary view keeps the conversation');
+      const fullView = await server.request('thread/turns/list', { threadId: stored.id, sortDirection: 'asc', itemsView: 'full', limit: 1 });
+      assert.deepEqual(fullView.data[0].items.map((i: any) => i.type), ['userMessage', 'reasoning', 'agentMessage']);
+      const none = await server.request('thread/turns/list', { threadId: stored.id, itemsView: 'notLoaded' });
+      assert.ok(none.data.every((t: any) => t.items.length === 0 && t.itemsView === 'notLoaded'));
+      const back = await server.request('thread/turns/list', { threadId: stored.id, sortDirection: 'asc', cursor: page2.backwardsCursor });
+      assert.deepEqual(back.data.map((t: any) => t.id), stored.turnIds);
+    });
+  });
+
+  describe('thread/resume, thread/fork, thread/loaded/list, thread/unsubscribe', () => {
+    it('resumes a stored thread with its turns, without notifications', async () => {
+      const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'hello', agent: 'hi there' }], name: 'Kept' });
+      const before = (await server.request('thread/loaded/list', {})).data;
+      assert.deepEqual(before, []);
+      const resumed = await server.request('thread/resume', { threadId: stored.id });
+      assert.equal(resumed.thread.id, stored.id);
+      assert.equal(resumed.thread.name, 'Kept');
+      assert.deepEqual(resumed.thread.status, { type: 'idle' });
+      assert.equal(resumed.model, 'mock-model');
+      assert.deepEqual(resumed.thread.turns.map((t: any) => t.id), stored.turnIds);
+      const slim = await server.request('thread/resume', { threadId: stored.id, excludeTurns: true });
+      assert.deepEqual(slim.thread.turns, []);
+      assert.deepEqual((await server.request('thread/loaded/list', {})).data, [stored.id]);
+      await settle();
+      assert.deepEqual(server.methods(), [], 'resume emits no notifications');
+    });
+
+    it('resumes by path and applies overrides that persist', async () => {
+      const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'a', agent: 'b' }] });
+      const resumed = await server.request('thread/resume', { threadId: stored.id, path: stored.path, model: 'model-b' });
+      assert.equal(resumed.model, 'model-b');
+      await server.stop();
+      server = await AppServerProcess.start('ours', { codexHome });
+      const again = await server.request('thread/resume', { threadId: stored.id });
+      assert.equal(again.model, 'model-b', 'the override was recorded in the rollout');
+    });
+
+    it('forks a thread (whole or through lastTurnId) with forkedFromId and its own rollout and history', async () => {
+      const stored = createStoredThread(codexHome, {
+        cwd: codexHome,
+        turns: [
+          { user: 'first', agent: 'one' },
+          { user: 'second', agent: 'two' },
+        ],
+        name: 'Origin',
+      });
+      const fork = await server.request('thread/fork', { threadId: stored.id });
+      assert.ok(isUuidV7(fork.thread.id));
+      assert.notEqual(fork.thread.id, stored.id);
+      assert.equal(fork.thread.forkedFromId, stored.id);
+      assert.equal(fork.thread.name, 'Origin');
+      assert.deepEqual(fork.thread.turns.map((t: any) => t.id), stored.turnIds);
+      const started = await server.waitFor('thread/started', (p) => p.thread.id === fork.thread.id);
+      assert.equal(started.params.thread.forkedFromId, stored.id);
+      const forkLines = fs.readFileSync(fork.thread.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(forkLines[0].type, 'session_meta');
+      assert.equal(forkLines[0].payload.forked_from_id, stored.id);
+      const history = forkLines.filter((l) => l.type === 'response_item').map((l) => l.payload);
+      assert.deepEqual(history, stored.history, 'the model history is copied, so the fork continues the conversation');
+
+      const partial = await server.request('thread/fork', { threadId: stored.id, lastTurnId: stored.turnIds[0] });
+      assert.deepEqual(partial.thread.turns.map((t: any) => t.id), [stored.turnIds[0]]);
+      const partialHistory = fs
+        .readFileSync(partial.thread.path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.type === 'response_item');
+      assert.equal(partialHistory.length, 2);
+      await rejects(server.request('thread/fork', { threadId: stored.id, lastTurnId: 'nope' }), -32600, /turn not found/);
+
+      const listed = await server.request('thread/list', {});
+      assert.equal(listed.data.length, 3);
+    });
+
+    it('pages thread/loaded/list and reports unsubscribe states', async () => {
+      const a = (await server.request('thread/start', { cwd: codexHome })).thread.id;
+      const b = (await server.request('thread/start', { cwd: codexHome })).thread.id;
+      const first = await server.request('thread/loaded/list', { limit: 1 });
+      assert.equal(first.data.length, 1);
+      const second = await server.request('thread/loaded/list', { limit: 1, cursor: first.nextCursor });
+      assert.deepEqual([...first.data, ...second.data].sort(), [a, b].sort());
+      assert.equal(second.nextCursor, null);
+      assert.deepEqual(await server.request('thread/unsubscribe', { threadId: a }), { status: 'unsubscribed' });
+      assert.deepEqual(await server.request('thread/unsubscribe', { threadId: a }), { status: 'notSubscribed' });
+      assert.deepEqual(await server.request('thread/unsubscribe', { threadId: '019a0000-0000-7000-8000-000000000000' }), { status: 'notLoaded' });
+    });
+  });
+
+  describe('thread/archive and thread/unarchive', () => {
+    it('moves the rollout to archived_sessions and back, notifying both ways', async () => {
+      const id = await namedThread('To archive');
+      const original = (await server.request('thread/read', { threadId: id })).thread.path;
+      assert.deepEqual(await server.request('thread/archive', { threadId: id }), {});
+      const archivedPath = path.join(codexHome, 'archived_sessions', path.basename(original));
+      assert.equal(fs.existsSync(original), false);
+      assert.equal(fs.existsSync(archivedPath), true);
+      await server.waitFor('thread/archived', (p) => p.threadId === id);
+      const status = await server.waitFor('thread/status/changed', (p) => p.threadId === id);
+      assert.deepEqual(status.params.status, { type: 'notLoaded' });
+      assert.deepEqual((await server.request('thread/list', {})).data, []);
+      const archivedList = await server.request('thread/list', { archived: true });
+      assert.equal(archivedList.data[0].path, archivedPath);
+      await rejects(server.request('thread/archive', { threadId: id }), -32600, /already archived/);
+
+      const restored = await server.request('thread/unarchive', { threadId: id });
+      assert.equal(restored.thread.path, original);
+      assert.equal(fs.existsSync(original), true);
+      assert.equal(fs.existsSync(archivedPath), false);
+      await server.waitFor('thread/unarchived', (p) => p.threadId === id);
+      assert.equal((await server.request('thread/list', {})).data[0].id, id);
+      await rejects(server.request('thread/unarchive', { threadId: id }), -32600, /not archived/);
+
+      // Survives a restart in both places.
+      await server.request('thread/archive', { threadId: id });
+      await server.stop();
+      server = await AppServerProcess.start('ours', { codexHome });
+      assert.equal((await server.request('thread/list', { archived: true })).data[0].id, id);
+    });
+  });
+
+  describe('thread/goal/*', () => {
+    it('sets, updates, gets and clears a goal with notifications; persists it', async () => {
+      const { thread } = await server.request('thread/start', { cwd: codexHome });
+      const set = await server.request('thread/goal/set', { threadId: thread.id, objective: 'Make CI green', tokenBudget: 5000 });
+      assert.equal(set.goal.status, 'active');
+      assert.equal(set.goal.tokenBudget, 5000);
+      const updated = await server.request('thread/goal/set', { threadId: thread.id, status: 'paused' });
+      assert.equal(updated.goal.objective, 'Make CI green');
+      assert.equal(updated.goal.status, 'paused');
+      assert.equal((await server.request('thread/goal/get', { threadId: thread.id })).goal.status, 'paused');
+      await settle();
+      assert.deepEqual(server.methods((m) => m.startsWith('thread/goal')), ['thread/goal/updated', 'thread/goal/updated']);
+
+      await server.stop();
+      server = await AppServerProcess.start('ours', { codexHome });
+      assert.equal((await server.request('thread/goal/get', { threadId: thread.id })).goal.objective, 'Make CI green');
+      assert.deepEqual(await server.request('thread/goal/clear', { threadId: thread.id }), { cleared: true });
+      await server.waitFor('thread/goal/cleared', (p) => p.threadId === thread.id);
+      assert.deepEqual(await server.request('thread/goal/clear', { threadId: thread.id }), { cleared: false });
+      assert.deepEqual(await server.request('thread/goal/get', { threadId: thread.id }), { goal: null });
+    });
+
+    it('accepts 4,000 characters, rejects 4,001, and needs an objective to create', async () => {
+      const { thread } = await server.request('thread/start', { cwd: codexHome });
+      await rejects(server.request('thread/goal/set', { threadId: thread.id, status: 'active' }), -32602, /objective/);
+      await rejects(server.request('thread/goal/set', { threadId: thread.id, objective: 'x'.repeat(4001) }), -32602, /objective.*4000/);
+      const ok = await server.request('thread/goal/set', { threadId: thread.id, objective: 'y'.repeat(4000) });
+      assert.equal(ok.goal.objective.length, 4000);
+    });
+
+    it('is experimental: refused without the capability', async () => {
+      const plain = await AppServerProcess.start('ours', { codexHome, experimentalApi: false });
+      try {
+        const { thread } = await plain.request('thread/start', { cwd: codexHome });
+        await rejects(plain.request('thread/goal/get', { threadId: thread.id }), -32600, /experimentalApi/);
+      } finally {
+        await plain.stop();
+      }
+    });
+  });
+
+  describe('model/list', () => {
+    it('lists the configured model first as default, then the catalog, with paging', async () => {
+      const all = await server.request('model/list', {});
+      assert.equal(all.data[0].id, 'mock-model');
+      assert.equal(all.data[0].isDefault, true);
+      assert.equal(all.data.filter((m: any) => m.isDefault).length, 1);
+      assert.ok(all.data.some((m: any) => m.id === 'gpt-5.1-codex'));
+      assert.ok(all.data.every((m: any) => !m.hidden));
+      const hidden = await server.request('model/list', { includeHidden: true });
+      assert.ok(hidden.data.length > all.data.length);
+      const page = await server.request('model/list', { limit: 2 });
+      assert.equal(page.data.length, 2);
+      const rest = await server.request('model/list', { cursor: page.nextCursor });
+      assert.deepEqual([...page.data, ...rest.data].map((m: any) => m.id), all.data.map((m: any) => m.id));
+      await rejects(server.request('model/list', { modelProvider: 'nowhere' }), -32600, /unknown model provider/);
+    });
+  });
+});
