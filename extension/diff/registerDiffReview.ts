@@ -68,7 +68,8 @@ export function registerDiffReview(services: ExtensionServices): ReviewControlle
     const left = baselineUri(kind === 'renamed' ? (file.oldPath ?? key) : key, kind === 'added');
     const right = kind === 'deleted' ? baselineUri(key, true) : vscode.Uri.file(key);
     const title = `${path.basename(key)} (${kind === 'added' ? 'new' : kind === 'deleted' ? 'deleted' : 'before'} ↔ Codex)`;
-    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preserveFocus: true, preview: true });
+    // Beside the editor the user is in, which keeps both its focus and its place.
+    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preserveFocus: true, preview: true, viewColumn: vscode.ViewColumn.Beside });
   };
 
   context.subscriptions.push(

@@ -1,0 +1,181 @@
+/**
+ * Inline diff review in a real VS Code: the reference `codex app-server`
+ * (through `codex.serverPath`) runs a turn against the scripted model that
+ * patches files; the extension decorates the open editor live without taking
+ * focus, shows Accept/Reject CodeLens, and a rejected hunk is restored on disk
+ * (and comes back with undo). Accept All clears the decorations.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionServices } from '../../extension/services';
+import { reply, ScriptedModel } from '../helpers/scriptedModel';
+import { activateCodex, codexHome, waitFor, workspaceFile } from './index.helpers';
+
+interface InspectState {
+  files: { path: string; kind: string; counts: { added: number; removed: number }; hunks: { id: string; kind: string; liveStart: number; liveEnd: number; baseLines: string[] }[] }[];
+  painted: Record<string, { added: number[]; modified: number[]; deleted: number[] }>;
+  turns: { threadId: string; turnId: string }[];
+}
+
+const inspect = () => vscode.commands.executeCommand<InspectState>('codex.diff.inspect');
+
+/** The reference CLI shipped as a devDependency: found through PATH (npm puts node_modules/.bin there) or the repo. */
+function referenceCodex(): string {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), ...[process.env.INIT_CWD, process.env.PWD, process.cwd()].filter(Boolean).map((d) => path.join(d!, 'node_modules', '.bin'))];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, 'codex');
+    if (fs.existsSync(candidate) && fs.realpathSync(candidate).includes(path.join('node_modules', '@openai', 'codex'))) return candidate;
+  }
+  throw new Error(`the reference codex CLI (node_modules/.bin/codex) is not reachable from the extension host (PATH=${process.env.PATH})`);
+}
+
+const BEFORE = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+
+const PATCH = `*** Begin Patch
+*** Update File: review/target.txt
+@@
+ line 1
+-line 2
++line 2 changed by codex
+ line 3
+@@
+ line 6
++inserted by codex
+ line 7
+@@
+ line 10
+-line 11
+ line 12
+*** Add File: review/added.txt
++brand new
+*** Delete File: review/doomed.txt
+*** End Patch`;
+
+describe('inline diff review in a real VS Code', function () {
+  this.timeout(120_000);
+  let model: ScriptedModel;
+  let services: ExtensionServices;
+  const target = workspaceFile('review', 'target.txt');
+
+  before(async () => {
+    services = await activateCodex<ExtensionServices>();
+    fs.mkdirSync(workspaceFile('review'), { recursive: true });
+    fs.writeFileSync(target, BEFORE);
+    fs.writeFileSync(workspaceFile('review', 'doomed.txt'), 'to be deleted\n');
+    model = await new ScriptedModel().start();
+    model.writeConfig(codexHome());
+    model.enqueue(reply.call('exec_command', { cmd: `apply_patch <<'EOF'\n${PATCH}\nEOF\n` }), reply.text('Edited the files.'));
+    const settings = vscode.workspace.getConfiguration('codex');
+    await settings.update('serverPath', referenceCodex(), vscode.ConfigurationTarget.Global);
+    await settings.update('serverArgs', ['app-server'], vscode.ConfigurationTarget.Global);
+    await settings.update('serverEnv', { MOCK_KEY: 'test-key', CODEX_HOME: codexHome() }, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('codex.restartServer');
+    await waitFor(() => services.client.state === 'connected', 30_000, 'the reference server to connect');
+  });
+
+  after(async () => {
+    await model?.stop();
+    const settings = vscode.workspace.getConfiguration('codex');
+    for (const key of ['serverPath', 'serverArgs', 'serverEnv']) await settings.update(key, undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('codex.restartServer').then(undefined, () => undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('decorates the open editor while the turn runs, without taking focus, and offers per-hunk CodeLens', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const targetEditor = await vscode.window.showTextDocument(vscode.Uri.file(target), { viewColumn: vscode.ViewColumn.One, preview: false });
+    const readme = await vscode.window.showTextDocument(vscode.Uri.file(workspaceFile('README.md')), { viewColumn: vscode.ViewColumn.Two, preview: false });
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, readme.document.uri.fsPath);
+
+    await services.chat.sendPrompt('Please edit review/target.txt');
+    // The agent's edit reaches the editor's document, then the decorations follow.
+    await waitFor(() => targetEditor.document.getText().includes('inserted by codex'), 60_000, 'the agent to edit review/target.txt');
+    const state = await waitFor(
+      async () => {
+        const s = await inspect();
+        return s.painted[target]?.modified.length && s.files.length === 3 ? s : undefined;
+      },
+      10_000,
+      'decorations on review/target.txt',
+    );
+
+    const painted = state.painted[target];
+    assert.deepEqual(painted.modified, [1], 'changed line 2 has a modified marker');
+    assert.deepEqual(painted.added, [6], 'the inserted line has an added marker');
+    assert.deepEqual(painted.deleted, [10], 'the deleted line is marked on the line above the gap');
+    const byName = Object.fromEntries(state.files.map((f) => [path.basename(f.path), f]));
+    assert.equal(byName['target.txt'].kind, 'modified');
+    assert.deepEqual(byName['target.txt'].counts, { added: 2, removed: 2 });
+    assert.equal(byName['added.txt'].kind, 'added');
+    assert.equal(byName['doomed.txt'].kind, 'deleted');
+
+    // Nothing stole focus: the README editor is still the active one.
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, readme.document.uri.fsPath);
+
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', targetEditor.document.uri);
+    const titles = lenses.filter((l) => l.command?.command.startsWith('codex.diff.')).map((l) => `${l.range.start.line}:${l.command!.title}`);
+    // Above the changed line, above the inserted line, and above the gap the deleted line left.
+    for (const line of [1, 6, 11]) {
+      assert.ok(titles.includes(`${line}:$(check) Accept`), `Accept on line ${line}: ${titles.join(', ')}`);
+      assert.ok(titles.includes(`${line}:$(discard) Reject`), `Reject on line ${line}`);
+    }
+  });
+
+  it('restores a rejected hunk on disk, keeps the others mapped after a user edit, and undo brings it back', async () => {
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === target)!;
+    // The user types a line at the top first: hunks must follow.
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'user line\n'));
+    await editor.document.save();
+    let state = await waitFor(async () => {
+      const s = await inspect();
+      const file = s.files.find((f) => f.path === target);
+      return file && file.hunks[0].liveStart === 2 ? s : undefined;
+    }, 10_000, 'hunks to follow the user edit');
+    const hunks = state.files.find((f) => f.path === target)!.hunks;
+    assert.deepEqual(hunks.map((h) => h.liveStart), [2, 7, 12]);
+
+    const changed = hunks[0];
+    await vscode.commands.executeCommand('codex.diff.rejectHunk', editor.document.uri.toString(), changed.id);
+    const onDisk = fs.readFileSync(target, 'utf8');
+    assert.ok(onDisk.startsWith('user line\nline 1\nline 2\nline 3\n'), `line 2 restored on disk:\n${onDisk}`);
+    assert.ok(onDisk.includes('inserted by codex'), 'the other hunks stay');
+    state = await inspect();
+    assert.equal(state.files.find((f) => f.path === target)!.hunks.length, 2);
+    await waitFor(async () => (await inspect()).painted[target]?.modified.length === 0, 5_000, 'the modified marker to go');
+
+    // Undo (a WorkspaceEdit is undoable) puts the agent's line back and the hunk returns to review.
+    await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    await vscode.commands.executeCommand('undo');
+    assert.ok(editor.document.getText().includes('line 2 changed by codex'));
+    state = await waitFor(async () => {
+      const s = await inspect();
+      return s.files.find((f) => f.path === target)?.hunks.length === 3 ? s : undefined;
+    }, 5_000, 'the hunk to come back after undo');
+  });
+
+  it('Open Diff shows the read-only baseline next to the live file without moving focus', async () => {
+    const readme = vscode.Uri.file(workspaceFile('README.md'));
+    await vscode.window.showTextDocument(readme, { viewColumn: vscode.ViewColumn.One, preview: false });
+    const before = vscode.window.activeTextEditor?.document.uri.toString();
+    assert.equal(before, readme.toString());
+    await vscode.commands.executeCommand('codex.diff.openFileDiff', target);
+    const baseline = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'codex-baseline' && d.uri.path.endsWith('/review/target.txt')), 10_000, 'the baseline document');
+    assert.equal(baseline.getText(), BEFORE);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), before, 'focus stayed where it was');
+  });
+
+  it('Accept All clears the decorations and the Changes list', async () => {
+    await vscode.commands.executeCommand('codex.acceptAllChanges');
+    const state = await waitFor(async () => {
+      const s = await inspect();
+      return s.files.length === 0 && Object.keys(s.painted).length === 0 ? s : undefined;
+    }, 5_000, 'decorations to clear');
+    assert.deepEqual(state.turns, []);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(target));
+    assert.equal(lenses.filter((l) => l.command?.command.startsWith('codex.diff.')).length, 0);
+    assert.ok(fs.readFileSync(target, 'utf8').includes('inserted by codex'), 'accepting keeps the agent text');
+    assert.ok(fs.existsSync(workspaceFile('review', 'added.txt')));
+  });
+});
