@@ -47,19 +47,21 @@ export class HooksEngine implements LifecycleHooks {
   private async run(ctx: HookContext, selection: Selection): Promise<HookOutcome[]> {
     const hooks = this.select(ctx.cwd, selection.event, selection.matcherInputs);
     if (hooks.length === 0) return [];
+    const isSessionStart = selection.event.config === 'SessionStart';
     const input = JSON.stringify({
       session_id: ctx.threadId,
-      ...(ctx.turnId !== null ? { turn_id: ctx.turnId } : {}),
+      // SessionStart runs with the first turn but belongs to the thread: no turn_id, as with the reference.
+      ...(ctx.turnId !== null && !isSessionStart ? { turn_id: ctx.turnId } : {}),
       transcript_path: ctx.transcriptPath,
       cwd: ctx.cwd,
       hook_event_name: selection.event.config,
       model: ctx.model,
-      permission_mode: ctx.permissionMode,
+      permission_mode: permissionModeFor(ctx.permissionMode),
       ...selection.fields,
     });
-    const scope = selection.event.config === 'SessionStart' ? 'thread' : 'turn';
+    const scope = isSessionStart ? 'thread' : 'turn';
     const summaries = hooks.map((hook): HookRunSummary => {
-      const id = `${hook.event.label}:${hook.displayOrder}:${hook.sourcePath}`;
+      const id = `${hook.event.label.replace(/_/g, '-')}:${hook.displayOrder}:${hook.sourcePath}`;
       return {
         id: selection.toolUseId ? `${id}:${selection.toolUseId}` : id,
         eventName: hook.event.wire,
@@ -147,6 +149,14 @@ export class HooksEngine implements LifecycleHooks {
       fields: { stop_hook_active: stopHookActive, last_assistant_message: lastAssistantMessage },
     });
   }
+}
+
+const HOOK_PERMISSION_MODES = new Set(['default', 'acceptEdits', 'plan', 'dontAsk', 'bypassPermissions']);
+
+/** Hooks see the approval policy the way the reference reports it: `never` is `bypassPermissions`, the rest `default`. */
+export function permissionModeFor(approvalPolicy: string): string {
+  if (HOOK_PERMISSION_MODES.has(approvalPolicy)) return approvalPolicy;
+  return approvalPolicy === 'never' ? 'bypassPermissions' : 'default';
 }
 
 /** Blocked if any hook blocked; the first reason in configured order explains it. */

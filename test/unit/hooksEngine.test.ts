@@ -90,7 +90,8 @@ describe('lifecycle hooks engine', function () {
     assert.equal(input.session_id, env.ctx.threadId);
     assert.equal(input.cwd, env.cwd);
     assert.equal(input.model, 'mock-model');
-    assert.equal(input.permission_mode, 'on-request');
+    assert.equal(input.permission_mode, 'default', 'on-request is reported as the reference does');
+    assert.equal(input.turn_id, undefined, 'SessionStart belongs to the thread');
     assert.equal(input.transcript_path, env.ctx.transcriptPath);
     assert.equal(fs.readFileSync(path.join(env.dir, 'cwd.txt'), 'utf8').trim(), fs.realpathSync(env.cwd), 'runs in the session cwd');
 
@@ -102,6 +103,7 @@ describe('lifecycle hooks engine', function () {
     assert.equal(completed.params.run.status, 'completed');
     assert.deepEqual(completed.params.run.entries, [{ kind: 'context', text: 'remember the build uses make' }]);
     assert.equal(completed.params.run.id, started.params.run.id);
+    assert.match(started.params.run.id, /^session-start:0:.*config\.toml$/, 'run ids look like the reference');
     assertSchemaValid(env.notifications);
 
     env.notifications.length = 0;
