@@ -13,6 +13,7 @@ import { ErrorCode, RpcError } from '../rpc/errors';
 import { ApprovalsReviewer, AskForApproval, SandboxMode, type GitInfo, type SandboxPolicy } from '../protocol/items';
 import { DEFAULT_MODEL, DEFAULT_PROVIDER } from '../models/catalog';
 import type { RolloutSettings } from '../rollout/reader';
+import { log } from '../log';
 import type { ThreadSettings } from './loadedThread';
 
 type Table = Record<string, unknown>;
@@ -121,8 +122,15 @@ function knownProviders(config: EffectiveConfig): string[] {
  * ran with last; request fields win over it, and it wins over config.
  */
 export function resolveSettings(request: SettingsRequest, config: EffectiveConfig, cwd: string, recorded: RolloutSettings = {}): ThreadSettings {
-  const modelProvider = request.modelProvider ?? recorded.modelProvider ?? config.model_provider ?? DEFAULT_PROVIDER;
-  if (!knownProviders(config).includes(modelProvider)) {
+  const known = knownProviders(config);
+  const configProvider = config.model_provider ?? DEFAULT_PROVIDER;
+  // A provider recorded by an older session may since have left config.toml: fall back to the configured one.
+  const recordedProvider = recorded.modelProvider && known.includes(recorded.modelProvider) ? recorded.modelProvider : undefined;
+  if (recorded.modelProvider && !recordedProvider) {
+    log.warn(`thread was recorded with model provider "${recorded.modelProvider}", which config no longer defines; using "${configProvider}"`);
+  }
+  const modelProvider = request.modelProvider ?? recordedProvider ?? configProvider;
+  if (!known.includes(modelProvider)) {
     throw new RpcError(ErrorCode.InvalidRequest, `unknown model provider "${modelProvider}": define [model_providers.${modelProvider}] in config.toml`);
   }
   const recordedApproval = AskForApproval.safeParse(recorded.approvalPolicy);

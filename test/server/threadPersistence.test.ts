@@ -1,0 +1,228 @@
+/**
+ * Persistence: a restarted server lists and reads what it stored; a `kill -9`
+ * loses at most the line in flight; corrupt or truncated lines are skipped
+ * with a warning; rollouts written by the reference Codex CLI are listed and
+ * read too.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppServerProcess, makeTempDir } from '../helpers/appServerProcess';
+import { REPO_ROOT } from '../helpers/protocolSchema';
+import { reply, ScriptedModel } from '../helpers/scriptedModel';
+import { createStoredThread } from './threadFixtures';
+
+const jsonLines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+
+function parsesAsJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('thread persistence', function () {
+  this.timeout(90000);
+  let codexHome: string;
+  let server: AppServerProcess | undefined;
+
+  beforeEach(() => {
+    codexHome = makeTempDir('persist-');
+  });
+  afterEach(async () => {
+    await server?.stop();
+    if (server) assert.deepEqual(server.violations, []);
+    server = undefined;
+  });
+
+  it('a restarted server lists and reads every thread it persisted, including index-less starts', async () => {
+    server = await AppServerProcess.start('ours', { codexHome });
+    const named: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { thread } = await server.request('thread/start', { cwd: codexHome });
+      await server.request('thread/name/set', { threadId: thread.id, name: `persisted ${i}` });
+      named.push(thread.id);
+    }
+    await server.stop();
+    const withTurns = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'remember me', agent: 'I will' }] });
+
+    server = await AppServerProcess.start('ours', { codexHome });
+    const listed = await server.request('thread/list', {});
+    assert.deepEqual(listed.data.map((t: any) => t.id).sort(), [...named, withTurns.id].sort());
+    const read = await server.request('thread/read', { threadId: withTurns.id, includeTurns: true });
+    assert.deepEqual(read.thread.turns[0].items.map((i: any) => i.type), ['userMessage', 'agentMessage']);
+    assert.equal(read.thread.turns[0].items[1].text, 'I will');
+    await server.stop();
+
+    // Without the index file the server rebuilds it by scanning.
+    fs.rmSync(path.join(codexHome, 'vscode_thread_index.jsonl'));
+    server = await AppServerProcess.start('ours', { codexHome });
+    const rebuilt = await server.request('thread/list', {});
+    assert.equal(rebuilt.data.length, 4);
+    assert.ok(fs.existsSync(path.join(codexHome, 'vscode_thread_index.jsonl')));
+    const names = rebuilt.data.map((t: any) => t.name).filter(Boolean).sort();
+    assert.deepEqual(names, ['persisted 0', 'persisted 1', 'persisted 2']);
+  });
+
+  it('sees rollouts changed or removed behind its back after a restart (stale index)', async () => {
+    const a = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'first', agent: 'a' }] });
+    const b = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'second', agent: 'b' }] });
+    server = await AppServerProcess.start('ours', { codexHome });
+    assert.equal((await server.request('thread/list', {})).data.length, 2);
+    await server.stop();
+    fs.rmSync(a.path);
+    fs.appendFileSync(b.path, JSON.stringify({ timestamp: new Date().toISOString(), type: 'event_msg', payload: { type: 'thread_name_updated', thread_name: 'edited elsewhere' } }) + '\n');
+    server = await AppServerProcess.start('ours', { codexHome });
+    const listed = await server.request('thread/list', {});
+    assert.deepEqual(listed.data.map((t: any) => [t.id, t.name]), [[b.id, 'edited elsewhere']]);
+  });
+
+  it('kill -9 of the server right after a write keeps the thread', async () => {
+    server = await AppServerProcess.start('ours', { codexHome });
+    const { thread } = await server.request('thread/start', { cwd: codexHome });
+    await server.request('thread/name/set', { threadId: thread.id, name: 'survives kill' });
+    server.child.kill('SIGKILL');
+    await server.exited;
+    server = await AppServerProcess.start('ours', { codexHome });
+    const read = await server.request('thread/read', { threadId: thread.id });
+    assert.equal(read.thread.name, 'survives kill');
+  });
+
+  it('kill -9 while a writer streams items loses at most the line in flight', async () => {
+    // A child process drives the real LoadedThread API in a tight loop with large
+    // items, and is killed without warning part-way through.
+    const script = path.join(codexHome, 'writer.ts');
+    fs.writeFileSync(
+      script,
+      `import { createStoredThread } from ${JSON.stringify(path.join(REPO_ROOT, 'test/server/threadFixtures.ts'))};
+const big = 'x'.repeat(256 * 1024);
+let n = 0;
+for (;;) {
+  createStoredThread(process.argv[2], { cwd: process.argv[2], turns: [{ user: 'turn ' + n + ' ' + big, agent: big }, { user: 'more', agent: big }] });
+  if (++n === 1) process.stdout.write('ready\\n');
+}
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script, codexHome], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.on('exit', () => reject(new Error('writer exited early')));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 300));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+
+    const files = fs.readdirSync(path.join(codexHome, 'sessions'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    assert.ok(files.length >= 2, `the writer produced several rollouts (${files.length})`);
+    let tornLines = 0;
+    for (const entry of files) {
+      const lines = jsonLines(path.join(entry.parentPath, entry.name));
+      const bad = lines.filter((line) => !parsesAsJson(line));
+      assert.ok(bad.length <= 1, 'at most one torn line per file');
+      if (bad.length) {
+        assert.equal(lines.indexOf(bad[0]), lines.length - 1, 'only the last line can be torn');
+        tornLines++;
+      }
+    }
+    assert.ok(tornLines <= 1, 'only the file being written when killed can be torn');
+
+    server = await AppServerProcess.start('ours', { codexHome });
+    const listed: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await server.request('thread/list', { limit: 100, cursor });
+      listed.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.equal(listed.length, files.length, 'every rollout, even the one cut short, is listed');
+    for (const thread of listed) {
+      const read = await server.request('thread/read', { threadId: thread.id, includeTurns: true });
+      assert.ok(read.thread.turns.length >= 1);
+      for (const turn of read.thread.turns) assert.notEqual(turn.status, 'inProgress', 'a turn cut short is reported interrupted');
+    }
+    // The last thread (possibly torn) can be resumed and written again; new lines start cleanly.
+    const newest = listed[0];
+    await server.request('thread/resume', { threadId: newest.id });
+    await server.request('thread/name/set', { threadId: newest.id, name: 'after the crash' });
+    const lines = jsonLines(newest.path);
+    assert.ok(parsesAsJson(lines[lines.length - 1]), 'the line appended after a torn tail is intact');
+    assert.equal((await server.request('thread/read', { threadId: newest.id })).thread.name, 'after the crash');
+  });
+
+  it('skips corrupt and truncated lines with a warning, never breaking list or read', async () => {
+    const stored = createStoredThread(codexHome, {
+      cwd: codexHome,
+      turns: [
+        { user: 'good one', agent: 'ok' },
+        { user: 'good two', agent: 'fine' },
+      ],
+      name: 'Damaged',
+    });
+    const lines = jsonLines(stored.path);
+    // Garbage in the middle, a line without envelope, and a torn last line.
+    lines.splice(3, 0, '{"timestamp": "2025-01-01T00:00:00Z", "type": "event_msg", "payl', 'not json', '{"no":"envelope"}');
+    fs.writeFileSync(stored.path, lines.join('\n') + '\n{"timestamp":"2025-01-01T00:00:00Z","type":"event_msg","payload":{"type":"thread_item_com');
+    // An empty rollout and a file that is not a rollout at all.
+    const day = path.dirname(stored.path);
+    fs.writeFileSync(path.join(day, 'rollout-2025-01-01T00-00-00-019a0000-0000-7000-8000-000000000001.jsonl'), '');
+    fs.writeFileSync(path.join(day, 'rollout-2025-01-01T00-00-00-019a0000-0000-7000-8000-000000000002.jsonl'), 'garbage\n');
+
+    server = await AppServerProcess.start('ours', { codexHome });
+    const listed = await server.request('thread/list', {});
+    assert.deepEqual(listed.data.map((t: any) => t.id), [stored.id]);
+    assert.equal(listed.data[0].name, 'Damaged');
+    const read = await server.request('thread/read', { threadId: stored.id, includeTurns: true });
+    assert.equal(read.thread.turns.length, 2);
+    assert.deepEqual(read.thread.turns[1].items.map((i: any) => i.type), ['userMessage', 'agentMessage']);
+    const warnings = server.stderrLines.filter((line) => /WARN/.test(line) && /corrupt line|without type\/payload/.test(line));
+    assert.ok(warnings.length >= 3, `warnings name the skipped lines:\n${server.stderrLines.join('\n')}`);
+    assert.ok(warnings.some((w) => w.includes(stored.path)));
+    const resumed = await server.request('thread/resume', { threadId: stored.id });
+    assert.equal(resumed.thread.turns.length, 2);
+  });
+
+  it('lists, reads and resumes sessions written by the reference Codex CLI', async () => {
+    const model = await new ScriptedModel().start();
+    try {
+      model.writeConfig(codexHome);
+      model.enqueue(reply.text('Reference says hello.'));
+      const reference = await AppServerProcess.start('reference', { codexHome });
+      let threadId: string;
+      try {
+        const { thread } = await reference.request('thread/start', { cwd: codexHome });
+        threadId = thread.id;
+        await reference.request('turn/start', { threadId, input: [{ type: 'text', text: 'hello reference', text_elements: [] }] });
+        await reference.waitFor('turn/completed', undefined, 40000);
+        await reference.request('thread/name/set', { threadId, name: 'From the CLI' });
+      } finally {
+        await reference.stop();
+      }
+
+      server = await AppServerProcess.start('ours', { codexHome });
+      const listed = await server.request('thread/list', {});
+      const entry = listed.data.find((t: any) => t.id === threadId);
+      assert.ok(entry, 'the reference session is listed');
+      assert.equal(entry.preview, 'hello reference');
+      assert.equal(entry.name, 'From the CLI');
+      assert.equal(entry.modelProvider, 'mock');
+      const read = await server.request('thread/read', { threadId, includeTurns: true });
+      assert.equal(read.thread.turns.length, 1);
+      const items = read.thread.turns[0].items;
+      assert.deepEqual(items.map((i: any) => i.type), ['userMessage', 'agentMessage']);
+      assert.equal(items[1].text, 'Reference says hello.');
+      assert.equal(read.thread.turns[0].status, 'completed');
+      const resumed = await server.request('thread/resume', { threadId });
+      assert.equal(resumed.model, 'mock-model');
+      assert.deepEqual(resumed.sandbox, { type: 'dangerFullAccess' });
+    } finally {
+      await model.stop();
+    }
+  });
+});
