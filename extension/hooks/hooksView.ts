@@ -15,7 +15,7 @@ const TRUST_ICONS = {
   managed: new vscode.ThemeIcon('lock'),
 } as const;
 
-class HooksTreeProvider implements vscode.TreeDataProvider<HookNode> {
+export class HooksTreeProvider implements vscode.TreeDataProvider<HookNode> {
   private readonly changed = new vscode.EventEmitter<HookNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 

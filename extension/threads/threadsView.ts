@@ -8,7 +8,7 @@ import { ThreadListModel, type ThreadNode, type ThreadSummary } from './threadMo
 
 const REFRESHING_NOTIFICATIONS = ['thread/started', 'thread/name/updated', 'thread/archived', 'thread/unarchived', 'thread/status/changed'];
 
-class ThreadsTreeProvider implements vscode.TreeDataProvider<ThreadNode> {
+export class ThreadsTreeProvider implements vscode.TreeDataProvider<ThreadNode> {
   private readonly changed = new vscode.EventEmitter<ThreadNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
