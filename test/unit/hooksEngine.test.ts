@@ -62,7 +62,7 @@ const hookToml = (event: string, command: string, extra = '', matcher?: string) 
 
 function assertSchemaValid(notifications: Env['notifications']): void {
   const schema = loadProtocolSchema();
-  for (const n of notifications) assert.equal(schema.validateNotification({ method: n.method, params: n.params }), null, `${n.method} is schema-valid`);
+  for (const n of notifications) assert.equal(schema.validateNotification({ method: n.method, params: n.params } as { method: string }), null, `${n.method} is schema-valid`);
 }
 
 describe('lifecycle hooks engine', function () {
