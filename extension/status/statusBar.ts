@@ -44,6 +44,17 @@ export function registerStatusBar(services: ExtensionServices): vscode.Disposabl
     render();
   };
 
+  // A resumed thread announces no thread/started here: ask the server which model it uses.
+  const loadThreadModel = async (threadId: string) => {
+    try {
+      const { thread } = await client.request<{ thread: { model: string | null } }>('thread/read', { threadId, includeTurns: false });
+      if (thread.model) model.setThreadModel(threadId, thread.model);
+      render();
+    } catch {
+      // Unknown or unloaded thread: keep showing the default model.
+    }
+  };
+
   const onState = (state: typeof client.state) => {
     model.connection = state;
     render();
@@ -56,6 +67,7 @@ export function registerStatusBar(services: ExtensionServices): vscode.Disposabl
     chat.onDidChangeThread((threadId) => {
       model.currentThreadId = threadId;
       render();
+      if (threadId && !model.knowsModelOf(threadId)) void loadThreadModel(threadId);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('codex.model') && void loadDefaultModel()),
   );

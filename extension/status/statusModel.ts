@@ -65,6 +65,10 @@ export class StatusModel {
     }
   }
 
+  knowsModelOf(threadId: string): boolean {
+    return this.models.has(threadId);
+  }
+
   setThreadModel(threadId: string, model: string): void {
     this.models.set(threadId, model);
   }
