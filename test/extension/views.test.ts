@@ -11,6 +11,7 @@ import { reply, ScriptedModel } from '../helpers/scriptedModel';
 import { ThreadListModel, type ThreadNode } from '../../extension/threads/threadModel';
 import { HookListModel } from '../../extension/hooks/hookListModel';
 import { findHookDefinitionLine, type HookNode } from '../../extension/hooks/hookModel';
+import { StatusModel } from '../../extension/status/statusModel';
 
 const which = (process.env.CODEX_VIEWS_SERVER as 'ours' | 'reference' | undefined) ?? 'reference';
 
@@ -128,6 +129,23 @@ describe(`Threads view model against the ${which} server`, function () {
     const after = threads.find(newId);
     assert.notEqual(after?.status.type, 'active', 'the spinner stops when the turn ends');
     assert.deepEqual(server.violations, []);
+  });
+  it('feeds the status bar the model and token usage of a real turn', async () => {
+    const status = new StatusModel();
+    status.connection = 'connected';
+    model.enqueue({ ...reply.text('counted'), usage: { input_tokens: 1200, output_tokens: 34 } });
+    const { thread } = await server.request('thread/start', { cwd: workspace });
+    status.currentThreadId = thread.id;
+    const started = await server.waitFor('thread/started', (p) => p.thread.id === thread.id);
+    assert.ok(status.applyNotification(started.method, started.params));
+    await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'count me', text_elements: [] }] });
+    const usage = await server.waitFor('thread/tokenUsage/updated', (p) => p.threadId === thread.id, 40000);
+    assert.ok(status.applyNotification(usage.method, usage.params));
+    await server.waitFor('turn/completed', (p) => p.threadId === thread.id, 40000);
+    const view = status.view();
+    assert.match(view.text, /^\$\(hubot\) Codex · mock-model · /);
+    assert.match(view.text, /1\.2k/);
+    assert.match(view.tooltip, /1,234 total \(1,200 in, 34 out\)/);
   });
 });
 
