@@ -199,6 +199,8 @@ export class Composer {
             this.textarea.setSelectionRange(end, end);
             this.hidePopup();
             this.saveState();
+            // Commands that need no argument run at once; the others wait for it.
+            if (!c.args?.startsWith('<')) this.submit();
           },
         })),
       );

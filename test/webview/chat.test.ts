@@ -5,69 +5,8 @@
  * state that survives the view being re-created.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { JSDOM } from 'jsdom';
-import type { ChatEntry, HostToWebview, SessionInfo, WebviewToHost } from '../../webview/protocol';
-import { REPO_ROOT } from '../helpers/protocolSchema';
-
-const BUNDLE = path.join(REPO_ROOT, 'dist', 'webview.js');
-
-export interface WebviewHarness {
-  dom: JSDOM;
-  window: any;
-  document: Document;
-  posted: WebviewToHost[];
-  state: { value: unknown };
-  send(message: HostToWebview): void;
-  transcript(): HTMLElement;
-  close(): void;
-}
-
-export function session(overrides: Partial<SessionInfo> = {}): SessionInfo {
-  return {
-    connection: 'connected',
-    turnRunning: false,
-    model: 'mock-model',
-    approvalPolicy: '',
-    sandboxMode: '',
-    models: [{ id: 'mock-model', label: 'Mock model' }],
-    pendingApprovals: 0,
-    ...overrides,
-  };
-}
-
-export function openWebview(initialState?: unknown): WebviewHarness {
-  const dom = new JSDOM('<!DOCTYPE html><html><body><div id="app"></div></body></html>', {
-    runScripts: 'outside-only',
-    pretendToBeVisual: true,
-    url: 'https://webview.invalid/',
-  });
-  const posted: WebviewToHost[] = [];
-  const state = { value: initialState };
-  const window = dom.window as any;
-  window.acquireVsCodeApi = () => ({
-    postMessage: (message: WebviewToHost) => posted.push(JSON.parse(JSON.stringify(message))),
-    getState: () => state.value,
-    setState: (value: unknown) => (state.value = JSON.parse(JSON.stringify(value))),
-  });
-  window.eval(fs.readFileSync(BUNDLE, 'utf8'));
-  const send = (message: HostToWebview) => {
-    window.dispatchEvent(new window.MessageEvent('message', { data: message }));
-    window.codexChat.list.renderNow();
-  };
-  return {
-    dom,
-    window,
-    document: window.document,
-    posted,
-    state,
-    send,
-    transcript: () => window.document.querySelector('.transcript'),
-    close: () => window.close(),
-  };
-}
+import type { ChatEntry } from '../../webview/protocol';
+import { ensureWebviewBundle, openWebview, session, type WebviewHarness } from './harness';
 
 /** Popup labels, copied out of the DOM window's realm. */
 function labels(view: WebviewHarness): string[] {
@@ -88,9 +27,7 @@ describe('chat webview (jsdom)', function () {
   this.timeout(30000);
   let view: WebviewHarness;
 
-  before(() => {
-    if (!fs.existsSync(BUNDLE)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'ignore' });
-  });
+  before(() => ensureWebviewBundle());
   beforeEach(() => {
     view = openWebview();
   });
@@ -306,9 +243,12 @@ describe('chat webview (jsdom)', function () {
     type(view.window, textarea, '/co');
     assert.deepEqual(labels(view), ['/compact']);
     keydown(view.window, textarea, 'Enter');
-    assert.equal(textarea.value, '/compact ');
-    keydown(view.window, textarea, 'Enter');
-    assert.deepEqual(view.posted.at(-1), { type: 'slash', command: 'compact', args: '' });
+    assert.deepEqual(view.posted.at(-1), { type: 'slash', command: 'compact', args: '' }, 'a command without arguments runs from the popup');
+    assert.equal(textarea.value, '');
+    type(view.window, textarea, '/go');
+    keydown(view.window, textarea, 'Tab');
+    assert.equal(textarea.value, '/goal ', 'a command that needs an argument waits for it');
+    assert.equal(view.posted.at(-1)!.type, 'slash');
     type(view.window, textarea, '/goal ship the release');
     keydown(view.window, textarea, 'Enter');
     assert.deepEqual(view.posted.at(-1), { type: 'slash', command: 'goal', args: 'ship the release' });

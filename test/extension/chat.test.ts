@@ -1,0 +1,379 @@
+/**
+ * Integration: the chat webview (built bundle in jsdom) ⇄ ChatController ⇄
+ * CodexClient ⇄ app-server ⇄ scripted model. Only VS Code itself is replaced,
+ * by a ChatHost that records commands and attention signals and searches a
+ * real temporary workspace.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ChatControllerImpl } from '../../extension/chat/chatController';
+import type { ChatHost, ChatSettings, ThreadChoice } from '../../extension/chat/chatHost';
+import { fuzzyScore } from '../../extension/chat/fuzzy';
+import { CodexClient } from '../../extension/client/codexClient';
+import { ProcessTransport } from '../../extension/client/processTransport';
+import type { MentionCandidate } from '../../webview/protocol';
+import { makeTempDir, OUR_SERVER } from '../helpers/appServerProcess';
+import { REFERENCE_CODEX } from '../helpers/protocolSchema';
+import { reply, ScriptedModel } from '../helpers/scriptedModel';
+import { ensureWebviewBundle, openWebview, type WebviewHarness } from '../webview/harness';
+
+class TestHost implements ChatHost {
+  readonly commands: { command: string; args: unknown[] }[] = [];
+  readonly attention: number[] = [];
+  readonly logs: string[] = [];
+  visible = true;
+  savedThread: string | undefined;
+  pickedThread: string | undefined;
+  settingsValue: ChatSettings;
+
+  constructor(readonly workspace: string) {
+    this.settingsValue = { model: '', approvalPolicy: '', sandboxMode: '', cwd: workspace, autoContext: false };
+  }
+  settings(): ChatSettings {
+    return this.settingsValue;
+  }
+  async findFiles(query: string, limit: number): Promise<MentionCandidate[]> {
+    const found: { score: number; candidate: MentionCandidate }[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else {
+          const relativePath = path.relative(this.workspace, full);
+          const score = fuzzyScore(query, relativePath);
+          if (score !== null) found.push({ score, candidate: { name: entry.name, path: full, relativePath } });
+        }
+      }
+    };
+    walk(this.workspace);
+    return found.sort((a, b) => b.score - a.score).slice(0, limit).map((f) => f.candidate);
+  }
+  async executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
+    this.commands.push({ command, args });
+    return undefined;
+  }
+  async pickThread(choices: ThreadChoice[]): Promise<string | undefined> {
+    return this.pickedThread ?? choices[0]?.id;
+  }
+  async pickModel(): Promise<string | undefined> {
+    return undefined;
+  }
+  async writeClipboard(): Promise<void> {}
+  async openFile(): Promise<void> {}
+  async reveal(): Promise<void> {
+    this.visible = true;
+  }
+  isViewVisible(): boolean {
+    return this.visible;
+  }
+  setAttention(pending: number): void {
+    this.attention.push(pending);
+  }
+  saveThreadId(threadId: string | undefined): void {
+    this.savedThread = threadId;
+  }
+  savedThreadId(): string | undefined {
+    return this.savedThread;
+  }
+  setContext(): void {}
+  log(line: string): void {
+    this.logs.push(line);
+  }
+}
+
+async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 30000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface Rig {
+  client: CodexClient;
+  controller: ChatControllerImpl;
+  host: TestHost;
+  view: WebviewHarness;
+  transports: ProcessTransport[];
+  workspace: string;
+  /** Connects a fresh webview, as VS Code does when the view is shown again. */
+  reopenView(): void;
+  dispose(): Promise<void>;
+}
+
+async function startRig(which: 'ours' | 'reference', model: ScriptedModel, options: { saved?: string; codexHome?: string } = {}): Promise<Rig> {
+  const codexHome = options.codexHome ?? makeTempDir('codex-chat-home-');
+  if (!options.codexHome) model.writeConfig(codexHome);
+  const workspace = makeTempDir('codex-chat-ws-');
+  fs.mkdirSync(path.join(workspace, 'src'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, 'src', 'server-main.ts'), 'export {};\n');
+  const transports: ProcessTransport[] = [];
+  const client = new CodexClient({
+    clientInfo: { name: 'codex_vscode_tests', title: 'Tests', version: '0.0.1' },
+    backoff: { initialMs: 200 },
+    transportFactory: async () => {
+      const [command, args] = which === 'ours' ? [process.execPath, [OUR_SERVER]] : [REFERENCE_CODEX, ['app-server']];
+      const transport = ProcessTransport.start({ command, args, cwd: workspace, env: { CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', RUST_LOG: 'warn' } });
+      transports.push(transport);
+      return transport;
+    },
+  });
+  const host = new TestHost(workspace);
+  host.savedThread = options.saved;
+  const controller = new ChatControllerImpl(client, host);
+  const rig: Rig = {
+    client,
+    controller,
+    host,
+    view: undefined as unknown as WebviewHarness,
+    transports,
+    workspace,
+    reopenView() {
+      rig.view?.close();
+      controller.detachView();
+      const view = openWebview();
+      controller.attachView((message) => view.send(JSON.parse(JSON.stringify(message))));
+      // Flush what the webview posted so far (its `ready`) and everything it posts later.
+      const forward = (message: any) => void controller.handleWebviewMessage(message);
+      for (const message of view.posted.splice(0)) forward(message);
+      view.posted.push = (...messages: any[]) => {
+        for (const message of messages) forward(message);
+        return Array.prototype.push.apply(view.posted, messages);
+      };
+      rig.view = view;
+    },
+    async dispose() {
+      rig.view?.close();
+      controller.dispose();
+      await client.dispose();
+    },
+  };
+  await client.start();
+  rig.reopenView();
+  return rig;
+}
+
+function composerSend(view: WebviewHarness, text: string): void {
+  const textarea = view.document.querySelector('.composer-input') as HTMLTextAreaElement;
+  textarea.value = text;
+  textarea.setSelectionRange(text.length, text.length);
+  textarea.dispatchEvent(new view.window.Event('input', { bubbles: true }));
+  textarea.dispatchEvent(new view.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+}
+
+const entriesOfKind = (view: WebviewHarness, kind: string) => Array.from(view.document.querySelectorAll(`.entry-${kind}`)) as HTMLElement[];
+
+describe('chat integration: webview + controller + client + reference app-server + scripted model', function () {
+  this.timeout(90000);
+  let model: ScriptedModel;
+  let rig: Rig | undefined;
+  before(() => ensureWebviewBundle());
+  beforeEach(async () => {
+    model = await new ScriptedModel().start();
+  });
+  afterEach(async () => {
+    await rig?.dispose();
+    rig = undefined;
+    await model.stop();
+  });
+
+  it('sends a prompt from the composer and streams the markdown answer', async () => {
+    model.enqueue(reply.items({ type: 'reasoning', summary: ['**Looking** at the request'] }, { type: 'message', text: 'Use `npm test`:\n\n```sh\nnpm test\n```' }));
+    rig = await startRig('reference', model);
+    const { view, controller } = rig;
+    composerSend(view, 'How do I run the tests?');
+    await waitUntil(() => controller.currentThreadId !== undefined && !controller.activeTurnId && entriesOfKind(view, 'agent').length === 1 && !entriesOfKind(view, 'agent')[0].classList.contains('streaming'), 'the answer');
+    const users = entriesOfKind(view, 'user');
+    assert.equal(users.length, 1, 'the prompt is shown once');
+    assert.equal(users[0].textContent, 'How do I run the tests?');
+    const agent = entriesOfKind(view, 'agent')[0];
+    assert.equal(agent.querySelector('pre code')!.textContent, 'npm test');
+    assert.ok(agent.querySelector('[data-action="copy-code"]'));
+    const reasoning = entriesOfKind(view, 'reasoning')[0];
+    assert.match(reasoning.textContent!, /Looking at the request/);
+    assert.equal(rig.host.savedThread, controller.currentThreadId, 'the thread id is remembered for the next window');
+    // The model saw the prompt.
+    assert.match(JSON.stringify(model.modelRequests[0].body.input), /How do I run the tests\?/);
+  });
+
+  it('asks for approval inline, signals attention while hidden, and runs the command once accepted', async () => {
+    model.enqueue(reply.call('exec_command', { cmd: 'echo from-approved-command', yield_time_ms: 2000 }), reply.text('It printed the text.'));
+    rig = await startRig('reference', model);
+    const { view, host } = rig;
+    const policy = view.document.querySelector('.policy-picker') as HTMLSelectElement;
+    policy.value = 'untrusted';
+    policy.dispatchEvent(new view.window.Event('change'));
+    const sandbox = view.document.querySelector('.sandbox-picker') as HTMLSelectElement;
+    sandbox.value = 'danger-full-access';
+    sandbox.dispatchEvent(new view.window.Event('change'));
+    host.visible = false;
+    composerSend(view, 'print something');
+    await waitUntil(() => view.document.querySelector('.approval.pending') !== null, 'the approval card');
+    assert.deepEqual(host.attention.at(-1), 1, 'the attention signal counts the waiting approval');
+    const card = view.document.querySelector('.approval.pending')!;
+    assert.match(card.querySelector('.approval-detail')!.textContent!, /echo from-approved-command/);
+    const decisions = Array.from(card.querySelectorAll('[data-action="approve"]')).map((b) => (b as HTMLElement).dataset.decision);
+    assert.deepEqual(decisions, ['accept', 'acceptForSession', 'decline', 'cancel']);
+    (card.querySelector('[data-decision="accept"]') as HTMLElement).click();
+    await waitUntil(() => !rig!.controller.activeTurnId && entriesOfKind(view, 'agent').some((a) => /It printed the text/.test(a.textContent!)), 'the final answer');
+    assert.equal(host.attention.at(-1), 0, 'the signal clears once answered');
+    const command = entriesOfKind(view, 'command')[0];
+    assert.match(command.querySelector('.command-line')!.textContent!, /echo from-approved-command/);
+    assert.match(command.querySelector('.command-output')!.textContent!, /from-approved-command/);
+    assert.equal(command.querySelector('.badge')!.textContent, 'exit 0');
+    assert.equal(view.document.querySelector('.approval .approval-resolution')!.textContent, 'Accept');
+  });
+
+  it('shows a file change card with counts and opens its diff through the diff command', async () => {
+    const patch = ['*** Begin Patch', '*** Add File: notes.txt', '+first line', '+second line', '*** End Patch'].join('\n');
+    model.enqueue(
+      reply.call('exec_command', { cmd: `apply_patch <<'EOF'\n${patch}\nEOF\n` }),
+      reply.text('Added notes.txt.'),
+    );
+    rig = await startRig('reference', model);
+    const { view, host } = rig;
+    composerSend(view, 'add notes');
+    await waitUntil(() => !rig!.controller.activeTurnId && /Added notes\.txt/.test(view.transcript().textContent!), 'the answer');
+    assert.equal(fs.readFileSync(path.join(rig.workspace, 'notes.txt'), 'utf8'), 'first line\nsecond line\n');
+    const card = entriesOfKind(view, 'fileChange')[0];
+    assert.ok(card, `a file change card is shown; transcript: ${view.transcript().textContent}`);
+    assert.equal(card.querySelector('.file-row .added')!.textContent, '+2');
+    assert.equal(card.querySelector('.file-row .removed')!.textContent, '−0');
+    (card.querySelector('[data-action="open-diff"]') as HTMLElement).click();
+    await waitUntil(() => host.commands.some((c) => c.command === 'codex.diff.openFileDiff'), 'the diff command');
+    const call = host.commands.find((c) => c.command === 'codex.diff.openFileDiff')!;
+    assert.match(String(call.args[0]), /notes\.txt$/);
+  });
+
+  it('stops a streaming turn with the Stop button', async () => {
+    model.enqueue({ items: [{ type: 'message', text: 'word '.repeat(200) }], eventDelayMs: 50 });
+    rig = await startRig('reference', model);
+    const { view, controller } = rig;
+    composerSend(view, 'talk a lot');
+    await waitUntil(() => controller.activeTurnId !== undefined && entriesOfKind(view, 'agent').length > 0, 'streaming to start');
+    const stop = view.document.querySelector('.composer .stop') as HTMLButtonElement;
+    assert.equal(stop.hidden, false);
+    stop.click();
+    await waitUntil(() => controller.activeTurnId === undefined, 'the turn to stop');
+    await waitUntil(() => /Turn interrupted/.test(view.transcript().textContent!), 'the interrupted notice');
+    assert.equal(stop.hidden, true);
+  });
+
+  it('says plainly when the server dies, restarts it and resumes the thread', async () => {
+    model.enqueue(reply.text('First answer.'), reply.text('Second answer after the restart.'));
+    rig = await startRig('reference', model);
+    const { view, controller, transports } = rig;
+    composerSend(view, 'first');
+    await waitUntil(() => !controller.activeTurnId && /First answer/.test(view.transcript().textContent!), 'the first answer');
+    const threadId = controller.currentThreadId;
+    process.kill(transports[0].pid!, 'SIGKILL');
+    await waitUntil(() => /The Codex server was stopped by SIGKILL/.test(view.transcript().textContent!), 'the crash notice');
+    const banner = view.document.querySelector('.connection-banner') as HTMLElement;
+    assert.equal(banner.hidden, false, 'the banner shows while the server is down');
+    await waitUntil(() => /Reconnected to the Codex server/.test(view.transcript().textContent!), 'the reconnect', 40000);
+    assert.equal(banner.hidden, true);
+    assert.equal(controller.currentThreadId, threadId, 'the same thread is re-attached');
+    assert.match(view.transcript().textContent!, /First answer/, 'the history is still shown');
+    composerSend(view, 'second');
+    await waitUntil(() => /Second answer after the restart/.test(view.transcript().textContent!), 'an answer on the resumed thread');
+    const secondRequest = JSON.stringify(model.modelRequests.at(-1)!.body.input);
+    assert.match(secondRequest, /First answer/, 'the resumed thread kept its history on the server');
+  });
+
+  it('survives hiding and re-showing the view, and a new window restores from the server', async () => {
+    model.enqueue(reply.text('Persistent answer.'));
+    const codexHome = makeTempDir('codex-chat-home-');
+    model.writeConfig(codexHome);
+    rig = await startRig('reference', model, { codexHome });
+    composerSend(rig.view, 'remember me');
+    await waitUntil(() => !rig!.controller.activeTurnId && /Persistent answer/.test(rig!.view.transcript().textContent!), 'the answer');
+    rig.reopenView();
+    assert.match(rig.view.transcript().textContent!, /remember me[\s\S]*Persistent answer/, 'a re-created webview gets the transcript back');
+    const threadId = rig.controller.currentThreadId!;
+    await rig.dispose();
+    // A new extension host: only the saved thread id survives; the items come back from the server.
+    rig = await startRig('reference', model, { codexHome, saved: threadId });
+    await waitUntil(() => /Persistent answer/.test(rig!.view.transcript().textContent!), 'the restored transcript');
+    assert.equal(rig.controller.currentThreadId, threadId);
+    assert.match(rig.view.transcript().textContent!, /remember me/);
+  });
+
+  it('runs slash commands: /status, /clear, /diff, /hooks, /new', async () => {
+    rig = await startRig('reference', model);
+    const { view, host, controller } = rig;
+    composerSend(view, '/status');
+    await waitUntil(() => /Server: connected/.test(view.transcript().textContent!), 'the status');
+    composerSend(view, '/clear');
+    await waitUntil(() => view.document.querySelectorAll('.entry').length === 0, 'the cleared view');
+    composerSend(view, '/diff');
+    composerSend(view, '/hooks');
+    await waitUntil(() => host.commands.length >= 2, 'the commands');
+    assert.deepEqual(host.commands.map((c) => c.command), ['codex.openTurnDiff', 'codex.hooks.focus']);
+    composerSend(view, '/new');
+    await waitUntil(() => controller.currentThreadId !== undefined, 'a new thread');
+    composerSend(view, '/goal ');
+    await waitUntil(() => /Usage: \/goal/.test(view.transcript().textContent!), 'the usage error');
+    composerSend(view, '/ide explain');
+    await waitUntil(() => /IDE context is not available/.test(view.transcript().textContent!), 'the /ide error without a provider');
+    controller.setIdeContextProvider(async () => ({ label: 'IDE context', text: '<ide-context>active file: src/server-main.ts</ide-context>' }));
+    model.enqueue(reply.text('Seen the IDE context.'));
+    composerSend(view, '/ide explain this');
+    await waitUntil(() => /Seen the IDE context/.test(view.transcript().textContent!), 'the /ide answer');
+    assert.match(JSON.stringify(model.modelRequests.at(-1)!.body.input), /active file: src\/server-main.ts/);
+    assert.match(view.transcript().textContent!, /IDE context/, 'the attachment chip is shown');
+  });
+
+  it('@ mentions search the workspace and reach the server as mentions', async () => {
+    model.enqueue(reply.text('Looked at it.'));
+    rig = await startRig('reference', model);
+    const { view } = rig;
+    const textarea = view.document.querySelector('.composer-input') as HTMLTextAreaElement;
+    textarea.value = 'check @srvmain';
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+    textarea.dispatchEvent(new view.window.Event('input', { bubbles: true }));
+    await waitUntil(() => view.document.querySelectorAll('.popup-item').length > 0, 'the mention popup');
+    assert.equal(view.document.querySelector('.popup-item .popup-detail')!.textContent, path.join('src', 'server-main.ts'));
+    textarea.dispatchEvent(new view.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    assert.equal(textarea.value, 'check @server-main.ts ');
+    textarea.dispatchEvent(new view.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    await waitUntil(() => /Looked at it/.test(view.transcript().textContent!), 'the answer');
+    assert.match(view.transcript().textContent!, /@server-main\.ts/);
+  });
+});
+
+describe('chat integration with our dist/server.js', function () {
+  this.timeout(60000);
+  let model: ScriptedModel;
+  let rig: Rig | undefined;
+  before(() => ensureWebviewBundle());
+  beforeEach(async () => {
+    model = await new ScriptedModel().start();
+  });
+  afterEach(async () => {
+    await rig?.dispose();
+    rig = undefined;
+    await model.stop();
+  });
+
+  it('connects, lists models for the picker, and answers a prompt (or shows the server error inline)', async () => {
+    model.enqueue(reply.text('Hello from our server.'));
+    rig = await startRig('ours', model);
+    const { view, controller } = rig;
+    await waitUntil(() => (view.document.querySelector('.model-picker') as HTMLSelectElement).options.length > 0, 'the model picker');
+    composerSend(view, 'hello');
+    await waitUntil(
+      () => /Hello from our server\./.test(view.transcript().textContent!) || view.document.querySelector('.notice-error') !== null,
+      'an answer or an inline error',
+    );
+    const error = view.document.querySelector('.notice-error');
+    if (error) {
+      // Without the turn engine the failure must be explicit, and the prompt is given back.
+      assert.match(error.textContent!, /Could not send the prompt/);
+      assert.equal((view.document.querySelector('.composer-input') as HTMLTextAreaElement).value, 'hello');
+    } else {
+      await waitUntil(() => !controller.activeTurnId, 'the turn to end');
+    }
+    assert.equal(controller.sessionInfo().connection, 'connected');
+  });
+});
