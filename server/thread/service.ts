@@ -44,6 +44,7 @@ const INTERACTIVE_SOURCES: ThreadSourceKind[] = ['cli', 'vscode'];
 export class ThreadService {
   readonly manager: ThreadManager;
   readonly store: ThreadStore;
+  private readonly sortCache = new Map<string, { version: number; list: ThreadSummary[] }>();
 
   constructor(readonly server: AppServer) {
     this.manager = threadManagerOf(server);
@@ -199,7 +200,7 @@ export class ThreadService {
     const direction = params.sortDirection === 'asc' ? 1 : -1;
     const compare = (a: ThreadSummary, b: ThreadSummary) => direction * (key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-    const matches = this.store.all().filter(
+    const matches = this.sortedSummaries(byUpdated, direction).filter(
       (s) =>
         s.archived === archived &&
         !excluded.has(s.id) &&
@@ -208,7 +209,6 @@ export class ThreadService {
         sources.has(sourceKindOf(s.source)) &&
         (!search || (s.name ?? '').toLowerCase().includes(search) || s.preview.toLowerCase().includes(search)),
     );
-    matches.sort(compare);
 
     let start = 0;
     if (params.cursor) {
@@ -226,6 +226,18 @@ export class ThreadService {
       nextCursor: start + limit < matches.length && last ? encodeCursor({ k: key(last), id: last.id }) : null,
       backwardsCursor: first ? encodeCursor({ k: key(first), id: first.id, inc: true }) : null,
     };
+  }
+
+  /** Stored threads in list order; cached until the store changes. */
+  private sortedSummaries(byUpdated: boolean, direction: 1 | -1): ThreadSummary[] {
+    const cacheKey = `${byUpdated ? 'u' : 'c'}${direction}`;
+    const version = (this.store.ensureLoaded(), this.store.version);
+    const cached = this.sortCache.get(cacheKey);
+    if (cached && cached.version === version) return cached.list;
+    const key = (s: ThreadSummary) => (byUpdated ? s.updatedAt : s.createdAt);
+    const list = this.store.all().sort((a, b) => direction * (key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    this.sortCache.set(cacheKey, { version, list });
+    return list;
   }
 
   turnsList(params: ThreadTurnsListParams): ThreadTurnsListResponse {
