@@ -77,6 +77,8 @@ export interface LoadOptions {
   /** Selected profile (`thread/start.profile`); otherwise the `profile` key decides. */
   profile?: string | null;
   env?: NodeJS.ProcessEnv;
+  /** Receives each problem found (send it to the client as `configWarning`); they are logged otherwise. */
+  onWarning?: (warning: ConfigWarning) => void;
 }
 
 /** Deep-merges `over` into `base` (tables merge, everything else replaces). */
@@ -296,10 +298,13 @@ export function loadLayerStack(codexHome: string, overrides: readonly string[] |
   return { cwd, layers, merged, origins, warnings, requirements, profile, projectRoot: projectTrusted ? projectRoot : null, projectTrusted };
 }
 
-/** The effective config for a cwd (the process cwd by default). Warnings are logged. */
+/** The effective config for a cwd (the process cwd by default). Warnings go to `onWarning`, or the log. */
 export function loadEffectiveConfig(codexHome: string, overrides: readonly string[] | readonly Table[] = [], options: LoadOptions = {}): EffectiveConfig {
   const stack = loadLayerStack(codexHome, overrides, options);
-  for (const warning of stack.warnings) log.warn(`config: ${warning.summary}`);
+  for (const warning of stack.warnings) {
+    if (options.onWarning) options.onWarning(warning);
+    else log.warn(`config: ${warning.summary}`);
+  }
   return toEffectiveConfig(stack.merged);
 }
 

@@ -129,8 +129,10 @@ describe('config layers', () => {
     const saved = process.env.CODEX_SYSTEM_CONFIG_DIR;
     process.env.CODEX_SYSTEM_CONFIG_DIR = etc;
     try {
-      const config = loadEffectiveConfig(home, [{ model: 'from-override' }], { cwd: repo });
+      const warnings: string[] = [];
+      const config = loadEffectiveConfig(home, [{ model: 'from-override' }], { cwd: repo, profile: 'missing', onWarning: (w) => warnings.push(w.summary) });
       assert.equal(config.model, 'from-override');
+      assert.equal(warnings.length, 1, 'warnings reach the caller');
       assert.equal(config.raw.model, 'from-override');
     } finally {
       if (saved === undefined) delete process.env.CODEX_SYSTEM_CONFIG_DIR;
