@@ -160,6 +160,8 @@ export async function startCodeServer(codeServerEntry: string, options: StartOpt
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stopping it also stops the extension host and our app-server.
+    detached: true,
   });
   let output = '';
   const onData = (chunk: Buffer) => {
@@ -201,10 +203,23 @@ export async function startCodeServer(codeServerEntry: string, options: StartOpt
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      child.kill(signal);
+    }
+  };
+  signalGroup('SIGTERM');
+  const timer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
+  // Leftovers in the group (an extension host still shutting down) get no second chance.
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // the group is already gone
+  }
 }
 
 /**
