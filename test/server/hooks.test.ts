@@ -72,6 +72,20 @@ describe('hooks/list and hook trust (ours vs reference)', function () {
     );
   });
 
+  it('lists a loaded thread\'s hooks by threadId', async () => {
+    fs.appendFileSync(path.join(home, 'config.toml'), `\n[projects."${repo}"]\ntrust_level = "trusted"\n`);
+    const elsewhere = real(makeTempDir('hooks-e2e-elsewhere-'));
+    const ours = await AppServerProcess.start('ours', { codexHome: home, cwd: elsewhere, env: { CODEX_SYSTEM_CONFIG_DIR: etc } });
+    servers.push(ours);
+    const { thread } = await ours.request('thread/start', { cwd: repo });
+    const { data } = await ours.request('hooks/list', { threadId: thread.id });
+    assert.equal(data.length, 1);
+    assert.equal(data[0].cwd, repo);
+    assert.ok(data[0].hooks.some((h: any) => h.source === 'project'), 'the thread cwd decides the project layers');
+    await assert.rejects(ours.request('hooks/list', { threadId: '0195d3c2-0000-7000-8000-000000000001' }), /thread not loaded/);
+    assert.deepEqual(ours.violations, []);
+  });
+
   it('trusting, disabling and enabling are config writes the reference reads back the same way', async () => {
     const ours = await start('ours');
     const before = await list(ours);
