@@ -114,10 +114,10 @@ describe('rollout files', () => {
     const sent: [string, unknown][] = [];
     const session = { isClosed: false, notify: (method: string, params: unknown) => sent.push([method, params]) } as unknown as ClientSession;
     thread.setStatus({ type: 'active', activeFlags: [] });
-    assert.deepEqual(sent, []);
+    assert.equal(sent.length, 0);
     thread.subscribe(session);
     thread.setStatus({ type: 'active', activeFlags: [] });
-    assert.deepEqual(sent, [], 'unchanged status is not re-sent');
+    assert.equal(sent.length, 0, 'unchanged status is not re-sent');
     thread.setStatus({ type: 'active', activeFlags: ['waitingOnApproval'] });
     thread.setStatus({ type: 'idle' });
     assert.deepEqual(sent.map(([m, p]) => [m, (p as { status: { type: string } }).status.type]), [
