@@ -146,6 +146,7 @@ export function registerDiffReview(services: ExtensionServices): ReviewControlle
       })),
       painted: Object.fromEntries(decorations.painted),
       turns: [...review.store.turns],
+      lastRestore: review.lastRestore,
     })),
   );
   updateContext();

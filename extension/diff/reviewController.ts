@@ -38,6 +38,8 @@ export class ReviewController implements vscode.Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
   private everConnected = false;
+  /** The last rebuild from `thread/read` (diagnostics and tests). */
+  lastRestore: { threadId: string; rebuiltFiles: number; changedFiles: number; at: string } | undefined;
 
   constructor(private readonly services: ExtensionServices) {
     const { client } = services;
@@ -151,14 +153,23 @@ export class ReviewController implements vscode.Disposable {
         }
       }
       try {
-        const states = reconstructFromFileChanges(changes, readTextFile);
+        const problems: string[] = [];
+        const states = reconstructFromFileChanges(changes, (p) => this.unsavedText(p) ?? readTextFile(p), problems);
+        for (const problem of problems) this.log(`restore: ${problem}`);
         const restored = this.store.restore(threadRefs, states, this.acceptedKeys);
-        this.log(`restored ${restored.length} file(s) of thread ${threadId} from thread/read`);
+        this.lastRestore = { threadId, rebuiltFiles: states.length, changedFiles: restored.length, at: new Date().toISOString() };
+        this.log(`rebuilt ${states.length} file(s) of thread ${threadId} from thread/read, ${restored.length} changed`);
       } catch (error) {
         this.log(error instanceof BaselineError ? `cannot restore: ${error.message}` : `restore failed: ${(error as Error).message}`);
       }
     }
     this.changed();
+  }
+
+  /** An open document's text when it has unsaved changes (newer than the disk). */
+  private unsavedText(filePath: string): string | undefined {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === filePath);
+    return document?.isDirty ? document.getText() : undefined;
   }
 
   /** The text the user sees: the open document's, else the agent's. */

@@ -17,6 +17,7 @@ interface InspectState {
   files: { path: string; kind: string; counts: { added: number; removed: number }; hunks: { id: string; kind: string; liveStart: number; liveEnd: number; baseLines: string[] }[] }[];
   painted: Record<string, { added: number[]; modified: number[]; deleted: number[] }>;
   turns: { threadId: string; turnId: string }[];
+  lastRestore?: { threadId: string; rebuiltFiles: number; changedFiles: number; at: string };
 }
 
 const inspect = () => vscode.commands.executeCommand<InspectState>('codex.diff.inspect');
@@ -164,6 +165,22 @@ describe('inline diff review in a real VS Code', function () {
     const baseline = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'codex-baseline' && d.uri.path.endsWith('/review/target.txt')), 10_000, 'the baseline document');
     assert.equal(baseline.getText(), BEFORE);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), before, 'focus stayed where it was');
+  });
+
+  it('survives a server restart: the review is rebuilt from thread/read', async () => {
+    const before = await inspect();
+    await vscode.commands.executeCommand('codex.restartServer');
+    const state = await waitFor(async () => {
+      const s = await inspect();
+      return s.lastRestore && s.lastRestore.at !== before.lastRestore?.at ? s : undefined;
+    }, 30_000, 'the rebuild after the restart');
+    assert.equal(state.lastRestore!.threadId, before.turns[0].threadId);
+    assert.equal(state.lastRestore!.rebuiltFiles, 3, 'thread/read gave back the three changed files');
+    assert.deepEqual(
+      state.files.map((f) => [path.basename(f.path), f.kind, f.hunks.length]),
+      before.files.map((f) => [path.basename(f.path), f.kind, f.hunks.length]),
+    );
+    assert.ok(state.painted[target], 'the open editor is still decorated');
   });
 
   it('Accept All clears the decorations and the Changes list', async () => {

@@ -288,3 +288,38 @@ describe('reconstruction from fileChange items (thread/read)', () => {
     assert.deepEqual(states, [{ kind: 'renamed', oldPath: p('a.txt'), newPath: p('c.txt'), baseline: 'v1\n', agentText: 'v3\n' }]);
   });
 });
+
+describe('tolerant reconstruction', () => {
+  it('skips hunks the user already put back and keeps the rest', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a.txt');
+    // The agent changed two and ten; the user then put "two" back and added a line on top.
+    fs.writeFileSync(file, 'user line\n' + A_AFTER.replace('TWO', 'two'));
+    const errors: string[] = [];
+    const states = reconstructFromFileChanges(
+      [{ path: file, kind: { type: 'update', move_path: null }, diff: '@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n@@ -9,2 +9,3 @@\n nine\n-ten\n+ten!\n+eleven\n' }],
+      readTextFile,
+      errors,
+    );
+    assert.equal(states[0].baseline, 'user line\n' + A_BEFORE);
+    assert.deepEqual(errors, [`${file}: 1 change(s) no longer in the file, skipped`]);
+    const store = new ReviewStore(readTextFile);
+    store.restore([{ threadId: 't', turnId: 'u' }], states);
+    assert.deepEqual(store.hunks(file).map((h) => h.liveLines), [['ten!', 'eleven']]);
+  });
+
+  it('reports a file that vanished instead of failing the whole turn', () => {
+    const dir = agentFolder();
+    const errors: string[] = [];
+    const states = reconstructFromFileChanges(
+      [
+        { path: path.join(dir, 'missing.txt'), kind: { type: 'update', move_path: null }, diff: '@@ -1 +1 @@\n-a\n+b\n' },
+        { path: path.join(dir, 'sub/new.txt'), kind: { type: 'add' }, diff: 'hello\nworld\n' },
+      ],
+      readTextFile,
+      errors,
+    );
+    assert.deepEqual(states.map((s) => s.kind), ['added']);
+    assert.match(errors[0], /missing\.txt is missing on disk/);
+  });
+});

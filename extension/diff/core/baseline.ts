@@ -10,6 +10,26 @@ import type { FilePatch } from './turnDiff';
 
 export class BaselineError extends Error {}
 
+/**
+ * Undoes a patch on a text. When the whole patch no longer applies (the user
+ * already put some hunks back, or edited around them), each hunk is undone on
+ * its own, last first, and the ones whose lines are gone are skipped: there is
+ * nothing of the agent's left to review there.
+ */
+export function revertPatch(text: string, patch: StructuredPatch): { text: string; skippedHunks: number } {
+  const reversed = reversePatch(patch);
+  const whole = applyPatch(text, reversed);
+  if (whole !== false) return { text: whole, skippedHunks: 0 };
+  let current = text;
+  let skippedHunks = 0;
+  for (const hunk of [...reversed.hunks].reverse()) {
+    const next = applyPatch(current, { ...reversed, hunks: [hunk] });
+    if (next === false) skippedHunks++;
+    else current = next;
+  }
+  return { text: current, skippedHunks };
+}
+
 /** Content before the patch, or undefined when the file did not exist. */
 export function reconstructBaseline(file: FilePatch, currentText: string | undefined): string | undefined {
   if (file.kind === 'added') return undefined;
@@ -20,9 +40,9 @@ export function reconstructBaseline(file: FilePatch, currentText: string | undef
   }
   if (currentText === undefined) throw new BaselineError(`${file.newPath} is missing on disk`);
   if (file.patch.hunks.length === 0) return currentText; // pure rename or binary
-  const restored = applyPatch(currentText, reversePatch(file.patch));
-  if (restored === false) throw new BaselineError(`${file.newPath} no longer matches the turn's diff`);
-  return restored;
+  const restored = revertPatch(currentText, file.patch);
+  if (restored.skippedHunks === file.patch.hunks.length) throw new BaselineError(`${file.newPath} no longer matches the turn's diff`);
+  return restored.text;
 }
 
 /** Content after the patch (the agent's text), or undefined for a deleted file. */
@@ -66,7 +86,11 @@ function parseUpdateHunks(diffText: string): StructuredPatch {
  * Rebuilds the turn's files from its `fileChange` changes (in the order they
  * were applied) and the current disk: each change is undone, newest first.
  */
-export function reconstructFromFileChanges(changes: FileUpdateChange[], readText: (absPath: string) => string | undefined): TurnFileState[] {
+export function reconstructFromFileChanges(
+  changes: FileUpdateChange[],
+  readText: (absPath: string) => string | undefined,
+  errors: string[] = [],
+): TurnFileState[] {
   const ABSENT = undefined;
   const state = new Map<string, string | undefined>();
   const read = (p: string) => (state.has(p) ? state.get(p) : readText(p));
@@ -87,10 +111,19 @@ export function reconstructFromFileChanges(changes: FileUpdateChange[], readText
     } else {
       const moveTo = change.kind.move_path ?? undefined;
       const after = read(moveTo ?? target);
-      if (after === undefined) throw new BaselineError(`${moveTo ?? target} is missing on disk`);
-      const patch = parseUpdateHunks(change.diff);
-      const before = patch.hunks.length ? applyPatch(after, reversePatch(patch)) : after;
-      if (before === false) throw new BaselineError(`${moveTo ?? target} no longer matches the turn's changes`);
+      if (after === undefined) {
+        errors.push(`${moveTo ?? target} is missing on disk`);
+        continue;
+      }
+      let before = after;
+      try {
+        const patch = parseUpdateHunks(change.diff);
+        const reverted = revertPatch(after, patch);
+        before = reverted.text;
+        if (reverted.skippedHunks) errors.push(`${moveTo ?? target}: ${reverted.skippedHunks} change(s) no longer in the file, skipped`);
+      } catch (error) {
+        errors.push(`${moveTo ?? target}: unreadable change (${(error as Error).message})`);
+      }
       touch(target);
       if (moveTo && moveTo !== target) {
         touch(moveTo);

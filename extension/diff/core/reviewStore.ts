@@ -56,6 +56,7 @@ export function reviewKind(file: FileReview): ReviewKind {
 export class ReviewStore {
   private readonly files = new Map<string, FileReview>();
   private turnRefs: TurnRef[] = [];
+  private readonly hunkCache = new Map<string, { base: string; agent: string; live: string; hunks: LiveHunk[] }>();
 
   constructor(
     /** Reads a file's current text; undefined when it does not exist. */
@@ -203,13 +204,28 @@ export class ReviewStore {
   hunks(key: string, liveText?: string): LiveHunk[] {
     const file = this.files.get(key);
     if (!file || file.agentText === undefined) return [];
-    return mapHunksToLive(file.reviewBase ?? '', file.agentText, liveText ?? file.agentText);
+    const base = file.reviewBase ?? '';
+    const live = liveText ?? file.agentText;
+    // Decorations, CodeLens and the Changes list all ask after each keystroke: compute once per state.
+    const cached = this.hunkCache.get(key);
+    if (cached && cached.base === base && cached.agent === file.agentText && cached.live === live) return cached.hunks;
+    const hunks = mapHunksToLive(base, file.agentText, live);
+    this.hunkCache.set(key, { base, agent: file.agentText, live, hunks });
+    return hunks;
   }
 
+  /** Lines the agent's hunks add and remove (for a deleted file: every line it had). */
   counts(key: string, liveText?: string): { added: number; removed: number } {
     const file = this.files.get(key);
     if (!file) return { added: 0, removed: 0 };
-    return lineCounts(file.reviewBase, file.agentText === undefined ? undefined : (liveText ?? file.agentText));
+    if (file.agentText === undefined) return lineCounts(file.reviewBase, undefined);
+    let added = 0;
+    let removed = 0;
+    for (const hunk of this.hunks(key, liveText)) {
+      added += hunk.liveEnd - hunk.liveStart;
+      removed += hunk.baseLines.length;
+    }
+    return { added, removed };
   }
 
   /** Accepts one hunk: the review base takes the agent's lines. Returns false if the hunk is gone. */
@@ -264,6 +280,7 @@ export class ReviewStore {
 
   /** Removes files with nothing left to review. */
   private dropSettled(): void {
+    for (const key of this.hunkCache.keys()) if (!this.files.has(key)) this.hunkCache.delete(key);
     for (const [key, file] of this.files) {
       const samePlace = !file.oldPath || !file.newPath || file.oldPath === file.newPath;
       if (file.reviewBase === file.agentText && samePlace) this.files.delete(key);
