@@ -1,5 +1,5 @@
 import type { NamespaceModule } from '../core/appServer';
-import { loadEffectiveConfig, parseOverride } from '../config/loader';
+import { loadEffectiveConfig } from '../config/loader';
 import type { EffectiveConfig } from '../config/types';
 import { ErrorCode, RpcError } from '../rpc/errors';
 import { ModelListParams, type Model, type ModelListResponse } from '../protocol/model';
@@ -53,13 +53,7 @@ export function listModels(config: EffectiveConfig, includeHidden: boolean): Mod
 /** `model/list`. */
 export const modelsModule: NamespaceModule = (registry, server) => {
   registry.register('model/list', ModelListParams, (params): ModelListResponse => {
-    let overrides;
-    try {
-      overrides = (server.options.configOverrides ?? []).map(parseOverride);
-    } catch (error) {
-      throw new RpcError(ErrorCode.InvalidRequest, (error as Error).message);
-    }
-    const config = loadEffectiveConfig(server.codexHome, overrides);
+    const config = loadEffectiveConfig(server.codexHome, server.options.configOverrides ?? []);
     if (params.modelProvider) {
       const providers = ['openai', 'ollama', 'lmstudio', 'oss', ...Object.keys(config.model_providers ?? {})];
       if (!providers.includes(params.modelProvider)) throw new RpcError(ErrorCode.InvalidRequest, `unknown model provider "${params.modelProvider}"`);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppServer } from '../core/appServer';
-import { loadEffectiveConfig, parseOverride, setPath } from '../config/loader';
+import { loadEffectiveConfig } from '../config/loader';
 import type { EffectiveConfig } from '../config/types';
 import { ErrorCode, RpcError } from '../rpc/errors';
 import { ApprovalsReviewer, AskForApproval, SandboxMode, type GitInfo, type SandboxPolicy } from '../protocol/items';
@@ -15,8 +15,6 @@ import { DEFAULT_MODEL, DEFAULT_PROVIDER } from '../models/catalog';
 import type { RolloutSettings } from '../rollout/reader';
 import { log } from '../log';
 import type { ThreadSettings } from './loadedThread';
-
-type Table = Record<string, unknown>;
 
 /** Providers the reference knows without a `[model_providers.*]` table. */
 const BUILT_IN_PROVIDERS = ['openai', 'ollama', 'lmstudio', 'oss'];
@@ -33,24 +31,13 @@ export interface SettingsRequest {
   developerInstructions?: string | null;
 }
 
-/** The effective config for a thread: config layers, `-c` overrides, then the request's `config` map. */
+/**
+ * The effective config for a thread: the layer stack for its cwd (system,
+ * user, trusted project folders, profile), `-c` overrides, then the
+ * request's `config` map (dotted keys allowed), requirements last.
+ */
 export function effectiveConfigFor(server: AppServer, requestConfig: Record<string, unknown> | null | undefined, cwd: string): EffectiveConfig {
-  const overrides: Table[] = [];
-  for (const raw of server.options.configOverrides ?? []) {
-    try {
-      overrides.push(parseOverride(raw));
-    } catch (error) {
-      throw new RpcError(ErrorCode.InvalidRequest, (error as Error).message);
-    }
-  }
-  if (requestConfig) {
-    const session: Table = {};
-    for (const [key, value] of Object.entries(requestConfig)) setPath(session, key.split('.'), value);
-    overrides.push(session);
-  }
-  // The layered loader also accepts `{ cwd }` to add trusted project layers; older versions ignore it.
-  const load = loadEffectiveConfig as (codexHome: string, overrides: Table[], options?: { cwd?: string }) => EffectiveConfig;
-  return load(server.codexHome, overrides, { cwd });
+  return loadEffectiveConfig(server.codexHome, server.options.configOverrides ?? [], { cwd, sessionConfig: requestConfig ?? null });
 }
 
 /** An absolute, existing directory, or a -32600 error naming it. */
