@@ -195,4 +195,63 @@ describe('inline diff review in a real VS Code', function () {
     assert.ok(fs.readFileSync(target, 'utf8').includes('inserted by codex'), 'accepting keeps the agent text');
     assert.ok(fs.existsSync(workspaceFile('review', 'added.txt')));
   });
+
+  it('Reject All puts back a renamed, an added, a deleted and a modified file; Reject File works on one', async () => {
+    const dir = workspaceFile('review2');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'keep.txt'), 'alpha\nbeta\ngamma\n');
+    fs.writeFileSync(path.join(dir, 'old-name.txt'), 'rename me\n');
+    fs.writeFileSync(path.join(dir, 'remove-me.txt'), 'precious\n');
+    fs.writeFileSync(path.join(dir, 'single.txt'), 'one file alone\n');
+    const patch = [
+      '*** Begin Patch',
+      '*** Update File: review2/keep.txt',
+      '@@',
+      ' alpha',
+      '-beta',
+      '+BETA',
+      ' gamma',
+      '*** Update File: review2/old-name.txt',
+      '*** Move to: review2/nested/new-name.txt',
+      '@@',
+      '-rename me',
+      '+renamed',
+      '*** Add File: review2/fresh/created.txt',
+      '+created by codex',
+      '*** Delete File: review2/remove-me.txt',
+      '*** Update File: review2/single.txt',
+      '@@',
+      '-one file alone',
+      '+one file changed',
+      '*** End Patch',
+    ].join('\n');
+    model.enqueue(reply.call('exec_command', { cmd: `apply_patch <<'EOF'\n${patch}\nEOF\n` }), reply.text('Reorganised.'));
+    await services.chat.sendPrompt('Reorganise review2');
+    const state = await waitFor(async () => {
+      const s = await inspect();
+      return s.files.length === 5 ? s : undefined;
+    }, 60_000, 'the five changed files');
+    assert.deepEqual(
+      state.files.map((f) => [path.relative(dir, f.path), f.kind]).sort(),
+      [
+        ['fresh/created.txt', 'added'],
+        ['keep.txt', 'modified'],
+        ['nested/new-name.txt', 'renamed'],
+        ['remove-me.txt', 'deleted'],
+        ['single.txt', 'modified'],
+      ],
+    );
+
+    await vscode.commands.executeCommand('codex.diff.rejectFile', path.join(dir, 'single.txt'));
+    assert.equal(fs.readFileSync(path.join(dir, 'single.txt'), 'utf8'), 'one file alone\n');
+    assert.equal((await inspect()).files.length, 4);
+
+    await vscode.commands.executeCommand('codex.rejectAllChanges');
+    assert.equal(fs.readFileSync(path.join(dir, 'keep.txt'), 'utf8'), 'alpha\nbeta\ngamma\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'old-name.txt'), 'utf8'), 'rename me\n');
+    assert.equal(fs.existsSync(path.join(dir, 'nested', 'new-name.txt')), false);
+    assert.equal(fs.existsSync(path.join(dir, 'fresh', 'created.txt')), false);
+    assert.equal(fs.readFileSync(path.join(dir, 'remove-me.txt'), 'utf8'), 'precious\n');
+    assert.deepEqual((await inspect()).files, []);
+  });
 });
