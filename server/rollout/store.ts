@@ -140,7 +140,7 @@ export class ThreadStore {
   ensureLoaded(): Map<string, ThreadSummary> {
     if (this.summaries) return this.summaries;
     const started = Date.now();
-    const indexed = this.readIndex();
+    const { entries: indexed, lineCount } = this.readIndex();
     const map = new Map<string, ThreadSummary>();
     let reparsed = 0;
     let changed = false;
@@ -173,23 +173,26 @@ export class ThreadStore {
 
     for (const file of listRollouts(this.sessionsDir, 4)) consider(file, false);
     for (const file of listRollouts(this.archivedDir, 1)) consider(file, true);
-    if (indexed.size !== map.size) changed = true;
+    // Entries are appended on every change: compact once superseded lines dominate.
+    if (indexed.size !== map.size || lineCount > 2 * map.size + 100) changed = true;
     this.summaries = map;
     if (changed) this.writeIndex();
     log.debug(`thread index: ${map.size} threads, ${reparsed} rollouts parsed, ${Date.now() - started} ms`);
     return map;
   }
 
-  private readIndex(): Map<string, ThreadSummary> {
+  private readIndex(): { entries: Map<string, ThreadSummary>; lineCount: number } {
     const map = new Map<string, ThreadSummary>();
     let text: string;
     try {
       text = fs.readFileSync(this.indexPath, 'utf8');
     } catch {
-      return map;
+      return { entries: map, lineCount: 0 };
     }
+    let lineCount = 0;
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
+      lineCount++;
       try {
         const entry = JSON.parse(line);
         if (entry.removed) map.delete(entry.id);
@@ -198,7 +201,7 @@ export class ThreadStore {
         // A torn last line after a crash: the directory scan repairs whatever it described.
       }
     }
-    return map;
+    return { entries: map, lineCount };
   }
 
   private readReferenceNames(): Map<string, string> {

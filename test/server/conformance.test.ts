@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { AppServerProcess, makeTempDir, type Which } from '../helpers/appServerProcess';
-import { ScriptedModel } from '../helpers/scriptedModel';
+import { reply, ScriptedModel } from '../helpers/scriptedModel';
 
 const NOISE = new Set([
   'remoteControl/status/changed',
@@ -136,4 +136,61 @@ describe('conformance with the reference app-server (threads)', function () {
       assert.deepEqual(ours.results, reference.results, 'same observable results');
     });
   }
+});
+
+/**
+ * With a turn: what threads persist and report after it. Turns themselves are
+ * the turn engine's (server/turn); only `thread/*` notifications are compared
+ * here, minus `thread/readState/changed` (the reference's unread tracking,
+ * which we do not implement). Skipped while our server has no turn/start.
+ */
+describe('conformance with the reference app-server (threads after a turn)', function () {
+  this.timeout(120000);
+  let model: ScriptedModel;
+  before(async () => {
+    model = await new ScriptedModel().start();
+  });
+  after(async () => {
+    await model.stop();
+  });
+
+  const afterTurn: Scenario = async (server, codexHome) => {
+    model.enqueue(reply.text('Hello from the scripted model.'));
+    const { thread } = await server.request('thread/start', { cwd: codexHome });
+    await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi', text_elements: [] }] });
+    await server.waitFor('turn/completed', undefined, 40000);
+    const read = await server.request('thread/read', { threadId: thread.id, includeTurns: true });
+    const list = await server.request('thread/list', {});
+    const turns = await server.request('thread/turns/list', { threadId: thread.id });
+    const fork = await server.request('thread/fork', { threadId: thread.id });
+    await server.request('thread/archive', { threadId: thread.id });
+    const archived = await server.request('thread/list', { archived: true });
+    return [
+      read.thread.preview,
+      read.thread.turns.map((t: any) => [t.status, t.items.map((i: any) => i.type)]),
+      list.data.map((t: any) => t.preview),
+      turns.data.length,
+      fork.thread.turns.length,
+      fork.thread.forkedFromId === thread.id,
+      archived.data.map((t: any) => t.id === thread.id),
+    ];
+  };
+
+  it('start, turn, read, list, turns list, fork, archive', async function () {
+    const probe = await AppServerProcess.start('ours', { codexHome: makeTempDir('conf-probe-') });
+    const hasTurns = await probe.request('turn/start', {}).then(
+      () => true,
+      (error: { code?: number }) => error.code !== -32601,
+    );
+    await probe.stop();
+    if (!hasTurns) this.skip();
+
+    const threadMethods = (m: string) => m.startsWith('thread/') && m !== 'thread/readState/changed';
+    const ours = await run('ours', afterTurn, model);
+    const reference = await run('reference', afterTurn, model);
+    assert.deepEqual(ours.violations, []);
+    assert.deepEqual(reference.violations, []);
+    assert.deepEqual(ours.methods.filter(threadMethods), reference.methods.filter(threadMethods));
+    assert.deepEqual(ours.results, reference.results);
+  });
 });

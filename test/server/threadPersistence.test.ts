@@ -84,6 +84,19 @@ describe('thread persistence', function () {
     assert.deepEqual(listed.data.map((t: any) => [t.id, t.name]), [[b.id, 'edited elsewhere']]);
   });
 
+  it('compacts the append-only index on restart once superseded entries pile up', async () => {
+    server = await AppServerProcess.start('ours', { codexHome });
+    const { thread } = await server.request('thread/start', { cwd: codexHome });
+    for (let i = 0; i < 150; i++) await server.request('thread/name/set', { threadId: thread.id, name: `name ${i}` });
+    const indexFile = path.join(codexHome, 'vscode_thread_index.jsonl');
+    assert.ok(jsonLines(indexFile).length >= 150, 'every change appended an entry');
+    await server.stop();
+    server = await AppServerProcess.start('ours', { codexHome });
+    const listed = await server.request('thread/list', {});
+    assert.equal(listed.data[0].name, 'name 149');
+    assert.equal(jsonLines(indexFile).length, 1, 'one entry per thread after compaction');
+  });
+
   it('kill -9 of the server right after a write keeps the thread', async () => {
     server = await AppServerProcess.start('ours', { codexHome });
     const { thread } = await server.request('thread/start', { cwd: codexHome });
