@@ -152,8 +152,14 @@ export class TomlDocument {
       else if (isTable(value)) {
         if (mergeStrategy === 'replace' || !isTable(current)) this.remove(keyPath);
         this.writeTable(keyPath, value);
-      } else this.setLeaf(keyPath, value);
-      const after = getPath(this.parsed(), keyPath);
+      } else {
+        // A value made of table headers (`[[a.b]]` sections) is replaced whole; an assignment is replaced in place.
+        if (current !== undefined && !this.isAssigned(keyPath)) this.remove(keyPath);
+        this.setLeaf(keyPath, value);
+      }
+      const reparsed = tryParse(this.toString());
+      if (!reparsed) throw new ConfigEditError(`writing ${formatKeyPath(keyPath)} here would make the file invalid TOML`);
+      const after = getPath(reparsed, keyPath);
       if (!isDeepStrictEqual(normalize(after), normalize(expected))) {
         throw new ConfigEditError(`the edit did not produce the requested value for ${formatKeyPath(keyPath)}`);
       }
@@ -162,6 +168,10 @@ export class TomlDocument {
       if (error instanceof ConfigEditError) throw error;
       throw new ConfigEditError(`cannot write ${formatKeyPath(keyPath)}: ${(error as Error).message}`);
     }
+  }
+
+  private isAssigned(keyPath: string[]): boolean {
+    return scan(this.lines).some((s) => s.kind === 'assign' && !s.inArray && samePath(s.path, keyPath));
   }
 
   private writeTable(keyPath: string[], value: Table): void {
@@ -288,9 +298,9 @@ export class TomlDocument {
   private sectionEnd(statements: Statement[], header: Statement): number {
     const next = statements.find((s) => s.start > header.start && (s.kind === 'table' || s.kind === 'arrayTable'));
     if (!next) return this.lines.length;
-    // Keep comments that sit right above the next header with that header.
+    // Blank lines and comments right above the next header stay with that header.
     let end = next.start;
-    while (end > header.end && this.lines[end - 1].trim().startsWith('#')) end--;
+    while (end > header.end && (this.lines[end - 1].trim() === '' || this.lines[end - 1].trim().startsWith('#'))) end--;
     return end;
   }
 }

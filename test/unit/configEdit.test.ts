@@ -79,6 +79,15 @@ describe('surgical config.toml edits', () => {
     assert.equal(out, 'model = "x"\n\n[projects."/work/my repo"]\ntrust_level = "trusted"\n');
   });
 
+  it('replaces and removes values written as [[array.of.tables]] sections', () => {
+    const text = '[hooks]\n[[hooks.PreToolUse]]\nmatcher = "Bash"\n[[hooks.PreToolUse.hooks]]\ntype = "command"\ncommand = "a"\n\n[[hooks.Stop]]\n[[hooks.Stop.hooks]]\ntype = "command"\ncommand = "b"\n\n# tui settings\n[tui]\nx = 1\n';
+    let out = edit(text, [['hooks', 'PreToolUse'], [{ matcher: 'Edit', hooks: [{ type: 'command', command: 'c' }] }]]);
+    assert.deepEqual(JSON.parse(JSON.stringify((parse(out) as any).hooks.PreToolUse)), [{ matcher: 'Edit', hooks: [{ type: 'command', command: 'c' }] }]);
+    assert.equal((parse(out) as any).hooks.Stop[0].hooks[0].command, 'b');
+    out = edit(out, [['hooks', 'Stop'], null]);
+    assert.equal(out, '[hooks]\nPreToolUse = [{ matcher = "Edit", hooks = [{ type = "command", command = "c" }] }]\n\n# tui settings\n[tui]\nx = 1\n');
+  });
+
   it('refuses an impossible edit and leaves the text unchanged', () => {
     const doc = new TomlDocument(ORIGINAL);
     assert.throws(() => doc.apply(['model', 'nested'], 1, 'replace'), ConfigEditError);
