@@ -246,6 +246,15 @@ export class ChatControllerImpl implements ChatController {
     this.sendSnapshot();
   }
 
+  /** The `codex.model` / `codex.approvalPolicy` / `codex.sandboxMode` settings changed: they become the pickers' values. */
+  reloadSettings(): void {
+    const settings = this.host.settings();
+    this.model = settings.model || this.model;
+    this.approvalPolicy = settings.approvalPolicy;
+    this.sandboxMode = settings.sandboxMode;
+    this.postSession();
+  }
+
   /** Lets the /ide feature supply IDE context (`extension/ide`). Returns a disposable that unregisters it. */
   setIdeContextProvider(provider: AttachmentProvider): { dispose(): void } {
     this.ideContextProvider = provider;

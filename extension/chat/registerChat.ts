@@ -16,6 +16,9 @@ export function createChat(context: vscode.ExtensionContext, client: CodexClient
     vscode.commands.registerCommand('codex.focusChat', () => controller.reveal(false)),
     vscode.commands.registerCommand('codex.newThread', () => controller.newThread()),
     vscode.commands.registerCommand('codex.interruptTurn', () => controller.interrupt()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (['codex.model', 'codex.approvalPolicy', 'codex.sandboxMode'].some((key) => event.affectsConfiguration(key))) controller.reloadSettings();
+    }),
   );
   return controller;
 }
