@@ -4,8 +4,10 @@
  *
  * HOW THE TURN ENGINE USES IT
  *
- *   const thread = threadManagerOf(server).getLoaded(params.threadId); // RpcError if not loaded
- *   thread.subscribe(session);                    // optional: a turn/start from another connection
+ *   const threads = threadManagerOf(server);
+ *   const thread = threads.getLoaded(params.threadId); // RpcError (-32600) if not loaded
+ *   threads.subscribe(thread, session);           // optional: a turn/start from another connection
+ *   // Server-to-client requests (approvals): `thread.subscribers` are the connections to ask.
  *   const turn = thread.beginTurn();              // new inProgress Turn (UUIDv7 id), persisted
  *   thread.setStatus({ type: 'active', activeFlags: [] });
  *   thread.notify('turn/started', { threadId: thread.id, turn });

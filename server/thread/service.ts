@@ -307,7 +307,9 @@ export class ThreadService {
       loaded.setStatus({ type: 'notLoaded' });
       this.manager.unload(id);
     }
-    this.moveRollout(() => this.store.archive(id));
+    const archived = this.moveRollout(() => this.store.archive(id));
+    // Anyone still holding the unloaded thread writes into the archived file, never a new one.
+    loaded?.relocateRollout(archived.path);
     this.afterResponse(() => this.server.broadcast('thread/archived', { threadId: id }));
     return {};
   }
