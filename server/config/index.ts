@@ -17,12 +17,21 @@ export interface ConfigWriteResponse {
   overriddenMetadata: { message: string; overridingLayer: ConfigLayerMetadata; effectiveValue: unknown } | null;
 }
 
+/** The named fields of the protocol's `Config` type. */
+const CONFIG_FIELDS = [
+  'model', 'review_model', 'model_context_window', 'model_auto_compact_token_limit', 'model_provider', 'approval_policy',
+  'sandbox_mode', 'sandbox_workspace_write', 'forced_chatgpt_workspace_id', 'forced_login_method', 'web_search', 'tools',
+  'instructions', 'developer_instructions', 'compact_prompt', 'model_reasoning_effort', 'model_reasoning_summary',
+  'model_verbosity', 'service_tier', 'analytics', 'browser_use', 'computer_use', 'desktop', 'profile', 'hooks',
+];
+
 const writeError = (message: string, code: string) => new RpcError(ErrorCode.InvalidRequest, message, { config_write_error_code: code });
 
 /** The config layers for `cwd`, as `config/read` returns them (highest precedence first). */
 export function readConfig(stack: LayerStack, includeLayers: boolean) {
   return {
-    config: stack.merged,
+    // Typed fields the reference always reports are null when no layer sets them.
+    config: { ...Object.fromEntries(CONFIG_FIELDS.map((field) => [field, null])), ...stack.merged },
     origins: stack.origins,
     layers: includeLayers
       ? [...stack.layers].reverse().map((layer) => ({

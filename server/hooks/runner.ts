@@ -60,6 +60,8 @@ export function runHookCommand(command: string, input: string, cwd: string, time
       finish(null);
     });
     child.on('close', (code) => finish(error ? null : code));
+    // A background process the hook left behind may hold stdout open: do not wait for it.
+    child.on('exit', (code) => setTimeout(() => finish(error ? null : code), 250).unref());
     // A hook that does not read stdin must not make us crash with EPIPE.
     child.stdin.on('error', () => {});
     child.stdin.end(input);

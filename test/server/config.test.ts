@@ -78,7 +78,7 @@ describe('config methods (ours vs reference)', function () {
     const read = await server.request('config/read', { cwd: path.join(repo, 'sub') });
     assert.equal(read.config.model, 'system-model', 'the broken file is skipped');
     assert.equal(read.config.model_reasoning_effort, 'low');
-    assert.equal(read.config.model_provider, undefined);
+    assert.equal(read.config.model_provider, null, 'the project could not set a provider');
     assert.equal(read.layers, null);
     assert.deepEqual(server.violations, []);
   });

@@ -282,6 +282,14 @@ describe('lifecycle hooks engine', function () {
     assertSchemaValid(env.notifications);
   });
 
+  it('a hook that leaves a background process behind completes when it exits', async () => {
+    const env = setup((dir) => hookToml('Stop', script(dir, 'bg.sh', `sleep 20 &\necho '{"systemMessage":"left a child"}'`)));
+    const started = Date.now();
+    const verdict = await env.engine.stop(env.ctx, null, false);
+    assert.ok(Date.now() - started < 3000, 'did not wait for the background sleep');
+    assert.deepEqual(verdict.systemMessages, ['left a child']);
+  });
+
   it('untrusted, modified, disabled and async hooks do not run', async () => {
     const env = setup(
       (dir) =>
