@@ -23,7 +23,7 @@ import { reply } from '../helpers/scriptedModel';
 import { E2eSession, RESULTS_DIR, eventually } from './sessionHarness';
 
 /** Steps that pass with the product as committed; the rest need features still landing. */
-const ENABLED_IN_NPM_TEST = new Set<number>([1]);
+const ENABLED_IN_NPM_TEST = new Set<number>([1, 6]);
 
 const STEP_TIMEOUT_MS = 90_000;
 
@@ -241,6 +241,12 @@ describe('end-to-end session in code-server (packaged .vsix, headless Chromium)'
     assert.match(await row.innerText(), /needs review/);
     await row.hover();
     await row.locator('.action-label[aria-label="Trust Hook"], .action-label[title="Trust Hook"]').click();
+    // Trusting asks first, showing the command and where it is defined.
+    const dialog = session.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.match(await dialog.innerText(), new RegExp(HOOK_MARK));
+    await session.screenshot('step6-trust-dialog');
+    await dialog.locator('.dialog-buttons a.monaco-button, .dialog-buttons button', { hasText: /^Trust$/ }).first().click();
     await eventually('the hook to show as trusted', async () => /trusted/.test(await row.innerText()) && !/needs review/.test(await row.innerText()), 20_000);
     const config = fs.readFileSync(path.join(session.codexHome, 'config.toml'), 'utf8');
     assert.match(config, /trusted_hash/, 'trust is persisted in config.toml');
@@ -263,6 +269,12 @@ describe('end-to-end session in code-server (packaged .vsix, headless Chromium)'
     await frame.locator('.entry-agent', { hasText: 'adds two numbers' }).waitFor({ timeout: 20_000 });
     const lastRequest = JSON.stringify(session.model.modelRequests.at(-1)?.body ?? {});
     assert.match(lastRequest, /sample\.ts/, 'the IDE context reached the model');
+    await user.scrollIntoViewIfNeeded();
+    if (run.has(6)) {
+      // The Stop hook trusted in step 6 now runs at the end of each turn.
+      const hookLog = path.join(session.codexHome, 'hook-runs.log');
+      await eventually('the trusted Stop hook to run after the turn', () => fs.existsSync(hookLog) && fs.readFileSync(hookLog, 'utf8').includes(HOOK_MARK), 15_000);
+    }
   });
 
   step(8, 'kill the server process and see the chat recover', async () => {
@@ -270,6 +282,10 @@ describe('end-to-end session in code-server (packaged .vsix, headless Chromium)'
     assert.ok(before.length > 0, 'the app-server process is found');
     for (const pid of before) process.kill(pid, 'SIGKILL');
     const frame = await chat();
+    // The banner may be up only briefly while the client restarts the server: capture it if seen.
+    if (await frame.locator('.connection-banner').waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) {
+      await session.screenshot('step8-disconnected');
+    }
     await eventually('a new server process', () => {
       const now = session.serverPids();
       return now.length > 0 && now.every((pid) => !before.includes(pid));

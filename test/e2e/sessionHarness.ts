@@ -153,11 +153,13 @@ export class E2eSession {
 
   /** Opens a workspace file in the editor through Quick Open. */
   async openFile(relativePath: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
+    // F1 opens the quick input wherever focus is (Ctrl+P may belong to a focused webview);
+    // without the leading ">" it searches files.
+    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(relativePath);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) }).first();
     await row.waitFor({ state: 'visible', timeout: 10_000 });
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.tabs-container .tab[aria-label^="${path.basename(relativePath)}"]`).first().waitFor({ timeout: 10_000 });
