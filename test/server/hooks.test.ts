@@ -115,6 +115,25 @@ describe('hooks/list and hook trust (ours vs reference)', function () {
     for (const server of servers) assert.deepEqual(server.violations, [], server.which);
   });
 
+  it('accepts quoted key segments in keyPath, as the extension writes them (both servers)', async () => {
+    for (const which of ['reference', 'ours'] as const) {
+      const server = await start(which);
+      const pre = (await list(server)).hooks.find((h: any) => h.eventName === 'preToolUse');
+      const quoted = `hooks.state."${pre.key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+      await server.request('config/batchWrite', {
+        edits: [
+          { keyPath: `${quoted}.trusted_hash`, value: pre.currentHash, mergeStrategy: 'upsert' },
+          { keyPath: `${quoted}.enabled`, value: false, mergeStrategy: 'upsert' },
+        ],
+      });
+      const after = (await list(server)).hooks.find((h: any) => h.key === pre.key);
+      assert.deepEqual([after.trustStatus, after.enabled], ['trusted', false], which);
+      await server.request('config/value/write', { keyPath: 'hooks.state', value: null, mergeStrategy: 'replace' });
+      assert.equal((await list(server)).hooks.find((h: any) => h.key === pre.key).trustStatus, 'untrusted', `${which}: state removed`);
+      assert.deepEqual(server.violations, [], which);
+    }
+  });
+
   it('managed hooks from requirements.toml are listed as managed and stay enabled', async () => {
     const managedDir = path.join(etc, 'hooks');
     write(path.join(etc, 'requirements.toml'), `[hooks]\nmanaged_dir = ${JSON.stringify(managedDir)}\n${hook('PreToolUse', `${managedDir}/audit.sh`, '*')}`);
