@@ -201,7 +201,23 @@ export class ReviewController implements vscode.Disposable {
     if (!roots.some((root) => isInside(root, filePath))) throw new Error(`refusing to write ${filePath}: outside the workspace`);
   }
 
-  acceptHunk(key: string, hunkId: string): boolean {
+  acceptHunk(key: string, hunkId: string): Promise<boolean> {
+    return this.enqueue(async () => this.acceptHunkNow(key, hunkId));
+  }
+
+  rejectHunk(key: string, hunkId: string): Promise<boolean> {
+    return this.enqueue(() => this.rejectHunkNow(key, hunkId));
+  }
+
+  acceptFile(key: string): Promise<boolean> {
+    return this.enqueue(async () => this.acceptFileNow(key));
+  }
+
+  rejectFile(key: string): Promise<boolean> {
+    return this.enqueue(() => this.rejectFileNow(key));
+  }
+
+  private acceptHunkNow(key: string, hunkId: string): boolean {
     const accepted = this.store.acceptHunk(key, hunkId, this.liveText(key));
     if (accepted && !this.store.get(key)) this.acceptedKeys.add(key);
     this.changed();
@@ -209,12 +225,12 @@ export class ReviewController implements vscode.Disposable {
   }
 
   /** Puts the hunk's base lines back through a WorkspaceEdit, then saves so the disk has them too. */
-  async rejectHunk(key: string, hunkId: string): Promise<boolean> {
+  private async rejectHunkNow(key: string, hunkId: string): Promise<boolean> {
     this.assertWritable(key);
     const file = this.store.get(key);
     const hunks = this.hunks(key);
     // Rejecting everything the agent wrote into a file it created removes the file.
-    if (file && reviewKind(file) === 'added' && hunks.length === 1 && hunks[0].id === hunkId) return this.rejectFile(key);
+    if (file && reviewKind(file) === 'added' && hunks.length === 1 && hunks[0].id === hunkId) return this.rejectFileNow(key);
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(key));
     const textBefore = document.getText();
     const reviewBefore = this.store.snapshot(key);
@@ -235,7 +251,7 @@ export class ReviewController implements vscode.Disposable {
     return true;
   }
 
-  acceptFile(key: string): boolean {
+  private acceptFileNow(key: string): boolean {
     const accepted = this.store.acceptFile(key);
     if (accepted) this.acceptedKeys.add(key);
     this.changed();
@@ -243,7 +259,7 @@ export class ReviewController implements vscode.Disposable {
   }
 
   /** Puts the whole file back as it was before the turn: content, existence and name. */
-  async rejectFile(key: string): Promise<boolean> {
+  private async rejectFileNow(key: string): Promise<boolean> {
     const reviewBefore = this.store.snapshot(key);
     const plan = this.store.rejectFile(key);
     if (!plan || !reviewBefore) return false;
@@ -277,19 +293,24 @@ export class ReviewController implements vscode.Disposable {
     return true;
   }
 
-  async acceptAll(): Promise<void> {
-    for (const file of this.store.list()) this.acceptFile(file.key);
+  acceptAll(): Promise<void> {
+    return this.enqueue(async () => {
+      for (const file of this.store.list()) this.acceptFileNow(file.key);
+    });
   }
 
-  async rejectAll(): Promise<string[]> {
-    const failures: string[] = [];
-    for (const file of this.store.list()) {
-      try {
-        await this.rejectFile(file.key);
-      } catch (error) {
-        failures.push(`${path.basename(file.key)}: ${(error as Error).message}`);
+  /** Rejects every file; returns the ones that could not be restored (they stay under review). */
+  rejectAll(): Promise<string[]> {
+    return this.enqueue(async () => {
+      const failures: string[] = [];
+      for (const file of this.store.list()) {
+        try {
+          await this.rejectFileNow(file.key);
+        } catch (error) {
+          failures.push(`${path.basename(file.key)}: ${(error as Error).message}`);
+        }
       }
-    }
-    return failures;
+      return failures;
+    });
   }
 }

@@ -323,3 +323,36 @@ describe('tolerant reconstruction', () => {
     assert.match(errors[0], /missing\.txt is missing on disk/);
   });
 });
+
+describe('repeated and stale turn diffs', () => {
+  const ref = { threadId: 'thr', turnId: 'turn-1' };
+  const diff1 = 'diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n';
+  const diff2 = 'diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n@@ -1,3 +1,3 @@\n a\n-b\n-c\n+B\n+C\n';
+
+  it('does not bring back a file accepted during the turn when the server repeats the diff; newer agent edits come back against the accepted text', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'f.txt');
+    fs.writeFileSync(file, text('a', 'B', 'c'));
+    const store = new ReviewStore(readTextFile);
+    store.applyTurnDiff(ref, diff1, diffPathResolver(dir));
+    store.acceptFile(file);
+    assert.deepEqual(store.applyTurnDiff(ref, diff1, diffPathResolver(dir)).errors, []);
+    assert.equal(store.get(file), undefined, 'the repeat is ignored');
+    fs.writeFileSync(file, text('a', 'B', 'C'));
+    store.applyTurnDiff(ref, diff2, diffPathResolver(dir));
+    assert.equal(store.get(file)!.reviewBase, text('a', 'B', 'c'), 'only the newer change is under review');
+    assert.deepEqual(store.hunks(file).map((h) => h.liveLines), [['C']]);
+  });
+
+  it('ignores a diff computed before a reject reached the disk', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'f.txt');
+    fs.writeFileSync(file, text('a', 'B', 'c'));
+    const store = new ReviewStore(readTextFile);
+    store.applyTurnDiff(ref, diff1, diffPathResolver(dir));
+    const plan = store.rejectFile(file)!;
+    fs.writeFileSync(file, plan.content!);
+    assert.deepEqual(store.applyTurnDiff(ref, diff1, diffPathResolver(dir)).errors, []);
+    assert.equal(store.isEmpty, true);
+  });
+});

@@ -57,6 +57,13 @@ export class ReviewStore {
   private readonly files = new Map<string, FileReview>();
   private turnRefs: TurnRef[] = [];
   private readonly hunkCache = new Map<string, { base: string; agent: string; live: string; hunks: LiveHunk[] }>();
+  /**
+   * Files the user finished reviewing during a turn, with the agent text they
+   * saw. The server repeats the turn's diff (and may send one computed before
+   * a reject landed): such a repeat must not bring the file back; a newer edit
+   * by the agent does, compared against what the user settled on.
+   */
+  private readonly settled = new Map<string, { threadId: string; turnId: string; agentText: string | undefined; base: string | undefined }>();
 
   constructor(
     /** Reads a file's current text; undefined when it does not exist. */
@@ -86,6 +93,7 @@ export class ReviewStore {
   }
 
   put(file: FileReview): void {
+    this.settled.delete(file.key);
     this.files.set(file.key, { ...file });
     this.rememberTurn({ threadId: file.threadId, turnId: file.turnId });
   }
@@ -152,10 +160,22 @@ export class ReviewStore {
         // The first baseline was read mid-write; rebuild it from the disk below.
       }
     }
-    const turnBaseline = reconstructBaseline(patch, newPath ? this.readText(newPath) : undefined);
-    const agentText = applyFilePatch(patch, turnBaseline);
+    const settled = existing ? undefined : this.settled.get(key);
+    const settledThisTurn = settled && settled.threadId === ref.threadId && settled.turnId === ref.turnId;
+    let turnBaseline: string | undefined;
+    let agentText: string | undefined;
+    try {
+      turnBaseline = reconstructBaseline(patch, newPath ? this.readText(newPath) : undefined);
+      agentText = applyFilePatch(patch, turnBaseline);
+    } catch (error) {
+      // A diff computed before the user's reject reached the disk: nothing new to review.
+      if (settledThisTurn && error instanceof BaselineError) return;
+      throw error;
+    }
+    if (settledThisTurn && settled.agentText === agentText) return; // a repeat of what the user already settled
     if (existing && existing.key !== key) this.files.delete(existing.key);
     const sameTurn = existing && existing.threadId === ref.threadId && existing.turnId === ref.turnId;
+    this.settled.delete(key);
     this.files.set(key, {
       key,
       oldPath: existing ? existing.oldPath : oldPath,
@@ -163,8 +183,9 @@ export class ReviewStore {
       threadId: ref.threadId,
       turnId: ref.turnId,
       turnBaseline,
-      // An earlier turn's review base stays; within one turn the rebuilt baseline wins.
-      reviewBase: existing && !sameTurn ? existing.reviewBase : turnBaseline,
+      // An earlier turn's review base stays; within one turn the rebuilt baseline wins,
+      // unless the user settled the file this turn: then only the agent's newer edits are reviewed.
+      reviewBase: existing && !sameTurn ? existing.reviewBase : settledThisTurn ? settled.base : turnBaseline,
       agentText,
     });
   }
@@ -259,6 +280,8 @@ export class ReviewStore {
 
   /** Accepts every change of a file: it leaves the review. */
   acceptFile(key: string): boolean {
+    const file = this.files.get(key);
+    if (file) this.settle(file, file.agentText);
     const removed = this.files.delete(key);
     this.dropSettled();
     return removed;
@@ -268,6 +291,7 @@ export class ReviewStore {
   rejectFile(key: string): FileRestorePlan | undefined {
     const file = this.files.get(key);
     if (!file) return undefined;
+    this.settle(file, file.reviewBase);
     this.files.delete(key);
     this.dropSettled();
     const kind = reviewKind(file);
@@ -278,13 +302,20 @@ export class ReviewStore {
     };
   }
 
+  private settle(file: FileReview, base: string | undefined): void {
+    this.settled.set(file.key, { threadId: file.threadId, turnId: file.turnId, agentText: file.agentText, base });
+  }
+
   /** Removes files with nothing left to review. */
   private dropSettled(): void {
-    for (const key of this.hunkCache.keys()) if (!this.files.has(key)) this.hunkCache.delete(key);
     for (const [key, file] of this.files) {
       const samePlace = !file.oldPath || !file.newPath || file.oldPath === file.newPath;
-      if (file.reviewBase === file.agentText && samePlace) this.files.delete(key);
+      if (file.reviewBase === file.agentText && samePlace) {
+        this.settle(file, file.agentText);
+        this.files.delete(key);
+      }
     }
+    for (const key of this.hunkCache.keys()) if (!this.files.has(key)) this.hunkCache.delete(key);
     if (this.files.size === 0) this.turnRefs = [];
   }
 }
