@@ -286,6 +286,8 @@ export class ChatControllerImpl implements ChatController {
       if (this.turnId === undefined && turn.status === 'inProgress') this.setTurn(turn.id);
     } catch (error) {
       this.localUserEntryId = undefined;
+      // The prompt goes back into the composer instead of staying in the transcript as if sent.
+      this.transcript.remove(localId);
       this.transcript.notice('error', `Could not send the prompt: ${(error as Error).message}`);
       // Give the text back so nothing typed is lost.
       this.postToView({ type: 'restoreDraft', text });

@@ -246,6 +246,27 @@ describe('chat integration: webview + controller + client + reference app-server
     assert.match(String(call.args[0]), /notes\.txt$/);
   });
 
+  it('asks before applying a patch under the untrusted policy, and a decline leaves the file alone', async () => {
+    const patch = ['*** Begin Patch', '*** Add File: declined.txt', '+should not exist', '*** End Patch'].join('\n');
+    model.enqueue(reply.call('exec_command', { cmd: `apply_patch <<'EOF'\n${patch}\nEOF\n` }), reply.text('Understood, no changes.'));
+    rig = await startRig('reference', model);
+    const { view } = rig;
+    for (const [selector, value] of [['.policy-picker', 'untrusted'], ['.sandbox-picker', 'read-only']]) {
+      const picker = view.document.querySelector(selector) as HTMLSelectElement;
+      picker.value = value;
+      picker.dispatchEvent(new view.window.Event('change'));
+    }
+    composerSend(view, 'create a file');
+    await waitUntil(() => view.document.querySelector('.approval.pending') !== null, 'the approval card');
+    const card = view.document.querySelector('.approval.pending')!;
+    assert.equal(card.querySelector('.card-title')!.textContent, 'Apply these file changes?');
+    assert.match(card.querySelector('.approval-detail')!.textContent!, /declined\.txt/);
+    (card.querySelector('[data-decision="decline"]') as HTMLElement).click();
+    await waitUntil(() => !rig!.controller.activeTurnId && /Understood, no changes/.test(view.transcript().textContent!), 'the end of the turn', 40000);
+    assert.equal(fs.existsSync(path.join(rig.workspace, 'declined.txt')), false, 'the declined patch was not applied');
+    assert.equal(view.document.querySelectorAll('.approval.pending').length, 0);
+  });
+
   it('stops a streaming turn with the Stop button', async () => {
     model.enqueue({ items: [{ type: 'message', text: 'word '.repeat(200) }], eventDelayMs: 50 });
     rig = await startRig('reference', model);
