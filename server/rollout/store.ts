@@ -141,6 +141,7 @@ export class ThreadStore {
     if (this.summaries) return this.summaries;
     const started = Date.now();
     const { entries: indexed, lineCount } = this.readIndex();
+    const indexedByPath = new Map([...indexed.values()].map((entry) => [entry.path, entry]));
     const map = new Map<string, ThreadSummary>();
     let reparsed = 0;
     let changed = false;
@@ -151,9 +152,9 @@ export class ThreadStore {
       if (!id) return;
       const stat = statOrNull(filePath);
       if (!stat || !stat.isFile()) return;
-      const known = indexed.get(id);
+      const known = indexedByPath.get(filePath) ?? indexed.get(id);
       if (known && known.path === filePath && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.archived === archived) {
-        map.set(id, known);
+        map.set(known.id, known);
         return;
       }
       changed = true;
@@ -167,8 +168,8 @@ export class ThreadStore {
       const name = parsed.nameSeen ? base.name : (referenceNames.get(id) ?? known?.name ?? null);
       const summary = compactSummary({ ...base, name, size: stat.size, mtimeMs: stat.mtimeMs });
       // Two files for one id (copied sessions): keep the most recently updated.
-      const other = map.get(id);
-      if (!other || other.updatedAt <= summary.updatedAt) map.set(id, summary);
+      const other = map.get(summary.id);
+      if (!other || other.updatedAt <= summary.updatedAt) map.set(summary.id, summary);
     };
 
     for (const file of listRollouts(this.sessionsDir, 4)) consider(file, false);

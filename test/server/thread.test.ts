@@ -268,6 +268,24 @@ describe('thread/* on our server', function () {
       assert.equal(again.model, 'model-b', 'the override was recorded in the rollout');
     });
 
+    it('resumes from a given model history into a new persisted thread', async () => {
+      const history = [
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'earlier question' }] },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'earlier answer' }] },
+      ];
+      const resumed = await server.request('thread/resume', { threadId: '019a0000-0000-7000-8000-000000000000', history, cwd: codexHome });
+      assert.ok(isUuidV7(resumed.thread.id));
+      const written = fs
+        .readFileSync(resumed.thread.path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.type === 'response_item')
+        .map((l) => l.payload);
+      assert.deepEqual(written, history);
+      await rejects(server.request('thread/resume', { threadId: 'x', history: [{ role: 'user' }] }), -32602, /history/);
+    });
+
     it('forks a thread (whole or through lastTurnId) with forkedFromId and its own rollout and history', async () => {
       const stored = createStoredThread(codexHome, {
         cwd: codexHome,
