@@ -54,7 +54,8 @@ class TestHost implements ChatHost {
     return undefined;
   }
   async pickThread(choices: ThreadChoice[]): Promise<string | undefined> {
-    return this.pickedThread ?? choices[0]?.id;
+    // Like a user, it can only pick a thread the list offers.
+    return choices.find((choice) => choice.id === this.pickedThread)?.id;
   }
   async pickModel(): Promise<string | undefined> {
     return undefined;
@@ -343,6 +344,23 @@ describe('chat integration: webview + controller + client + reference app-server
     await waitUntil(() => /Seen the IDE context/.test(view.transcript().textContent!), 'the /ide answer');
     assert.match(JSON.stringify(model.modelRequests.at(-1)!.body.input), /active file: src\/server-main.ts/);
     assert.match(view.transcript().textContent!, /IDE context/, 'the attachment chip is shown');
+  });
+
+  it('/fork copies the thread into a new one and /resume brings the original back', async () => {
+    model.enqueue(reply.text('Original answer.'));
+    rig = await startRig('reference', model);
+    const { view, controller, host } = rig;
+    composerSend(view, 'start');
+    await waitUntil(() => !controller.activeTurnId && /Original answer/.test(view.transcript().textContent!), 'the answer');
+    const original = controller.currentThreadId!;
+    composerSend(view, '/fork');
+    await waitUntil(() => controller.currentThreadId !== original, 'the fork');
+    await waitUntil(() => /Forked into a new thread/.test(view.transcript().textContent!), 'the fork notice');
+    assert.match(view.transcript().textContent!, /Original answer/, 'the fork shows the copied history');
+    host.pickedThread = original;
+    composerSend(view, '/resume');
+    await waitUntil(() => controller.currentThreadId === original, 'the resumed original');
+    assert.match(view.transcript().textContent!, /start[\s\S]*Original answer/);
   });
 
   it('@ mentions search the workspace and reach the server as mentions', async () => {
