@@ -63,6 +63,8 @@ export class ChatControllerImpl implements ChatController {
   private ideContextProvider: AttachmentProvider | undefined;
   private readonly disposables: { dispose(): void }[] = [];
   private startingThread: Promise<string> | undefined;
+  /** Last `thread/tokenUsage/updated` of the open thread, for /status. */
+  private tokenUsage: { total?: { totalTokens?: number; inputTokens?: number; outputTokens?: number }; modelContextWindow?: number | null } | undefined;
 
   readonly onDidChangeThread: Event<string | undefined> = this.threadEmitter.event;
 
@@ -367,6 +369,7 @@ export class ChatControllerImpl implements ChatController {
     this.threadId = threadId;
     this.threadTitle = title;
     if (changed) {
+      this.tokenUsage = undefined;
       this.setTurn(undefined);
       this.host.saveThreadId(threadId);
       this.threadEmitter.fire(threadId);
@@ -489,6 +492,9 @@ export class ChatControllerImpl implements ChatController {
       case 'thread/name/updated':
         this.threadTitle = params.threadName ?? undefined;
         this.postSession();
+        return;
+      case 'thread/tokenUsage/updated':
+        this.tokenUsage = params.tokenUsage;
         return;
       case 'thread/goal/updated':
         if (params.goal?.objective) this.transcript.notice('info', `Goal: ${params.goal.objective}`);
@@ -675,7 +681,16 @@ export class ChatControllerImpl implements ChatController {
       `Approval policy: ${info.approvalPolicy || 'default from config.toml'}`,
       `Sandbox: ${info.sandboxMode || 'default from config.toml'}`,
       `Turn running: ${info.turnRunning ? 'yes' : 'no'}`,
+      `Tokens used: ${this.tokenUsageText()}`,
     ].join('\n');
+  }
+
+  private tokenUsageText(): string {
+    const total = this.tokenUsage?.total;
+    if (!total?.totalTokens) return 'none yet';
+    const window = this.tokenUsage?.modelContextWindow;
+    const detail = `${total.inputTokens ?? 0} in, ${total.outputTokens ?? 0} out`;
+    return `${total.totalTokens} (${detail})${window ? ` of a ${window}-token context window` : ''}`;
   }
 }
 

@@ -322,10 +322,15 @@ describe('chat integration: webview + controller + client + reference app-server
   });
 
   it('runs slash commands: /status, /clear, /diff, /hooks, /new', async () => {
+    model.enqueue({ ...reply.text('Counted.'), usage: { input_tokens: 1200, output_tokens: 34 } });
     rig = await startRig('reference', model);
     const { view, host, controller } = rig;
+    composerSend(view, 'count tokens');
+    await waitUntil(() => !controller.activeTurnId && /Counted\./.test(view.transcript().textContent!), 'the answer');
     composerSend(view, '/status');
     await waitUntil(() => /Server: connected/.test(view.transcript().textContent!), 'the status');
+    assert.match(view.transcript().textContent!, /Tokens used: 1234 \(1200 in, 34 out\)/);
+    assert.match(view.transcript().textContent!, new RegExp(`Thread: ${controller.currentThreadId}`));
     composerSend(view, '/clear');
     await waitUntil(() => view.document.querySelectorAll('.entry').length === 0, 'the cleared view');
     composerSend(view, '/diff');
