@@ -1,0 +1,75 @@
+/**
+ * Asks a client to approve a command or a file change: sends the server
+ * request, marks the thread `waitingOnApproval`, and once answered (or
+ * cancelled by an interrupt) emits `serverRequest/resolved`.
+ */
+import type { ClientSession } from '../core/session';
+import type { ThreadActiveFlag, ThreadStatus } from '../protocol/items';
+
+export type ApprovalDecision = 'accept' | 'acceptForSession' | 'decline' | 'cancel';
+
+/** What the turn engine needs from a thread to ask for approvals. */
+export interface ApprovalHost {
+  id: string;
+  status: ThreadStatus;
+  setStatus(status: ThreadStatus): void;
+  notify(method: string, params: unknown): void;
+}
+
+/**
+ * The id the connection will give its next server request. The connection
+ * does not return ids from `request()`, and `serverRequest/resolved` needs
+ * them; ids are assigned synchronously in order, so reading the counter just
+ * before the call is exact.
+ */
+function nextRequestId(session: ClientSession): number | string {
+  const counter = (session.connection as unknown as { nextServerRequestId?: number }).nextServerRequestId;
+  return typeof counter === 'number' ? counter : 0;
+}
+
+export async function requestApproval(
+  thread: ApprovalHost,
+  session: ClientSession | undefined,
+  method: 'item/commandExecution/requestApproval' | 'item/fileChange/requestApproval',
+  params: Record<string, unknown>,
+  signal: AbortSignal,
+  /** Runs right after the request is sent (the reference emits item/started then). */
+  afterSend: () => void = () => {},
+): Promise<ApprovalDecision> {
+  if (!session || session.isClosed) {
+    afterSend();
+    return 'decline';
+  }
+  setWaiting(thread, true);
+  const requestId = nextRequestId(session);
+  const answer = session.request(method, params);
+  afterSend();
+  let decision: ApprovalDecision;
+  try {
+    decision = await new Promise<ApprovalDecision>((resolve, reject) => {
+      if (signal.aborted) return resolve('cancel');
+      signal.addEventListener('abort', () => resolve('cancel'), { once: true });
+      answer.then((result) => resolve(parseDecision(result)), reject);
+    });
+  } catch {
+    decision = 'decline';
+  }
+  thread.notify('serverRequest/resolved', { threadId: thread.id, requestId });
+  setWaiting(thread, false);
+  return decision;
+}
+
+function parseDecision(result: unknown): ApprovalDecision {
+  const decision = (result as { decision?: unknown } | null)?.decision;
+  if (decision === 'accept' || decision === 'acceptForSession' || decision === 'decline' || decision === 'cancel') return decision;
+  // `acceptWithExecpolicyAmendment` and similar object forms approve this one command.
+  if (decision && typeof decision === 'object') return 'accept';
+  return 'decline';
+}
+
+function setWaiting(thread: ApprovalHost, waiting: boolean): void {
+  if (thread.status.type !== 'active') return;
+  const flags: ThreadActiveFlag[] = thread.status.activeFlags.filter((flag) => flag !== 'waitingOnApproval');
+  if (waiting) flags.push('waitingOnApproval');
+  thread.setStatus({ type: 'active', activeFlags: flags });
+}

@@ -1,0 +1,93 @@
+/**
+ * Model providers: the built-in `openai`, `ollama` and `lmstudio`, plus any
+ * `model_providers.<id>` table from config.toml. A resolved provider carries
+ * everything the model client needs (URL, key, wire API, headers, retries).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EffectiveConfig, ModelProviderConfig, WireApi } from '../config/types';
+
+export interface ResolvedProvider {
+  id: string;
+  name: string;
+  baseUrl: string;
+  apiKey: string;
+  wireApi: WireApi;
+  queryParams: Record<string, string>;
+  headers: Record<string, string>;
+  requestMaxRetries: number;
+  streamMaxRetries: number;
+  streamIdleTimeoutMs: number;
+}
+
+export class ProviderError extends Error {}
+
+const BUILT_IN: Record<string, ModelProviderConfig> = {
+  openai: { name: 'OpenAI', base_url: 'https://api.openai.com/v1', env_key: 'OPENAI_API_KEY', wire_api: 'responses', requires_openai_auth: true },
+  ollama: { name: 'Ollama', base_url: 'http://localhost:11434/v1', wire_api: 'chat' },
+  lmstudio: { name: 'LM Studio', base_url: 'http://localhost:1234/v1', wire_api: 'responses' },
+};
+// `oss` is the reference's alias for the local Ollama provider.
+BUILT_IN.oss = BUILT_IN.ollama;
+
+const DEFAULT_REQUEST_RETRIES = 4;
+const DEFAULT_STREAM_RETRIES = 5;
+const MAX_RETRIES = 100;
+
+/** Reads an API key saved by `codex login --with-api-key` (`$CODEX_HOME/auth.json`). */
+export function apiKeyFromAuthFile(codexHome: string): string | undefined {
+  try {
+    const auth = JSON.parse(fs.readFileSync(path.join(codexHome, 'auth.json'), 'utf8')) as { OPENAI_API_KEY?: unknown };
+    return typeof auth.OPENAI_API_KEY === 'string' && auth.OPENAI_API_KEY ? auth.OPENAI_API_KEY : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function resolveProvider(
+  id: string,
+  config: EffectiveConfig,
+  codexHome: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedProvider {
+  const configured = config.model_providers?.[id];
+  const builtIn = BUILT_IN[id];
+  if (!configured && !builtIn) {
+    throw new ProviderError(`Unknown model provider \`${id}\`: add a [model_providers.${id}] table to config.toml`);
+  }
+  const merged: ModelProviderConfig = { ...builtIn, ...configured };
+  if (!merged.base_url) throw new ProviderError(`Model provider \`${id}\` has no base_url`);
+
+  let apiKey: string | undefined;
+  if (merged.env_key) {
+    apiKey = env[merged.env_key];
+    if (!apiKey && id === 'openai') apiKey = apiKeyFromAuthFile(codexHome);
+    if (!apiKey) {
+      const hint = merged.env_key_instructions ? ` ${merged.env_key_instructions}` : '';
+      throw new ProviderError(`Missing environment variable: \`${merged.env_key}\` (needed by model provider \`${id}\`).${hint}`);
+    }
+  } else if (id === 'openai') {
+    apiKey = apiKeyFromAuthFile(codexHome);
+    if (!apiKey) throw new ProviderError('No OpenAI API key: set OPENAI_API_KEY or log in with an API key.');
+  }
+
+  const headers: Record<string, string> = { ...(merged.http_headers ?? {}) };
+  for (const [header, envVar] of Object.entries(merged.env_http_headers ?? {})) {
+    const value = env[envVar];
+    if (value) headers[header] = value;
+  }
+  const clamp = (n: number | undefined, fallback: number) => Math.min(MAX_RETRIES, Math.max(0, Math.floor(n ?? fallback)));
+  return {
+    id,
+    name: merged.name ?? id,
+    baseUrl: merged.base_url.replace(/\/+$/, ''),
+    // Local servers (ollama, lmstudio) accept any key; the SDK insists on one.
+    apiKey: apiKey ?? 'not-needed',
+    wireApi: merged.wire_api === 'chat' ? 'chat' : 'responses',
+    queryParams: { ...(merged.query_params ?? {}) },
+    headers,
+    requestMaxRetries: clamp(merged.request_max_retries, DEFAULT_REQUEST_RETRIES),
+    streamMaxRetries: clamp(merged.stream_max_retries, DEFAULT_STREAM_RETRIES),
+    streamIdleTimeoutMs: merged.stream_idle_timeout_ms ?? 300_000,
+  };
+}

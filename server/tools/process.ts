@@ -1,0 +1,157 @@
+/**
+ * A running command: in a real PTY (node-pty) or with plain pipes, always in
+ * its own process group so that interrupting kills everything it started.
+ * Output is kept whole (for `aggregatedOutput`) and as an unread tail (for
+ * `write_stdin` polls).
+ */
+import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
+import * as pty from 'node-pty';
+
+export interface SpawnSpec {
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  tty: boolean;
+  cols?: number;
+  rows?: number;
+}
+
+export interface ExitInfo {
+  exitCode: number;
+  signal: string | null;
+}
+
+export class RunningProcess {
+  readonly startedAt = Date.now();
+  readonly pid: number;
+  private output = '';
+  private unreadFrom = 0;
+  private exitInfo: ExitInfo | null = null;
+  private readonly dataListeners: ((chunk: string, stream: 'stdout' | 'stderr') => void)[] = [];
+  private readonly exitWaiters: ((info: ExitInfo) => void)[] = [];
+  private readonly dataWaiters: (() => void)[] = [];
+  private readonly terminal: pty.IPty | null = null;
+  private readonly child: ChildProcess | null = null;
+
+  constructor(readonly spec: SpawnSpec) {
+    const [file, ...args] = spec.argv;
+    if (spec.tty) {
+      this.terminal = pty.spawn(file, args, {
+        name: 'xterm-256color',
+        cwd: spec.cwd,
+        env: spec.env as Record<string, string>,
+        cols: spec.cols ?? 120,
+        rows: spec.rows ?? 30,
+      });
+      this.pid = this.terminal.pid;
+      this.terminal.onData((data) => this.onData(data, 'stdout'));
+      this.terminal.onExit(({ exitCode, signal }) => this.onExit({ exitCode, signal: signal ? String(signal) : null }));
+    } else {
+      // detached: the child leads a new process group, so kill(-pid) reaches its descendants.
+      const child = spawnChild(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      this.child = child;
+      this.pid = child.pid ?? -1;
+      child.stdout!.setEncoding('utf8').on('data', (data: string) => this.onData(data, 'stdout'));
+      child.stderr!.setEncoding('utf8').on('data', (data: string) => this.onData(data, 'stderr'));
+      child.stdin!.on('error', () => {
+        /* the process may close stdin early */
+      });
+      child.on('error', (error) => {
+        this.onData(`${error.message}\n`, 'stderr');
+        this.onExit({ exitCode: 127, signal: null });
+      });
+      child.on('close', (code, signal) => this.onExit({ exitCode: code ?? (signal ? 128 + signalNumber(signal) : 1), signal }));
+    }
+  }
+
+  get exited(): ExitInfo | null {
+    return this.exitInfo;
+  }
+
+  get aggregatedOutput(): string {
+    return this.output;
+  }
+
+  onOutput(listener: (chunk: string, stream: 'stdout' | 'stderr') => void): void {
+    this.dataListeners.push(listener);
+  }
+
+  /** Output produced since the last call. */
+  takeUnread(): string {
+    const text = this.output.slice(this.unreadFrom);
+    this.unreadFrom = this.output.length;
+    return text;
+  }
+
+  write(data: string | Buffer): void {
+    if (this.exitInfo) throw new Error('the process has exited');
+    if (this.terminal) this.terminal.write(typeof data === 'string' ? data : data.toString('utf8'));
+    else this.child!.stdin!.write(data);
+  }
+
+  closeStdin(): void {
+    if (this.terminal) this.terminal.write('\x04');
+    else this.child?.stdin?.end();
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!this.terminal) throw new Error('resize needs a PTY (tty: true)');
+    this.terminal.resize(cols, rows);
+  }
+
+  /** Kills the whole process group (SIGKILL unless told otherwise). */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.exiting || this.pid <= 0) return;
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      try {
+        process.kill(this.pid, signal);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+
+  waitForExit(): Promise<ExitInfo> {
+    if (this.exitInfo) return Promise.resolve(this.exitInfo);
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  /** Resolves on exit or after `ms`, whichever comes first. */
+  async waitForExitOrTimeout(ms: number, signal?: AbortSignal): Promise<ExitInfo | null> {
+    if (this.exitInfo) return this.exitInfo;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.exitInfo), ms);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(this.exitInfo);
+      };
+      this.exitWaiters.push(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private onData(chunk: string, stream: 'stdout' | 'stderr'): void {
+    this.output += chunk;
+    for (const listener of this.dataListeners) listener(chunk, stream);
+    for (const waiter of this.dataWaiters.splice(0)) waiter();
+  }
+
+  private exiting = false;
+
+  private onExit(info: ExitInfo): void {
+    if (this.exiting) return;
+    this.exiting = true;
+    // Let node-pty flush the last output before announcing the exit.
+    setTimeout(() => {
+      this.exitInfo = info;
+      for (const waiter of this.exitWaiters.splice(0)) waiter(info);
+    }, this.terminal ? 30 : 0);
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+  return numbers[signal] ?? 1;
+}

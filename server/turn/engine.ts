@@ -1,0 +1,432 @@
+/**
+ * The agent loop of one turn: send the conversation to the model, stream its
+ * reply as thread items, run the tool calls it makes, and sample again until
+ * the model answers without calling tools. Retries, interrupts, steering and
+ * lifecycle hooks are handled here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppServer } from '../core/appServer';
+import type { ClientSession } from '../core/session';
+import { log } from '../log';
+import type { AgentMessageItem, ReasoningItem, ThreadItem, Turn, TurnError, UserInput, UserMessageItem } from '../protocol/items';
+import { ModelClient, ModelError, type ModelEvent, type ResponseItem, type Usage } from '../providers/modelClient';
+import { ProviderError, resolveProvider } from '../providers/registry';
+import type { LoadedThread } from '../thread/loadedThread';
+import { TurnDiffTracker } from '../diff/turnDiff';
+import { ALL_TOOLS } from '../tools/specs';
+import { lifecycleHooks, type HookContext } from './lifecycleHooks';
+import { agentsInstructions, BASE_INSTRUCTIONS, developerMessage, environmentContext, userMessage } from './context';
+import { turnStateOf, type ThreadTurnState } from './state';
+import { runToolCall, type ToolCallContext } from './toolCalls';
+
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_MAX_MS = 10_000;
+
+class TurnAborted extends Error {
+  constructor() {
+    super('turn interrupted');
+  }
+}
+
+export class TurnRunner {
+  readonly abort = new AbortController();
+  readonly diff: TurnDiffTracker;
+  readonly state: ThreadTurnState;
+  /** Input added with turn/steer, consumed before the next model request. */
+  private readonly steered: { input: UserInput[]; clientId: string | null }[] = [];
+  private lastAgentMessage: string | null = null;
+  /** Set once `cancel` was chosen for an approval: the turn ends as interrupted. */
+  cancelled = false;
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+
+  constructor(
+    readonly server: AppServer,
+    readonly thread: LoadedThread,
+    readonly turn: Turn,
+    /** The connection that started the turn; approvals go to it first. */
+    readonly session: ClientSession,
+    private readonly input: UserInput[],
+    private readonly clientUserMessageId: string | null,
+    private readonly reasoningSummary: string | null,
+  ) {
+    this.state = turnStateOf(thread);
+    this.diff = new TurnDiffTracker(thread.cwd);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get id(): string {
+    return this.turn.id;
+  }
+
+  /** The client that answers approvals: the turn's starter if still connected, else any subscriber. */
+  approver(): ClientSession | undefined {
+    if (!this.session.isClosed && this.thread.subscribers.has(this.session)) return this.session;
+    return [...this.thread.subscribers].find((s) => !s.isClosed);
+  }
+
+  hookContext(): HookContext {
+    return {
+      threadId: this.thread.id,
+      turnId: this.turn.id,
+      cwd: this.thread.cwd,
+      model: this.thread.model,
+      transcriptPath: this.thread.rolloutPath,
+      permissionMode: typeof this.thread.approvalPolicy === 'string' ? this.thread.approvalPolicy : 'granular',
+      notify: (method, params) => this.thread.notify(method, params),
+    };
+  }
+
+  notifyItem(kind: 'started' | 'completed', item: ThreadItem): void {
+    const now = Date.now();
+    if (kind === 'started') {
+      item.startedAtMs ??= now;
+      item.completedAtMs ??= null;
+      this.thread.notify('item/started', { item, threadId: this.thread.id, turnId: this.turn.id, startedAtMs: item.startedAtMs });
+    } else {
+      item.completedAtMs = now;
+      this.thread.recordItem(this.turn.id, item);
+      this.thread.notify('item/completed', { item, threadId: this.thread.id, turnId: this.turn.id, contentTokenCount: null, completedAtMs: now });
+    }
+  }
+
+  steer(input: UserInput[], clientId: string | null): void {
+    this.steered.push({ input, clientId });
+  }
+
+  /** Stops the model stream and kills this thread's running commands; resolves when the turn has ended. */
+  async interrupt(): Promise<void> {
+    this.abort.abort();
+    await this.state.execSessions.killAll();
+    await this.done;
+  }
+
+  throwIfAborted(): void {
+    if (this.abort.signal.aborted || this.cancelled) throw new TurnAborted();
+  }
+
+  async run(): Promise<void> {
+    try {
+      const outcome = await this.loop();
+      this.finish(outcome.status, outcome.error);
+    } catch (error) {
+      if (error instanceof TurnAborted || this.abort.signal.aborted || this.cancelled) {
+        this.finish('interrupted', null);
+      } else {
+        log.error('turn failed:', error);
+        this.fail({ message: (error as Error)?.message ?? String(error), codexErrorInfo: 'other', additionalDetails: null });
+      }
+    } finally {
+      this.state.active = null;
+      this.resolveDone();
+    }
+  }
+
+  private async loop(): Promise<{ status: 'completed' | 'failed'; error: TurnError | null }> {
+    const hooks = lifecycleHooks();
+    const ctx = this.hookContext();
+    const firstTurnOfLoad = !this.state.sessionStarted;
+    const newThread = this.thread.history.length === 0;
+
+    let client: ModelClient;
+    try {
+      client = new ModelClient(resolveProvider(this.thread.modelProvider, this.thread.config, this.server.codexHome));
+    } catch (error) {
+      if (error instanceof ProviderError) return { status: 'failed', error: this.reportError(error.message, 'other') };
+      throw error;
+    }
+
+    const preamble: ResponseItem[] = [];
+    if (newThread) {
+      if (this.thread.developerInstructions) preamble.push(developerMessage(this.thread.developerInstructions));
+      const agents = agentsInstructions(this.server.codexHome, this.thread.cwd);
+      if (agents) preamble.push(agents);
+      preamble.push(environmentContext(this.thread.cwd, this.thread.sandbox, this.thread.approvalPolicy));
+    }
+    if (firstTurnOfLoad) {
+      this.state.sessionStarted = true;
+      const verdict = await hooks.sessionStart(ctx, newThread ? 'startup' : 'resume');
+      for (const context of verdict.additionalContext ?? []) preamble.push(developerMessage(context));
+    }
+
+    const promptText = textOfInput(this.input);
+    const promptVerdict = await hooks.userPromptSubmit(ctx, promptText);
+    if (promptVerdict.blocked) {
+      this.thread.appendHistory(preamble, this.turn.id);
+      if (promptVerdict.reason) this.thread.notify('warning', { threadId: this.thread.id, message: `Prompt blocked by a hook: ${promptVerdict.reason}` });
+      return { status: 'completed', error: null };
+    }
+    for (const context of promptVerdict.additionalContext ?? []) preamble.push(developerMessage(context));
+    this.thread.appendHistory(preamble, this.turn.id);
+    this.recordUserInput(this.input, this.clientUserMessageId);
+
+    let stopHookActive = false;
+    for (;;) {
+      this.throwIfAborted();
+      this.consumeSteeredInput();
+      const sampled = await this.sampleWithRetries(client);
+      if ('error' in sampled) return { status: 'failed', error: sampled.error };
+      if (sampled.usage) this.thread.updateTokenUsage(this.turn.id, toBreakdown(sampled.usage));
+      if (this.diff.hasChanges) this.emitDiff();
+      this.throwIfAborted();
+      if (sampled.toolCalls > 0 || this.steered.length) continue;
+      const stop = await hooks.stop(ctx, this.lastAgentMessage, stopHookActive);
+      if (!stop.blocked) break;
+      stopHookActive = true;
+      const hookPrompt = `<hook_prompt hook_run_id="${uuidv7()}">${stop.reason ?? 'Continue.'}</hook_prompt>`;
+      this.thread.appendHistory([userMessage(hookPrompt)], this.turn.id);
+    }
+    return { status: 'completed', error: null };
+  }
+
+  emitDiff(): void {
+    this.thread.notify('turn/diff/updated', { threadId: this.thread.id, turnId: this.turn.id, diff: this.diff.diff() });
+  }
+
+  private recordUserInput(input: UserInput[], clientId: string | null): void {
+    const item: UserMessageItem = { type: 'userMessage', id: uuidv7(), clientId, content: input };
+    this.notifyItem('started', item);
+    this.thread.appendHistory([{ type: 'message', role: 'user', content: modelContentOf(input, this.thread.cwd) }], this.turn.id);
+    this.notifyItem('completed', { ...item });
+  }
+
+  private consumeSteeredInput(): void {
+    for (const steer of this.steered.splice(0)) this.recordUserInput(steer.input, steer.clientId);
+  }
+
+  /** One model response, retried on 429/5xx and dropped streams with exponential backoff. */
+  private async sampleWithRetries(client: ModelClient): Promise<{ usage: Usage | null; toolCalls: number } | { error: TurnError }> {
+    const provider = client.provider;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sample(client);
+      } catch (error) {
+        if (error instanceof TurnAborted || this.abort.signal.aborted) throw new TurnAborted();
+        if (!(error instanceof ModelError)) throw error;
+        const isStreamDrop = typeof error.codexErrorInfo === 'object' && error.codexErrorInfo !== null && 'responseStreamDisconnected' in error.codexErrorInfo;
+        const budget = isStreamDrop ? provider.streamMaxRetries : provider.requestMaxRetries;
+        if (!error.retryable || attempt >= budget) {
+          const info =
+            error.retryable && attempt > 0 ? { responseTooManyFailedAttempts: { httpStatusCode: error.httpStatus } } : error.codexErrorInfo;
+          const message = attempt > 0 ? `${error.message} (gave up after ${attempt + 1} attempts)` : error.message;
+          return { error: this.reportError(message, info) };
+        }
+        const delay = error.retryAfterMs ?? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt * (0.9 + Math.random() * 0.2));
+        this.thread.notify('error', {
+          error: { message: `${error.message}; retrying ${attempt + 1}/${budget} in ${Math.round(delay)} ms…`, codexErrorInfo: error.codexErrorInfo, additionalDetails: null },
+          willRetry: true,
+          threadId: this.thread.id,
+          turnId: this.turn.id,
+        });
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private async sample(client: ModelClient): Promise<{ usage: Usage | null; toolCalls: number }> {
+    const request = {
+      model: this.thread.model,
+      instructions: this.thread.baseInstructions ?? BASE_INSTRUCTIONS,
+      input: this.thread.history.filter(sendableToModel),
+      tools: ALL_TOOLS,
+      reasoningEffort: this.thread.reasoningEffort,
+      reasoningSummary: this.reasoningSummary,
+      promptCacheKey: this.thread.id,
+      headers: { session_id: this.thread.id, 'x-codex-turn-id': this.turn.id },
+    };
+    const open = new Map<string, AgentMessageItem | ReasoningItem>();
+    let toolCalls = 0;
+    let usage: Usage | null = null;
+    try {
+      for await (const event of client.stream(request, this.abort.signal)) {
+        this.throwIfAborted();
+        const result = await this.onModelEvent(event, open);
+        if (result === 'toolCall') toolCalls++;
+        if (event.type === 'completed') usage = event.usage;
+      }
+    } finally {
+      // Items of an attempt that broke off are closed with what arrived, so clients never wait on them.
+      for (const item of open.values()) this.notifyItem('completed', item);
+    }
+    return { usage, toolCalls };
+  }
+
+  private async onModelEvent(event: ModelEvent, open: Map<string, AgentMessageItem | ReasoningItem>): Promise<'toolCall' | void> {
+    switch (event.type) {
+      case 'itemAdded': {
+        const raw = event.item;
+        const id = String(raw.id ?? uuidv7());
+        if (raw.type === 'message') {
+          const item: AgentMessageItem = { type: 'agentMessage', id, text: '', phase: null, moderation: null, memoryCitation: null, delivery: null, questions: null };
+          open.set(id, item);
+          this.notifyItem('started', { ...item });
+        } else if (raw.type === 'reasoning') {
+          const item: ReasoningItem = { type: 'reasoning', id, summary: [], content: [] };
+          open.set(id, item);
+          this.notifyItem('started', { ...item, summary: [], content: [] });
+        }
+        return;
+      }
+      case 'textDelta': {
+        const item = open.get(event.itemId);
+        if (item?.type === 'agentMessage') item.text += event.delta;
+        this.thread.notify('item/agentMessage/delta', { threadId: this.thread.id, turnId: this.turn.id, itemId: event.itemId, delta: event.delta });
+        return;
+      }
+      case 'reasoningPartAdded': {
+        const item = open.get(event.itemId);
+        if (item?.type === 'reasoning') item.summary[event.summaryIndex] ??= '';
+        this.thread.notify('item/reasoning/summaryPartAdded', { threadId: this.thread.id, turnId: this.turn.id, itemId: event.itemId, summaryIndex: event.summaryIndex });
+        return;
+      }
+      case 'reasoningDelta': {
+        const item = open.get(event.itemId);
+        if (item?.type === 'reasoning') item.summary[event.summaryIndex] = (item.summary[event.summaryIndex] ?? '') + event.delta;
+        this.thread.notify('item/reasoning/summaryTextDelta', {
+          threadId: this.thread.id,
+          turnId: this.turn.id,
+          itemId: event.itemId,
+          delta: event.delta,
+          summaryIndex: event.summaryIndex,
+        });
+        return;
+      }
+      case 'itemDone': {
+        const raw = event.item;
+        const id = String(raw.id ?? '');
+        if (raw.type === 'message') {
+          const item = (open.get(id) as AgentMessageItem | undefined) ?? {
+            type: 'agentMessage' as const, id, text: '', phase: null, moderation: null, memoryCitation: null, delivery: null, questions: null,
+          };
+          open.delete(id);
+          item.text = outputText(raw) || item.text;
+          this.lastAgentMessage = item.text;
+          this.thread.appendHistory([raw], this.turn.id);
+          this.notifyItem('completed', item);
+        } else if (raw.type === 'reasoning') {
+          const item = (open.get(id) as ReasoningItem | undefined) ?? { type: 'reasoning' as const, id, summary: [], content: [] };
+          open.delete(id);
+          const summary = Array.isArray(raw.summary) ? (raw.summary as { text?: string }[]).map((part) => part.text ?? '') : [];
+          if (summary.length) item.summary = summary;
+          this.thread.appendHistory([raw], this.turn.id);
+          this.notifyItem('completed', item);
+        } else if (raw.type === 'function_call' || raw.type === 'custom_tool_call') {
+          this.thread.appendHistory([raw], this.turn.id);
+          const output = await runToolCall(this.toolContext(), raw);
+          const outputItem =
+            raw.type === 'function_call'
+              ? { type: 'function_call_output', call_id: raw.call_id, output }
+              : { type: 'custom_tool_call_output', call_id: raw.call_id, output };
+          this.thread.appendHistory([outputItem], this.turn.id);
+          return 'toolCall';
+        }
+        return;
+      }
+      case 'completed':
+        return;
+    }
+  }
+
+  private toolContext(): ToolCallContext {
+    return { runner: this, thread: this.thread, server: this.server };
+  }
+
+  /** Emits the final `error` notification and returns the TurnError for the failed turn. */
+  private reportError(message: string, codexErrorInfo: unknown): TurnError {
+    const error: TurnError = { message, codexErrorInfo, additionalDetails: null };
+    this.thread.setStatus({ type: 'systemError' });
+    this.thread.notify('error', { error, willRetry: false, threadId: this.thread.id, turnId: this.turn.id });
+    return error;
+  }
+
+  private fail(error: TurnError): void {
+    this.reportError(error.message, error.codexErrorInfo);
+    this.finish('failed', error);
+  }
+
+  private finish(status: 'completed' | 'interrupted' | 'failed', error: TurnError | null): void {
+    const turn = this.thread.completeTurn(this.turn.id, status, error);
+    if (this.thread.status.type !== 'systemError') this.thread.setStatus({ type: 'idle' });
+    // Like the reference, turn/completed carries a summary: the final agent message only.
+    const lastMessage = [...turn.items].reverse().find((item) => item.type === 'agentMessage');
+    const summary = lastMessage ? [lastMessage] : [];
+    this.thread.notify('turn/completed', {
+      threadId: this.thread.id,
+      turn: { ...turn, items: summary, itemsView: summary.length ? 'summary' : 'notLoaded' },
+    });
+  }
+}
+
+function toBreakdown(usage: Usage) {
+  return {
+    totalTokens: usage.totalTokens,
+    inputTokens: usage.inputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    cacheWriteInputTokens: 0,
+    outputTokens: usage.outputTokens,
+    reasoningOutputTokens: usage.reasoningOutputTokens,
+  };
+}
+
+function outputText(raw: ResponseItem): string {
+  const content = raw.content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part: { type?: string; text?: string }) => (part.type === 'output_text' || part.type === 'text' ? (part.text ?? '') : '')).join('');
+}
+
+/** Reasoning items without encrypted content cannot be replayed with `store: false`. */
+function sendableToModel(item: ResponseItem): boolean {
+  return item.type !== 'reasoning' || typeof item.encrypted_content === 'string';
+}
+
+export function textOfInput(input: UserInput[]): string {
+  return input
+    .map((part) => (part.type === 'text' ? part.text : part.type === 'mention' || part.type === 'skill' ? `$${part.name}` : ''))
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** User input as Responses-API content parts (local images are inlined as data URLs). */
+function modelContentOf(input: UserInput[], cwd: string): object[] {
+  const parts: object[] = [];
+  for (const part of input) {
+    switch (part.type) {
+      case 'text':
+        parts.push({ type: 'input_text', text: part.text });
+        break;
+      case 'image':
+        if (part.url) parts.push({ type: 'input_image', image_url: part.url, detail: part.detail ?? 'auto' });
+        break;
+      case 'localImage': {
+        const file = path.resolve(cwd, part.path);
+        try {
+          const data = fs.readFileSync(file).toString('base64');
+          const ext = path.extname(file).slice(1).toLowerCase().replace('jpg', 'jpeg') || 'png';
+          parts.push({ type: 'input_image', image_url: `data:image/${ext};base64,${data}`, detail: part.detail ?? 'auto' });
+        } catch {
+          parts.push({ type: 'input_text', text: `(image ${file} could not be read)` });
+        }
+        break;
+      }
+      case 'skill':
+      case 'mention':
+        parts.push({ type: 'input_text', text: `[${part.name}](${part.path})` });
+        break;
+      default:
+        break;
+    }
+  }
+  return parts.length ? parts : [{ type: 'input_text', text: '' }];
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

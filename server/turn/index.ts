@@ -1,0 +1,86 @@
+/** `turn/start`, `turn/steer` and `turn/interrupt`: the agent loop runs in TurnRunner (engine.ts). */
+import type { NamespaceModule } from '../core/appServer';
+import { ErrorCode, RpcError } from '../rpc/errors';
+import { TurnInterruptParams, TurnStartParams, TurnSteerParams } from '../protocol/turn';
+import type { Turn } from '../protocol/items';
+import { threadManagerOf } from '../thread/manager';
+import { normalizeSandboxPolicy, resolveCwd } from '../thread/settings';
+import { TurnRunner } from './engine';
+import { turnStateOf } from './state';
+
+/** The turn as turn/started and the turn/start response show it: no items yet. */
+const startedView = (turn: Turn): Turn => ({ ...turn, items: [], itemsView: 'notLoaded' });
+
+export const turnModule: NamespaceModule = (registry, server) => {
+  const threads = threadManagerOf(server);
+
+  registry.register('turn/start', TurnStartParams, (params, session) => {
+    const thread = threads.getLoaded(params.threadId);
+    threads.subscribe(thread, session);
+    const state = turnStateOf(thread);
+    if (state.active) {
+      // A turn is running: this input joins it, as turn/steer would.
+      state.active.steer(params.input, params.clientUserMessageId ?? null);
+      return { turn: startedView(state.active.turn) };
+    }
+
+    let changed = false;
+    if (params.cwd) {
+      thread.cwd = resolveCwd(params.cwd, thread.cwd);
+      changed = true;
+    }
+    if (params.approvalPolicy) {
+      thread.approvalPolicy = params.approvalPolicy;
+      changed = true;
+    }
+    if (params.sandboxPolicy) {
+      const policy = normalizeSandboxPolicy(params.sandboxPolicy);
+      if (!policy) throw new RpcError(ErrorCode.InvalidParams, `Invalid params: sandboxPolicy: unknown type ${JSON.stringify(params.sandboxPolicy.type)}`);
+      thread.sandbox = policy;
+      changed = true;
+    }
+    if (params.model) {
+      thread.model = params.model;
+      changed = true;
+    }
+    if (params.effort !== undefined && params.effort !== null) {
+      thread.reasoningEffort = params.effort;
+      changed = true;
+    }
+    if (changed) thread.persistSettings();
+
+    const turn = thread.beginTurn();
+    thread.setStatus({ type: 'active', activeFlags: [] });
+    thread.notify('turn/started', { threadId: thread.id, turn: startedView(turn) });
+    const summary = params.summary ?? thread.config.model_reasoning_summary ?? null;
+    const runner = new TurnRunner(server, thread, turn, session, params.input, params.clientUserMessageId ?? null, summary);
+    state.active = runner;
+    // Answer turn/start first; the loop streams its notifications afterwards.
+    setImmediate(() => void runner.run());
+    return { turn: startedView(turn) };
+  });
+
+  registry.register('turn/steer', TurnSteerParams, (params) => {
+    const thread = threads.getLoaded(params.threadId);
+    const active = turnStateOf(thread).active;
+    if (!active) throw new RpcError(ErrorCode.InvalidRequest, `no active turn to steer in thread ${thread.id}`);
+    if (active.id !== params.expectedTurnId) {
+      throw new RpcError(ErrorCode.InvalidRequest, `expected active turn ${params.expectedTurnId}, but the active turn is ${active.id}`);
+    }
+    active.steer(params.input, params.clientUserMessageId ?? null);
+    return { turnId: active.id };
+  });
+
+  registry.register('turn/interrupt', TurnInterruptParams, async (params) => {
+    const thread = threads.getLoaded(params.threadId);
+    const active = turnStateOf(thread).active;
+    if (!active) throw new RpcError(ErrorCode.InvalidRequest, `no active turn to interrupt in thread ${thread.id}`);
+    if (active.id !== params.turnId) throw new RpcError(ErrorCode.InvalidRequest, `turn ${params.turnId} is not the active turn (${active.id})`);
+    await active.interrupt();
+    return {};
+  });
+
+  server.onDispose(async () => {
+    await Promise.all(threads.loadedThreads().map((thread) => turnStateOf(thread).execSessions.killAll()));
+  });
+};

@@ -1,0 +1,26 @@
+/** Turn-engine state kept per loaded thread (running turn, exec sessions, session approvals). */
+import type { LoadedThread } from '../thread/loadedThread';
+import { ExecSessionStore } from '../tools/exec';
+import { SessionApprovals } from '../approvals/policy';
+import type { TurnRunner } from './engine';
+
+export interface ThreadTurnState {
+  execSessions: ExecSessionStore;
+  sessionApprovals: SessionApprovals;
+  active: TurnRunner | null;
+  /** SessionStart hooks ran for this load of the thread. */
+  sessionStarted: boolean;
+  /** Warnings already shown once per thread (e.g. no sandbox available). */
+  warned: Set<string>;
+}
+
+const states = new WeakMap<LoadedThread, ThreadTurnState>();
+
+export function turnStateOf(thread: LoadedThread): ThreadTurnState {
+  let state = states.get(thread);
+  if (!state) {
+    state = { execSessions: new ExecSessionStore(), sessionApprovals: new SessionApprovals(), active: null, sessionStarted: false, warned: new Set() };
+    states.set(thread, state);
+  }
+  return state;
+}
