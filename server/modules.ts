@@ -4,6 +4,8 @@ import { configModule } from './config';
 import { hooksModule } from './hooks';
 import { threadModule } from './thread';
 import { modelsModule } from './models';
+import { turnModule } from './turn';
+import { commandModule } from './command';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
-export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule];
+export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, commandModule];
