@@ -165,6 +165,14 @@ describe('inline diff review in a real VS Code', function () {
     const baseline = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'codex-baseline' && d.uri.path.endsWith('/review/target.txt')), 10_000, 'the baseline document');
     assert.equal(baseline.getText(), BEFORE);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), before, 'focus stayed where it was');
+    const tabs = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+    const diffTab = tabs().find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.original.scheme === 'codex-baseline');
+    assert.ok(diffTab, 'a diff tab against the baseline is open');
+    assert.equal((diffTab.input as vscode.TabInputTextDiff).modified.fsPath, target, 'its right side is the live file');
+
+    // The whole turn at once: one multi-file diff editor.
+    await vscode.commands.executeCommand('codex.openTurnDiff');
+    await waitFor(() => tabs().some((tab) => tab.label.startsWith('Codex: changes of the turn')), 10_000, 'the turn diff editor');
   });
 
   it('survives a server restart: the review is rebuilt from thread/read', async () => {
