@@ -9,6 +9,7 @@
  * user's config equals that hash. Managed hooks are trusted by policy and
  * cannot be disabled.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isTable, versionOf, type Table } from '../config/toml';
@@ -45,6 +46,8 @@ export interface RunnableHook {
   sourcePath: string;
   source: HookSource;
   displayOrder: number;
+  /** Extra environment for the command (plugin hooks: PLUGIN_ROOT, PLUGIN_DATA…). */
+  env: Record<string, string>;
 }
 
 export interface DiscoveryResult {
@@ -63,6 +66,13 @@ interface Source {
   path: string;
   source: HookSource;
   isManaged: boolean;
+  /** Prefix of hook keys: the file path, or `<pluginId>:<relative path>` for plugins. */
+  keySource?: string;
+  pluginId?: string;
+  /** Plugin hooks: `${VAR}` in commands is replaced and the variables are set. */
+  env?: Record<string, string>;
+  /** Plugin hooks: a digest of the plugin's files, so any change needs a new review. */
+  contentHash?: string;
 }
 
 /** SessionStart keeps its matcher (it matches the source); UserPromptSubmit and Stop ignore theirs. */
@@ -183,12 +193,15 @@ export function discoverHooks(stack: LayerStack): DiscoveryResult {
           const timeoutSec = Math.max(1, typeof rawTimeout === 'number' && Number.isFinite(rawTimeout) ? Math.floor(rawTimeout) : DEFAULT_TIMEOUT_SEC);
           const isAsync = handler.async === true;
           const statusMessage = typeof handler.statusMessage === 'string' ? handler.statusMessage : null;
-          const currentHash = versionOf({
+          const identityHash = versionOf({
             event_name: event.label,
             ...(matcher !== null ? { matcher } : {}),
             hooks: [{ type: 'command', command, timeout: timeoutSec, async: isAsync, ...(statusMessage !== null ? { statusMessage } : {}) }],
           });
-          const key = `${source.path}:${event.label}:${groupIndex}:${handlerIndex}`;
+          const currentHash = source.contentHash ? `${identityHash}/${source.contentHash}` : identityHash;
+          const env = source.env ?? {};
+          const resolvedCommand = Object.entries(env).reduce((text, [name, value]) => text.split(`\${${name}}`).join(value), command);
+          const key = `${source.keySource ?? source.path}:${event.label}:${groupIndex}:${handlerIndex}`;
           const state = states.get(key);
           const enabled = source.isManaged || state?.enabled !== false;
           const trustStatus: HookTrustStatus = source.isManaged
@@ -202,7 +215,7 @@ export function discoverHooks(stack: LayerStack): DiscoveryResult {
             key,
             eventName: event.wire,
             handlerType: 'command',
-            command,
+            command: resolvedCommand,
             async: isAsync,
             matcher,
             timeoutSec,
@@ -210,7 +223,7 @@ export function discoverHooks(stack: LayerStack): DiscoveryResult {
             additionalContextLimit: null,
             sourcePath: source.path,
             source: source.source,
-            pluginId: null,
+            pluginId: source.pluginId ?? null,
             environmentId: null,
             displayOrder,
             enabled,
@@ -220,7 +233,7 @@ export function discoverHooks(stack: LayerStack): DiscoveryResult {
           });
           // Async hooks are listed but not run by this server.
           if (enabled && !isAsync && (trustStatus === 'managed' || trustStatus === 'trusted')) {
-            result.runnable.push({ key, event, matcher, command, timeoutSec, statusMessage, sourcePath: source.path, source: source.source, displayOrder });
+            result.runnable.push({ key, event, matcher, command: resolvedCommand, timeoutSec, statusMessage, sourcePath: source.path, source: source.source, displayOrder, env });
           }
           displayOrder++;
         });
@@ -250,7 +263,115 @@ export function discoverHooks(stack: LayerStack): DiscoveryResult {
     if (jsonEvents && jsonFile) addEvents({ path: jsonFile, ...kind }, jsonEvents);
     if (tomlEvents && tomlHasEvents) addEvents({ path: tomlPath, ...kind }, tomlEvents);
   }
+
+  // Plugin hooks come last, and only under `features.plugin_hooks`.
+  const codexHome = stack.layers.find((layer) => layer.name.type === 'user')?.hooksFolder;
+  if (codexHome && pluginHooksEnabled(stack.merged)) {
+    for (const plugin of enabledPlugins(codexHome, stack.merged, result)) {
+      for (const file of plugin.hookFiles) {
+        addEvents(
+          { path: file.path, source: 'plugin', isManaged: false, keySource: `${plugin.id}:${file.relativePath}`, pluginId: plugin.id, env: plugin.env, contentHash: plugin.contentHash },
+          file.events,
+        );
+      }
+    }
+  }
   return result;
+}
+
+function pluginHooksEnabled(merged: Table): boolean {
+  return isTable(merged.features) && merged.features.plugin_hooks === true;
+}
+
+interface PluginHooks {
+  id: string;
+  env: Record<string, string>;
+  contentHash: string;
+  hookFiles: { path: string; relativePath: string; events: Table }[];
+}
+
+/** Compares version directory names numerically (`1.10.0` after `1.9.0`). */
+const byVersion = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
+
+/**
+ * Plugins enabled with `[plugins."<name>@<marketplace>"] enabled = true`, installed under
+ * `$CODEX_HOME/plugins/cache/<marketplace>/<name>/<version>/` (the newest version wins).
+ */
+function enabledPlugins(codexHome: string, merged: Table, result: DiscoveryResult): PluginHooks[] {
+  const plugins = isTable(merged.plugins) ? merged.plugins : {};
+  const found: PluginHooks[] = [];
+  for (const [id, settings] of Object.entries(plugins)) {
+    if (!isTable(settings) || settings.enabled !== true) continue;
+    const at = id.lastIndexOf('@');
+    const name = at > 0 ? id.slice(0, at) : '';
+    const marketplace = at > 0 ? id.slice(at + 1) : '';
+    if (!/^[\w.-]+$/.test(name) || !/^[\w.-]+$/.test(marketplace)) {
+      result.warnings.push(`ignoring plugin "${id}": expected <name>@<marketplace>`);
+      continue;
+    }
+    const versionsDir = path.join(codexHome, 'plugins', 'cache', marketplace, name);
+    let versions: string[];
+    try {
+      versions = fs.readdirSync(versionsDir).filter((v) => fs.existsSync(path.join(versionsDir, v, '.codex-plugin', 'plugin.json'))).sort(byVersion);
+    } catch {
+      continue;
+    }
+    const version = versions.pop();
+    if (!version) continue;
+    const root = path.join(versionsDir, version);
+    const manifestFile = path.join(root, '.codex-plugin', 'plugin.json');
+    let manifest: Table;
+    try {
+      const parsed = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+      if (!isTable(parsed)) throw new Error('not an object');
+      manifest = parsed;
+    } catch (error) {
+      result.errors.push({ path: manifestFile, message: `invalid plugin manifest: ${(error as Error).message}` });
+      continue;
+    }
+    const dataRoot = path.join(codexHome, 'plugins', 'data', `${name}-${marketplace}`);
+    const env = { PLUGIN_ROOT: root, CLAUDE_PLUGIN_ROOT: root, PLUGIN_DATA: dataRoot, CLAUDE_PLUGIN_DATA: dataRoot };
+    const hookFiles: PluginHooks['hookFiles'] = [];
+    const declared = manifest.hooks;
+    const addFile = (relative: string) => {
+      const file = path.resolve(root, relative);
+      if (!file.startsWith(root + path.sep)) {
+        result.errors.push({ path: manifestFile, message: `hooks path ${relative} is outside the plugin` });
+        return;
+      }
+      const events = readHooksJson(file, result);
+      if (events) hookFiles.push({ path: file, relativePath: path.relative(root, file).split(path.sep).join('/'), events });
+    };
+    if (declared === undefined) addFile('hooks/hooks.json');
+    else if (typeof declared === 'string') addFile(declared);
+    else if (Array.isArray(declared)) {
+      declared.forEach((entry, index) => {
+        if (typeof entry === 'string') addFile(entry);
+        else if (isTable(entry) && isTable(entry.hooks)) hookFiles.push({ path: manifestFile, relativePath: `.codex-plugin/plugin.json#${index}`, events: entry.hooks });
+      });
+    } else if (isTable(declared) && isTable(declared.hooks)) {
+      hookFiles.push({ path: manifestFile, relativePath: '.codex-plugin/plugin.json', events: declared.hooks });
+    }
+    if (hookFiles.length) found.push({ id, env, contentHash: directoryDigest(root), hookFiles });
+  }
+  return found;
+}
+
+/** `sha256:` digest over every file of a directory (relative path and content), in path order. */
+function directoryDigest(root: string): string {
+  const hash = crypto.createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) {
+        hash.update(path.relative(root, full).split(path.sep).join('/')).update('\0');
+        hash.update(crypto.createHash('sha256').update(fs.readFileSync(full)).digest()).update('\0');
+      }
+    }
+  };
+  walk(root);
+  return `sha256:${hash.digest('hex')}`;
 }
 
 function readHooksJson(file: string, result: DiscoveryResult): Table | null {

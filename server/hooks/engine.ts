@@ -82,7 +82,7 @@ export class HooksEngine implements LifecycleHooks {
     for (const run of summaries) ctx.notify('hook/started', { threadId: ctx.threadId, turnId: ctx.turnId, run });
     return Promise.all(
       hooks.map(async (hook, index) => {
-        const result = await runHookCommand(hook.command, input, ctx.cwd, hook.timeoutSec, this.options.env ?? process.env);
+        const result = await runHookCommand(hook.command, input, ctx.cwd, hook.timeoutSec, { ...(this.options.env ?? process.env), ...hook.env });
         const outcome = interpretResult(hook.event, result);
         const run: HookRunSummary = {
           ...summaries[index],

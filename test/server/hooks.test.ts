@@ -134,6 +134,21 @@ describe('hooks/list and hook trust (ours vs reference)', function () {
     }
   });
 
+  it('lists plugin hooks (features.plugin_hooks) like the reference', async () => {
+    const root = path.join(home, 'plugins', 'cache', 'market', 'demo', '2.0.0');
+    write(path.join(root, '.codex-plugin', 'plugin.json'), JSON.stringify({ name: 'demo', version: '2.0.0', hooks: './custom/hooks.json' }));
+    write(path.join(root, 'custom', 'hooks.json'), JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: 'command', command: 'sh ${PLUGIN_ROOT}/stop.sh ${PLUGIN_DATA}', statusMessage: 'Plugin check' }] }] } }));
+    fs.appendFileSync(path.join(home, 'config.toml'), '\n[features]\nplugin_hooks = true\n\n[plugins."demo@market"]\nenabled = true\n');
+    const pluginHooks = async (which: 'ours' | 'reference') => (await list(await start(which))).hooks.filter((h: any) => h.source === 'plugin');
+    const [reference, ours] = [await pluginHooks('reference'), await pluginHooks('ours')];
+    assert.equal(ours.length, 1);
+    // The second half of a plugin hook's hash digests the plugin's files; ours uses its own digest.
+    const identity = (hooks: any[]) => hooks.map((h) => ({ ...h, currentHash: h.currentHash.split('/')[0] }));
+    assert.deepEqual(identity(ours), identity(reference));
+    assert.equal(ours[0].key, 'demo@market:custom/hooks.json:stop:0:0');
+    for (const server of servers) assert.deepEqual(server.violations, [], server.which);
+  });
+
   it('managed hooks from requirements.toml are listed as managed and stay enabled', async () => {
     const managedDir = path.join(etc, 'hooks');
     write(path.join(etc, 'requirements.toml'), `[hooks]\nmanaged_dir = ${JSON.stringify(managedDir)}\n${hook('PreToolUse', `${managedDir}/audit.sh`, '*')}`);

@@ -322,6 +322,23 @@ describe('lifecycle hooks engine', function () {
     assert.equal(fs.readFileSync(ranLog, 'utf8'), 'ran\n', 'disabled hook did not run');
   });
 
+  it('plugin hooks run with PLUGIN_ROOT and PLUGIN_DATA set', async () => {
+    const env = setup(() => '[features]\nplugin_hooks = true\n\n[plugins."demo@m"]\nenabled = true\n', { trust: false });
+    const root = path.join(env.home, 'plugins', 'cache', 'm', 'demo', '1.0.0');
+    fs.mkdirSync(path.join(root, '.codex-plugin'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'hooks'));
+    fs.writeFileSync(path.join(root, '.codex-plugin', 'plugin.json'), '{"name":"demo"}');
+    fs.writeFileSync(path.join(root, 'hooks', 'hooks.json'), JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command: 'sh ${PLUGIN_ROOT}/ctx.sh' }] }] } }));
+    fs.writeFileSync(path.join(root, 'ctx.sh'), `echo "{\\"hookSpecificOutput\\":{\\"hookEventName\\":\\"UserPromptSubmit\\",\\"additionalContext\\":\\"data=$PLUGIN_DATA\\"}}"\n`);
+    assert.deepEqual(await env.engine.userPromptSubmit(env.ctx, 'x'), { blocked: false }, 'not reviewed yet');
+    trustAll(env.home, env.cwd);
+    const verdict = await env.engine.userPromptSubmit(env.ctx, 'x');
+    assert.deepEqual(verdict.additionalContext, [`data=${path.join(env.home, 'plugins', 'data', 'demo-m')}`]);
+    const started = env.notifications.find((n) => n.method === 'hook/started')!;
+    assert.equal(started.params.run.source, 'plugin');
+    assertSchemaValid(env.notifications);
+  });
+
   it('features.hooks = false (or the deprecated codex_hooks) turns hooks off', async () => {
     const env = setup((dir) => `[features]\ncodex_hooks = false\n\n` + hookToml('UserPromptSubmit', script(dir, 'mark.sh', `echo ran >> "${dir}/ran.log"`)));
     await env.engine.userPromptSubmit(env.ctx, 'x');
