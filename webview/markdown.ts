@@ -70,9 +70,23 @@ export function renderMarkdownToSafeHtml(markdown: string): string {
   return getPurifier().sanitize(raw, SANITIZE_CONFIG) as unknown as string;
 }
 
+/** Rows are re-created as they scroll in and out: keep recent results instead of re-parsing. */
+const htmlCache = new Map<string, string>();
+const HTML_CACHE_LIMIT = 1000;
+
+function cachedSafeHtml(markdown: string): string {
+  let html = htmlCache.get(markdown);
+  if (html === undefined) {
+    html = renderMarkdownToSafeHtml(markdown);
+    if (htmlCache.size >= HTML_CACHE_LIMIT) htmlCache.delete(htmlCache.keys().next().value as string);
+    htmlCache.set(markdown, html);
+  }
+  return html;
+}
+
 /** Fills `target` with the rendered markdown and gives each code block a copy button. */
 export function renderMarkdownInto(target: HTMLElement, markdown: string): void {
-  target.innerHTML = renderMarkdownToSafeHtml(markdown);
+  target.innerHTML = cachedSafeHtml(markdown);
   decorateCodeBlocks(target);
 }
 
