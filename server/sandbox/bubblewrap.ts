@@ -27,7 +27,7 @@ export function bubblewrapStatus(): { available: boolean; reason: string | null 
     probed = { available: false, reason: 'bubblewrap (bwrap) is not installed; install it (Debian/Ubuntu: apt-get install bubblewrap) to sandbox commands' };
     return probed;
   }
-  const probe = spawnSync(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--unshare-net', '--die-with-parent', 'true'], { timeout: 5000, encoding: 'utf8' });
+  const probe = spawnSync(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--unshare-net', '--die-with-parent', '/bin/sh', '-c', ':'], { timeout: 5000, encoding: 'utf8' });
   probed =
     probe.status === 0
       ? { available: true, reason: null }
@@ -36,7 +36,7 @@ export function bubblewrapStatus(): { available: boolean; reason: string | null 
 }
 
 export function findBwrap(): string | null {
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(path.delimiter).concat(['/usr/bin', '/bin'])) {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, 'bwrap');
     try {
       fs.accessSync(candidate, fs.constants.X_OK);
@@ -101,8 +101,11 @@ function realpathOfNearest(file: string): string {
 /** The bwrap argv that wraps `command` (already an argv) under `policy`. */
 export function bubblewrapArgs(policy: SandboxPolicy, cwd: string, command: string[]): string[] {
   const args = ['--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
-  for (const root of writableRootsOf(policy, cwd)) {
-    args.push('--bind', root, root);
+  const roots = writableRootsOf(policy, cwd);
+  for (const root of roots) args.push('--bind', root, root);
+  // Protected folders are re-bound read-only after every writable bind, so a
+  // broader root (like /tmp around the cwd) cannot make them writable again.
+  for (const root of roots) {
     for (const name of PROTECTED_NAMES) {
       const inner = path.join(root, name);
       if (fs.existsSync(inner)) args.push('--ro-bind', inner, inner);
