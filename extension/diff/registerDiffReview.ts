@@ -19,7 +19,11 @@ import { ReviewController } from './reviewController';
 function keyFrom(arg: unknown): string | undefined {
   if (arg instanceof ChangedFileItem) return arg.key;
   if (arg instanceof vscode.Uri) return arg.scheme === BASELINE_SCHEME ? vscode.Uri.file(arg.path).fsPath : arg.fsPath;
-  if (typeof arg === 'string') return /^[a-z][\w+.-]*:\/\//i.test(arg) ? vscode.Uri.parse(arg).fsPath : path.resolve(arg);
+  if (typeof arg === 'string') {
+    if (/^[a-z][\w+.-]*:\/\//i.test(arg)) return vscode.Uri.parse(arg).fsPath;
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return path.isAbsolute(arg) || !root ? path.resolve(arg) : path.join(root, arg);
+  }
   if (arg && typeof arg === 'object' && typeof (arg as { key?: unknown }).key === 'string') return (arg as { key: string }).key;
   const active = vscode.window.activeTextEditor?.document.uri;
   return active?.scheme === 'file' ? active.fsPath : undefined;

@@ -118,3 +118,81 @@ describe('hunk mapping', () => {
     assert.deepEqual(minimalReplacement('aaa', 'aa'), { start: 2, end: 3, text: '' });
   });
 });
+
+describe('hunk mapping on random edits', () => {
+  /** Small deterministic PRNG (mulberry32) so failures reproduce. */
+  function rng(seed: number): () => number {
+    return () => {
+      seed |= 0;
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  /** Random lines from a tiny alphabet, so the diffs have ambiguous matches to get wrong. */
+  function randomEdit(random: () => number, lines: string[], tag: string): string[] {
+    const out = [...lines];
+    const edits = 1 + Math.floor(random() * 4);
+    for (let e = 0; e < edits; e++) {
+      const at = Math.floor(random() * (out.length + 1));
+      const op = random();
+      if (op < 0.4) out.splice(at, 0, `${tag}${Math.floor(random() * 3)}`);
+      else if (op < 0.7 && out.length > 1) out.splice(Math.min(at, out.length - 1), 1);
+      else if (out.length) out[Math.min(at, out.length - 1)] = `${tag}${Math.floor(random() * 3)}`;
+    }
+    return out;
+  }
+
+  const text = (lines: string[]) => lines.join('\n') + '\n';
+
+  it('rejecting every hunk one by one gives back the base exactly (no user edits)', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = rng(seed);
+      const baseLines = Array.from({ length: 3 + Math.floor(random() * 12) }, () => `l${Math.floor(random() * 4)}`);
+      const base = text(baseLines);
+      let agent = text(randomEdit(random, baseLines, 'a'));
+      let live = agent;
+      for (let guard = 0; guard < 50; guard++) {
+        const [hunk] = mapHunksToLive(base, agent, live);
+        if (!hunk) break;
+        live = rejectHunkText(live, hunk);
+        agent = live; // the store drops the hunk from the agent text too
+      }
+      assert.equal(live, base, `seed ${seed}`);
+    }
+  });
+
+  it('rejecting every hunk after user edits gives back the base plus the user lines outside hunks', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = rng(seed);
+      const baseLines = Array.from({ length: 3 + Math.floor(random() * 12) }, () => `l${Math.floor(random() * 4)}`);
+      const base = text(baseLines);
+      const agentLines = randomEdit(random, baseLines, 'a');
+      const agentText = text(agentLines);
+      // The user only inserts lines of their own (tagged U): nothing of the agent's is touched.
+      const liveLines = [...agentLines];
+      const inserts = 1 + Math.floor(random() * 3);
+      for (let i = 0; i < inserts; i++) liveLines.splice(Math.floor(random() * (liveLines.length + 1)), 0, `U${i}`);
+      let live = text(liveLines);
+      let agent = agentText;
+      for (let guard = 0; guard < 50; guard++) {
+        const hunks = mapHunksToLive(base, agent, live);
+        const [hunk] = hunks;
+        if (!hunk) break;
+        // Hunks never overlap and stay inside the live text.
+        for (let i = 0; i < hunks.length; i++) {
+          assert.ok(hunks[i].liveStart <= hunks[i].liveEnd && hunks[i].liveEnd <= splitLines(live).length, `seed ${seed}: range`);
+          if (i) assert.ok(hunks[i - 1].liveEnd <= hunks[i].liveStart, `seed ${seed}: overlap`);
+        }
+        const agentArr = splitLines(agent);
+        const next = rejectHunkText(live, hunk);
+        agent = [...agentArr.slice(0, hunk.agentStart), ...hunk.baseLines, ...agentArr.slice(hunk.agentEnd)].join('\n');
+        live = next;
+      }
+      const withoutUser = splitLines(live).filter((line) => !/^U\d$/.test(line)).join('\n');
+      assert.equal(withoutUser, base, `seed ${seed}: ${JSON.stringify({ base, agentText, live })}`);
+    }
+  });
+});
