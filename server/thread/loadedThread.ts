@@ -358,14 +358,22 @@ export class LoadedThread {
 
   // ------------------------------------------------------------ metadata
 
+  /**
+   * Names the thread. Like the reference, metadata alone does not create the
+   * rollout: a thread without content keeps its name in memory, and
+   * `materialize()` writes it with the first content.
+   */
   setName(name: string | null): void {
     this.name = name;
+    if (!this.materializedFlag) return;
     this.write('event_msg', { type: 'thread_name_updated', thread_id: this.id, thread_name: name });
     this.touch();
   }
 
+  /** Sets or clears the goal (kept in memory until the rollout exists, like the name). */
   setGoal(goal: ThreadGoal | null): void {
     this.goal = goal;
+    if (!this.materializedFlag) return;
     if (goal) this.write('event_msg', { type: 'thread_goal_updated', goal });
     else this.write('event_msg', { type: 'thread_goal_cleared', thread_id: this.id });
   }

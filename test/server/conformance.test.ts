@@ -62,7 +62,9 @@ const scenarios: Record<string, Scenario> = {
     await server.request('thread/name/set', { threadId: thread.id, name: 'Conformance' });
     const read = await server.request('thread/read', { threadId: thread.id });
     const loaded = await server.request('thread/loaded/list', {});
-    return [read.thread.name, read.thread.status.type, loaded.data.includes(thread.id), thread.id.length];
+    // A thread without content is not listed, named or not.
+    const listed = await server.request('thread/list', {});
+    return [read.thread.name, read.thread.status.type, loaded.data.includes(thread.id), thread.id.length, listed.data.length];
   },
   'two threads and ephemeral': async (server, codexHome) => {
     const a = await server.request('thread/start', { cwd: codexHome });

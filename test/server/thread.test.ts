@@ -45,11 +45,15 @@ describe('thread/* on our server', function () {
     assert.deepEqual(server.violations, [], 'every message validates against the reference schema');
   });
 
-  /** A started thread with a name, so it is persisted and listed. */
+  /**
+   * A persisted thread with one turn, loaded (resumed by path, which indexes it
+   * even after the server's first listing) and then named.
+   */
   async function namedThread(name: string, cwd = codexHome): Promise<string> {
-    const { thread } = await server.request('thread/start', { cwd });
-    await server.request('thread/name/set', { threadId: thread.id, name });
-    return thread.id;
+    const stored = createStoredThread(codexHome, { cwd, turns: [{ user: `about ${name}`, agent: 'ok' }] });
+    await server.request('thread/resume', { threadId: stored.id, path: stored.path });
+    await server.request('thread/name/set', { threadId: stored.id, name });
+    return stored.id;
   }
 
   describe('thread/start', () => {
@@ -111,8 +115,21 @@ describe('thread/* on our server', function () {
   });
 
   describe('thread/name/set', () => {
-    it('renames, notifies thread/name/updated, persists to the rollout and the reference name index', async () => {
+    it('names a thread without content in memory only, like the reference (not listed, no rollout)', async () => {
       const { thread } = await server.request('thread/start', { cwd: codexHome });
+      await server.request('thread/name/set', { threadId: thread.id, name: 'Draft' });
+      assert.equal((await server.request('thread/read', { threadId: thread.id })).thread.name, 'Draft');
+      assert.equal(fs.existsSync(thread.path), false);
+      assert.deepEqual((await server.request('thread/list', {})).data, []);
+      // Archiving creates the rollout, name included.
+      await server.request('thread/archive', { threadId: thread.id });
+      const archived = await server.request('thread/list', { archived: true });
+      assert.deepEqual(archived.data.map((t: any) => [t.id, t.name]), [[thread.id, 'Draft']]);
+    });
+
+    it('renames, notifies thread/name/updated, persists to the rollout and the reference name index', async () => {
+      const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'hello', agent: 'hi' }] });
+      const { thread } = await server.request('thread/resume', { threadId: stored.id });
       assert.deepEqual(await server.request('thread/name/set', { threadId: thread.id, name: '  Fix the parser  ' }), {});
       const updated = await server.waitFor('thread/name/updated');
       assert.deepEqual(updated.params, { threadId: thread.id, threadName: 'Fix the parser' });
@@ -372,7 +389,8 @@ describe('thread/* on our server', function () {
 
   describe('thread/goal/*', () => {
     it('sets, updates, gets and clears a goal with notifications; persists it', async () => {
-      const { thread } = await server.request('thread/start', { cwd: codexHome });
+      const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'hello', agent: 'hi' }] });
+      const { thread } = await server.request('thread/resume', { threadId: stored.id });
       const set = await server.request('thread/goal/set', { threadId: thread.id, objective: 'Make CI green', tokenBudget: 5000 });
       assert.equal(set.goal.status, 'active');
       assert.equal(set.goal.tokenBudget, 5000);

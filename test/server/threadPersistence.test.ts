@@ -46,9 +46,10 @@ describe('thread persistence', function () {
     server = await AppServerProcess.start('ours', { codexHome });
     const named: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const { thread } = await server.request('thread/start', { cwd: codexHome });
-      await server.request('thread/name/set', { threadId: thread.id, name: `persisted ${i}` });
-      named.push(thread.id);
+      const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: `question ${i}`, agent: 'answer' }] });
+      await server.request('thread/resume', { threadId: stored.id, path: stored.path });
+      await server.request('thread/name/set', { threadId: stored.id, name: `persisted ${i}` });
+      named.push(stored.id);
     }
     await server.stop();
     const withTurns = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'remember me', agent: 'I will' }] });
@@ -71,6 +72,35 @@ describe('thread persistence', function () {
     assert.deepEqual(names, ['persisted 0', 'persisted 1', 'persisted 2']);
   });
 
+  it('after a restart, resume restores the model context of real turns (scripted model)', async () => {
+    const model = await new ScriptedModel().start();
+    try {
+      model.writeConfig(codexHome);
+      model.enqueue(reply.text('Noted, the word is PAPAYA.'));
+      server = await AppServerProcess.start('ours', { codexHome });
+      const { thread } = await server.request('thread/start', { cwd: codexHome });
+      await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'remember the word PAPAYA', text_elements: [] }] });
+      await server.waitFor('turn/completed', undefined, 40000);
+      await server.request('thread/name/set', { threadId: thread.id, name: 'Fruit' });
+      await server.stop();
+
+      server = await AppServerProcess.start('ours', { codexHome });
+      const listed = await server.request('thread/list', {});
+      assert.deepEqual(listed.data.map((t: any) => [t.id, t.name, t.preview]), [[thread.id, 'Fruit', 'remember the word PAPAYA']]);
+      const resumed = await server.request('thread/resume', { threadId: thread.id });
+      assert.equal(resumed.thread.turns.length, 1);
+      assert.deepEqual(resumed.thread.turns[0].items.map((i: any) => i.type).filter((t: string) => t !== 'reasoning'), ['userMessage', 'agentMessage']);
+      model.enqueue(reply.text('PAPAYA'));
+      await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'what was the word?', text_elements: [] }] });
+      await server.waitFor('turn/completed', undefined, 40000);
+      const lastBody = JSON.stringify(model.modelRequests[model.modelRequests.length - 1].body);
+      assert.ok(lastBody.includes('remember the word PAPAYA'), 'the earlier user message is sent again');
+      assert.ok(lastBody.includes('Noted, the word is PAPAYA.'), 'the earlier answer is sent again');
+    } finally {
+      await model.stop();
+    }
+  });
+
   it('sees rollouts changed or removed behind its back after a restart (stale index)', async () => {
     const a = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'first', agent: 'a' }] });
     const b = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'second', agent: 'b' }] });
@@ -85,8 +115,9 @@ describe('thread persistence', function () {
   });
 
   it('compacts the append-only index on restart once superseded entries pile up', async () => {
+    const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'q', agent: 'a' }] });
     server = await AppServerProcess.start('ours', { codexHome });
-    const { thread } = await server.request('thread/start', { cwd: codexHome });
+    const { thread } = await server.request('thread/resume', { threadId: stored.id });
     for (let i = 0; i < 150; i++) await server.request('thread/name/set', { threadId: thread.id, name: `name ${i}` });
     const indexFile = path.join(codexHome, 'vscode_thread_index.jsonl');
     assert.ok(jsonLines(indexFile).length >= 150, 'every change appended an entry');
@@ -98,8 +129,9 @@ describe('thread persistence', function () {
   });
 
   it('kill -9 of the server right after a write keeps the thread', async () => {
+    const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'q', agent: 'a' }] });
     server = await AppServerProcess.start('ours', { codexHome });
-    const { thread } = await server.request('thread/start', { cwd: codexHome });
+    const { thread } = await server.request('thread/resume', { threadId: stored.id });
     await server.request('thread/name/set', { threadId: thread.id, name: 'survives kill' });
     server.child.kill('SIGKILL');
     await server.exited;
