@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { reply } from '../helpers/scriptedModel';
+import { startFixture, stopFixture, textInput, type TurnFixture } from './turnHelpers';
+
+/** Running (zombies count as gone: they only wait for a parent to reap them). */
+const alive = (pid: number) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
+async function waitUntil(check: () => boolean, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('turns: interrupt and steer', function () {
+  this.timeout(60000);
+  let fixture: TurnFixture | undefined;
+  afterEach(async () => {
+    await stopFixture(fixture);
+    fixture = undefined;
+  });
+
+  it('turn/interrupt kills a running command and its process group within 1 s; the turn completes interrupted', async () => {
+    const cmd = 'sleep 37 & echo $! > child.pid; echo $$ > shell.pid; sleep 38';
+    fixture = await startFixture('ours', [reply.call('exec_command', { cmd, yield_time_ms: 20000 }), reply.text('never')]);
+    const { server, cwd, threadId } = fixture;
+    const { turn } = await server.request('turn/start', { threadId, input: textInput('go') });
+    await waitUntil(() => fs.existsSync(path.join(cwd, 'child.pid')) && fs.existsSync(path.join(cwd, 'shell.pid')));
+    const childPid = Number(fs.readFileSync(path.join(cwd, 'child.pid'), 'utf8'));
+    const shellPid = Number(fs.readFileSync(path.join(cwd, 'shell.pid'), 'utf8'));
+    assert.ok(alive(childPid) && alive(shellPid));
+    const started = Date.now();
+    await server.request('turn/interrupt', { threadId, turnId: turn.id });
+    const completed = await server.waitFor('turn/completed', (p) => p.turn.id === turn.id, 5000);
+    const elapsed = Date.now() - started;
+    assert.equal(completed.params.turn.status, 'interrupted');
+    assert.ok(elapsed < 1000, `interrupt took ${elapsed} ms`);
+    await waitUntil(() => !alive(childPid) && !alive(shellPid), 1000);
+    const item = server.notifications.find((n) => n.method === 'item/completed' && n.params.item.type === 'commandExecution')!.params.item;
+    assert.notEqual(item.status, 'inProgress');
+    assert.equal(fixture.model.modelRequests.length, 1, 'no further model request after the interrupt');
+    assert.deepEqual(server.violations, []);
+  });
+
+  it('turn/interrupt stops a streaming reply', async () => {
+    const long = 'word '.repeat(200);
+    fixture = await startFixture('ours', [{ items: [{ type: 'message', text: long }], eventDelayMs: 50 }]);
+    const { server, threadId } = fixture;
+    const { turn } = await server.request('turn/start', { threadId, input: textInput('go') });
+    await server.waitFor('item/agentMessage/delta');
+    const started = Date.now();
+    await server.request('turn/interrupt', { threadId, turnId: turn.id });
+    const completed = await server.waitFor('turn/completed', (p) => p.turn.id === turn.id, 5000);
+    assert.equal(completed.params.turn.status, 'interrupted');
+    assert.ok(Date.now() - started < 1000);
+    const deltas = server.notifications.filter((n) => n.method === 'item/agentMessage/delta').length;
+    assert.ok(deltas < 100, `the stream stopped early (${deltas} deltas)`);
+    assert.deepEqual(server.violations, []);
+  });
+
+  it('turn/steer adds input to the running turn (expectedTurnId checked)', async () => {
+    fixture = await startFixture('ours', [
+      { items: [{ type: 'message', text: 'working on it, slowly' }], eventDelayMs: 60 },
+      reply.text('steered answer'),
+    ]);
+    const { server, model, threadId } = fixture;
+    const { turn } = await server.request('turn/start', { threadId, input: textInput('first') });
+    await server.waitFor('item/agentMessage/delta');
+    await assert.rejects(server.request('turn/steer', { threadId, input: textInput('x'), expectedTurnId: 'not-the-turn' }), /expected active turn/);
+    const steer = await server.request('turn/steer', { threadId, input: textInput('also do this'), expectedTurnId: turn.id });
+    assert.equal(steer.turnId, turn.id);
+    const completed = await server.waitFor('turn/completed', (p) => p.turn.id === turn.id, 20000);
+    assert.equal(completed.params.turn.status, 'completed');
+    assert.equal(model.modelRequests.length, 2);
+    const lastInput = model.modelRequests[1].body.input.at(-1);
+    assert.equal(lastInput.role, 'user');
+    assert.equal(lastInput.content[0].text, 'also do this');
+    const userMessages = server.notifications.filter((n) => n.method === 'item/completed' && n.params.item.type === 'userMessage');
+    assert.equal(userMessages.length, 2);
+    assert.deepEqual(server.violations, []);
+  });
+
+  it('turn/steer without an active turn is an error', async () => {
+    fixture = await startFixture('ours', []);
+    await assert.rejects(fixture.server.request('turn/steer', { threadId: fixture.threadId, input: textInput('x'), expectedTurnId: 'x' }), /no active turn/);
+  });
+});
