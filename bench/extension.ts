@@ -1,7 +1,8 @@
 /**
  * The extension's own figures (no reference counterpart): the packaged .vsix
  * size, the webview render of a 5,000-item thread (measured by the chat's
- * `bench/webview*` script when present) and activation time.
+ * `bench/webview*` script when present) and activation time in code-server
+ * (`bench/activation.ts`).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -66,16 +67,6 @@ async function scriptFigure(
 
 export async function extensionFigures(reps: number, selected: (key: string) => boolean): Promise<FigureResult[]> {
   const results: FigureResult[] = [];
-  if (selected('activationMs')) {
-    results.push(
-      await scriptFigure(
-        { key: 'activationMs', label: 'Extension activation (code-server)', unit: 'ms', better: 'lower' },
-        /^activation.*\.ts$/,
-        reps,
-        'n/a (not measured yet)',
-      ),
-    );
-  }
   if (selected('webviewRenderMs')) {
     results.push(
       await scriptFigure(
@@ -86,6 +77,20 @@ export async function extensionFigures(reps: number, selected: (key: string) => 
       ),
     );
   }
-  if (selected('vsixSizeMb')) results.push(await vsixSize());
+  // The .vsix first: the activation run installs it.
+  if (selected('vsixSizeMb') || selected('activationMs')) {
+    const size = await vsixSize();
+    if (selected('vsixSizeMb')) results.push(size);
+  }
+  if (selected('activationMs')) {
+    results.push(
+      await scriptFigure(
+        { key: 'activationMs', label: 'Extension activation (code-server)', unit: 'ms', better: 'lower' },
+        /^activation\.ts$/,
+        reps,
+        'n/a (bench/activation.ts not present)',
+      ),
+    );
+  }
   return results;
 }
