@@ -96,3 +96,25 @@ export function requirementsToWire(requirements: ConfigRequirementsToml): Record
     featureRequirements: requirements.features ?? null,
   };
 }
+
+/**
+ * Constrains per-thread choices (e.g. `thread/start.approvalPolicy`, `sandbox`) to the
+ * system requirements: a disallowed value falls back to the first allowed one, with a warning.
+ */
+export function enforceRequirements(
+  choice: { approvalPolicy?: string | null; sandboxMode?: string | null },
+  requirements: ConfigRequirementsToml | null,
+): { approvalPolicy?: string | null; sandboxMode?: string | null; warnings: ConfigWarning[] } {
+  const warnings: ConfigWarning[] = [];
+  if (!requirements) return { ...choice, warnings };
+  const fit = (name: string, value: string | null | undefined, allowed: readonly string[] | undefined) => {
+    if (!value || !allowed || allowed.length === 0 || allowed.includes(value)) return value;
+    warnings.push({ summary: `${name} "${value}" is not allowed by ${requirements.file}; using "${allowed[0]}".`, details: `Allowed values: ${allowed.join(', ')}.`, path: requirements.file });
+    return allowed[0];
+  };
+  return {
+    approvalPolicy: fit('approval policy', choice.approvalPolicy, requirements.allowed_approval_policies as string[] | undefined),
+    sandboxMode: fit('sandbox mode', choice.sandboxMode, requirements.allowed_sandbox_modes),
+    warnings,
+  };
+}

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadEffectiveConfig, loadLayerStack } from '../../server/config/loader';
+import { enforceRequirements } from '../../server/config/requirements';
 
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
 const tmp = (prefix: string) => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
@@ -116,6 +117,11 @@ describe('config layers', () => {
 
     const overridden = loadLayerStack(home, ['approval_policy="on-request"'], { cwd: repo, env });
     assert.equal(overridden.merged.approval_policy, 'on-request', 'an allowed value passes');
+
+    const perThread = enforceRequirements({ approvalPolicy: 'never', sandboxMode: 'read-only' }, stack.requirements);
+    assert.equal(perThread.approvalPolicy, 'untrusted', 'a thread cannot ask for a disallowed policy either');
+    assert.equal(perThread.sandboxMode, 'read-only');
+    assert.equal(perThread.warnings.length, 1);
   });
 
   it('a thread profile and thread config apply; loadEffectiveConfig keeps its shape', () => {
