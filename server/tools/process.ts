@@ -45,7 +45,7 @@ export class RunningProcess {
       });
       this.pid = this.terminal.pid;
       this.terminal.onData((data) => this.onData(data, 'stdout'));
-      this.terminal.onExit(({ exitCode, signal }) => this.onExit({ exitCode, signal: signal ? String(signal) : null }));
+      this.terminal.onExit(({ exitCode, signal }) => this.onExit({ exitCode: signal ? 128 + signal : exitCode, signal: signal ? String(signal) : null }));
     } else {
       // detached: the child leads a new process group, so kill(-pid) reaches its descendants.
       const child = spawnChild(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
