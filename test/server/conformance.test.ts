@@ -38,8 +38,12 @@ async function run(which: Which, scenario: Scenario, model: ScriptedModel): Prom
   const server = await AppServerProcess.start(which, { codexHome });
   try {
     const results = await scenario(server, codexHome);
-    // Let trailing notifications (sent after their response) arrive.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Let trailing notifications (sent after their response) arrive: wait for 400 ms of quiet.
+    let count = -1;
+    for (let waited = 0; waited < 4000 && count !== server.notifications.length; waited += 400) {
+      count = server.notifications.length;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
     return { methods: server.methods((m) => !NOISE.has(m)), results, violations: server.violations };
   } finally {
     await server.stop();
