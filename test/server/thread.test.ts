@@ -3,6 +3,7 @@
  * message validated against the reference schema.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { validate as uuidValidate, version as uuidVersion } from 'uuid';
@@ -90,6 +91,25 @@ describe('thread/* on our server', function () {
       assert.equal(result.sandbox.type, 'workspaceWrite');
       assert.equal(result.sandbox.networkAccess, true);
       assert.ok(result.sandbox.writableRoots.includes(codexHome));
+    });
+
+    it('captures git metadata and the AGENTS.md files that apply to the cwd', async () => {
+      const repo = makeTempDir('thread-git-');
+      const run = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { stdio: 'ignore' });
+      run('init', '-q', '-b', 'feature/x');
+      run('-c', 'user.email=t@example.com', '-c', 'user.name=T', 'commit', '-q', '--allow-empty', '-m', 'init');
+      run('remote', 'add', 'origin', 'https://example.com/repo.git');
+      const sub = path.join(repo, 'pkg');
+      fs.mkdirSync(sub);
+      fs.writeFileSync(path.join(repo, 'AGENTS.md'), 'root rules');
+      fs.writeFileSync(path.join(sub, 'AGENTS.md'), 'package rules');
+      fs.writeFileSync(path.join(codexHome, 'AGENTS.md'), 'global rules');
+      const result = await server.request('thread/start', { cwd: sub });
+      const sha = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+      assert.deepEqual(result.thread.gitInfo, { sha, branch: 'feature/x', originUrl: 'https://example.com/repo.git' });
+      assert.deepEqual(result.instructionSources, [path.join(codexHome, 'AGENTS.md'), path.join(repo, 'AGENTS.md'), path.join(sub, 'AGENTS.md')]);
+      const plain = await server.request('thread/start', { cwd: makeTempDir('thread-nogit-') });
+      assert.equal(plain.thread.gitInfo, null);
     });
 
     it('keeps ephemeral threads off disk', async () => {
