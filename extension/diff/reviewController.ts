@@ -191,6 +191,8 @@ export class ReviewController implements vscode.Disposable {
       if (event.document.getText() === last.textBefore) {
         undo.pop();
         this.store.put(last.reviewBefore);
+        this.changed();
+        return;
       }
     }
     if (this.store.get(key)) this.changeEmitter.fire();
@@ -269,11 +271,13 @@ export class ReviewController implements vscode.Disposable {
       if (plan.restorePath && plan.content !== undefined && !plan.removePath && readTextFile(plan.restorePath) !== undefined) {
         // Same file still there: edit its content so undo works.
         const document = await vscode.workspace.openTextDocument(vscode.Uri.file(plan.restorePath));
-        const replacement = minimalReplacement(document.getText(), plan.content);
+        const textBefore = document.getText();
+        const replacement = minimalReplacement(textBefore, plan.content);
         if (replacement) {
           const edit = new vscode.WorkspaceEdit();
           edit.replace(document.uri, new vscode.Range(document.positionAt(replacement.start), document.positionAt(replacement.end)), replacement.text);
           if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not edit ${plan.restorePath}`);
+          this.undoable.set(key, [...(this.undoable.get(key) ?? []), { textBefore, reviewBefore }]);
           await document.save();
         }
       } else {
