@@ -63,6 +63,8 @@ export class ChatControllerImpl implements ChatController {
   private ideContextProvider: AttachmentProvider | undefined;
   private readonly disposables: { dispose(): void }[] = [];
   private startingThread: Promise<string> | undefined;
+  /** Failed restarts between two connections update one notice instead of piling up. */
+  private outageCounter = 1;
   /** Last `thread/tokenUsage/updated` of the open thread, for /status. */
   private tokenUsage: { total?: { totalTokens?: number; inputTokens?: number; outputTokens?: number }; modelContextWindow?: number | null } | undefined;
 
@@ -383,6 +385,7 @@ export class ChatControllerImpl implements ChatController {
   }
 
   private async onConnected(reconnected: boolean): Promise<void> {
+    this.outageCounter++;
     this.postSession();
     void this.loadModels();
     if (!this.threadId) return;
@@ -406,7 +409,7 @@ export class ChatControllerImpl implements ChatController {
     this.cancelPendingApprovals();
     if (!expected) {
       const when = restartInMs !== undefined ? ` Restarting it in ${formatDelay(restartInMs)}.` : '';
-      this.transcript.notice('error', `The Codex server ${reason}.${when}`);
+      this.transcript.notice('error', `The Codex server ${reason}.${when}`, `server-outage-${this.outageCounter}`);
     }
     this.postSession();
   }

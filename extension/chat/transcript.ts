@@ -113,8 +113,9 @@ export class Transcript {
     this.upsert({ kind: 'plan', id: `plan-${turnId}`, explanation, steps });
   }
 
-  notice(level: 'error' | 'warning' | 'info', text: string): void {
-    this.upsert({ kind: 'notice', id: `notice-${Date.now()}-${++this.noticeCounter}`, level, text });
+  /** Adds a notice; giving an `id` replaces the earlier notice with that id instead. */
+  notice(level: 'error' | 'warning' | 'info', text: string, id?: string): void {
+    this.upsert({ kind: 'notice', id: id ?? `notice-${Date.now()}-${++this.noticeCounter}`, level, text });
   }
 
   /** Ends every streaming entry (turn finished, server died). */

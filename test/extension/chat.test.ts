@@ -386,6 +386,40 @@ describe('chat integration: webview + controller + client + reference app-server
   });
 });
 
+describe('chat with a server that cannot start', function () {
+  this.timeout(30000);
+
+  it('keeps retrying with growing delays, shows one plain notice, and fails requests fast', async () => {
+    const workspace = makeTempDir('codex-chat-ws-');
+    const attempts: number[] = [];
+    const client = new CodexClient({
+      clientInfo: { name: 'codex_vscode_tests', title: 'Tests', version: '0.0.1' },
+      backoff: { initialMs: 50, maxMs: 400 },
+      transportFactory: async () => {
+        attempts.push(Date.now());
+        return ProcessTransport.start({ command: path.join(workspace, 'no-such-codex'), args: ['app-server'] });
+      },
+    });
+    const host = new TestHost(workspace);
+    const controller = new ChatControllerImpl(client, host);
+    try {
+      await assert.rejects(client.start(), /did not start|could not start/);
+      await waitUntil(() => attempts.length >= 4, 'several attempts', 10000);
+      const gaps = attempts.slice(1).map((at, i) => at - attempts[i]);
+      assert.ok(gaps[2] > gaps[0], `the delay grows (${gaps.join(', ')} ms)`);
+      const notices = controller.entries.filter((entry) => entry.kind === 'notice');
+      assert.equal(notices.length, 1, 'one notice, updated on each failure');
+      assert.match((notices[0] as { text: string }).text, /could not start .*no-such-codex.*ENOENT.*Restarting it in/);
+      await controller.sendPrompt('hello');
+      assert.match(JSON.stringify(controller.entries), /Could not send the prompt: The Codex server could not start/);
+      assert.ok(!controller.entries.some((entry) => entry.kind === 'user'), 'the unsent prompt is not left in the transcript');
+    } finally {
+      controller.dispose();
+      await client.dispose();
+    }
+  });
+});
+
 describe('chat integration with our dist/server.js', function () {
   this.timeout(60000);
   let model: ScriptedModel;
