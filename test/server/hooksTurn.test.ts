@@ -54,18 +54,6 @@ for (const which of SERVERS) {
     const hookRuns = (method: string) => server!.notifications.filter((n) => n.method === method).map((n) => n.params.run);
     const requestText = (index: number) => JSON.stringify(model.modelRequests[index]?.body.input ?? null);
 
-    before(async function () {
-      if (which !== 'ours') return;
-      // Until the turn engine registers turn/start, only the reference runs these (they then run for ours unchanged).
-      const probe = await AppServerProcess.start('ours', { codexHome: real(makeTempDir('hooks-turn-probe-')) });
-      const code = await probe.request('turn/start', {}).then(
-        () => 0,
-        (error: { code?: number }) => error.code ?? 0,
-      );
-      await probe.stop();
-      if (code === -32601) this.skip();
-    });
-
     beforeEach(async () => {
       model = await new ScriptedModel().start();
       home = real(makeTempDir('hooks-turn-home-'));
