@@ -256,6 +256,8 @@ export class LoadedThread {
    * to use your own id/fields; otherwise one is created with a UUIDv7 id.
    */
   beginTurn(turn?: Partial<Turn>): Turn {
+    // The rollout starts with what the thread holds before this turn.
+    this.materialize();
     const id = turn?.id ?? uuidv7();
     const started: Turn = {
       id,
