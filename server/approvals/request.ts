@@ -55,7 +55,7 @@ export async function requestApproval(
     decision = 'decline';
   }
   thread.notify('serverRequest/resolved', { threadId: thread.id, requestId });
-  setWaiting(thread, false);
+  // The caller clears `waitingOnApproval` with endApprovalWait() once the item is settled.
   return decision;
 }
 
@@ -65,6 +65,11 @@ function parseDecision(result: unknown): ApprovalDecision {
   // `acceptWithExecpolicyAmendment` and similar object forms approve this one command.
   if (decision && typeof decision === 'object') return 'accept';
   return 'decline';
+}
+
+/** Drops the `waitingOnApproval` flag (after a declined item completed, or before an approved one runs). */
+export function endApprovalWait(thread: ApprovalHost): void {
+  setWaiting(thread, false);
 }
 
 function setWaiting(thread: ApprovalHost, waiting: boolean): void {

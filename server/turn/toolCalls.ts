@@ -12,7 +12,7 @@ import type { CommandExecutionItem, FileChangeItem, FileUpdateChange, SandboxPol
 import type { ResponseItem } from '../providers/modelClient';
 import type { LoadedThread } from '../thread/loadedThread';
 import { commandVerdict, patchVerdict, retryUnsandboxedOnFailure } from '../approvals/policy';
-import { requestApproval, type ApprovalDecision } from '../approvals/request';
+import { endApprovalWait, requestApproval, type ApprovalDecision } from '../approvals/request';
 import { defaultShell, isWritableUnder, sandboxCommand } from '../sandbox/bubblewrap';
 import { applyPlan, extractHeredocPatch, parsePatch, PatchError, planPatch, summarizeChanges, type PlannedChange } from '../tools/applyPatch';
 import { clampYield, DEFAULT_YIELD_MS, formatExecResult, POLL_YIELD_MS, shellQuote, WRITE_YIELD_MS, type ExecSession } from '../tools/exec';
@@ -123,6 +123,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
     const reason = typeof args.justification === 'string' ? args.justification : null;
     const decision = await askCommandApproval(ctx, item, tool, cmd, reason, startItem);
     if (decision !== 'accept' && decision !== 'acceptForSession') return declineCommand(ctx, item, startItem, decision);
+    endApprovalWait(thread);
     if (decision === 'acceptForSession') runner.state.sessionApprovals.allowCommand(cmd);
     sandbox = { type: 'dangerFullAccess' };
   } else if (verdict.action === 'unsandboxed') {
@@ -138,6 +139,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
 
   if (exit && exit.exitCode !== 0 && sandbox.type !== 'dangerFullAccess' && retryUnsandboxedOnFailure(thread.approvalPolicy) && !runner.abort.signal.aborted) {
     const decision = await askCommandApproval(ctx, item, tool, cmd, `The command failed in the sandbox (exit ${exit.exitCode}). Run it again without the sandbox?`, startItem);
+    endApprovalWait(thread);
     if (decision === 'accept' || decision === 'acceptForSession') {
       if (decision === 'acceptForSession') runner.state.sessionApprovals.allowCommand(cmd);
       run = startProcess(ctx, item, argv, cwd, { type: 'dangerFullAccess' }, tty, startItem);
@@ -202,6 +204,7 @@ function declineCommand(ctx: ToolCallContext, item: CommandExecutionItem, startI
   startItem();
   item.status = 'declined';
   ctx.runner.notifyItem('completed', { ...item });
+  endApprovalWait(ctx.thread);
   if (decision === 'cancel') ctx.runner.cancelled = true;
   return item.aggregatedOutput ? `exec command rejected: ${item.aggregatedOutput}` : 'exec command rejected by user';
 }
@@ -312,9 +315,11 @@ export async function applyPatchTool(ctx: ToolCallContext, callId: string, patch
       startItem();
       item.status = 'declined';
       runner.notifyItem('completed', item);
+      endApprovalWait(thread);
       if (decision === 'cancel') runner.cancelled = true;
       return permission.decision === 'deny' && permission.reason ? `patch rejected: ${permission.reason}` : 'patch rejected by user';
     }
+    endApprovalWait(thread);
     if (decision === 'acceptForSession') runner.state.sessionApprovals.allowPaths(touched);
   }
 
