@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bubblewrapArgs, bubblewrapStatus, isWritableUnder, sandboxCommand } from '../../server/sandbox/bubblewrap';
+import { commandVerdict, isKnownSafeCommand, patchVerdict } from '../../server/approvals/policy';
+import type { SandboxPolicy } from '../../server/protocol/items';
+
+const workspace = (cwd: string, extra: string[] = []): SandboxPolicy => ({ type: 'workspaceWrite', writableRoots: [cwd, ...extra], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true });
+
+describe('sandbox policy and bubblewrap', () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-unit-'));
+  fs.mkdirSync(path.join(cwd, '.git'));
+
+  it('decides writability: writable roots yes, .git/.codex and outside no', () => {
+    const policy = workspace(cwd);
+    assert.equal(isWritableUnder(policy, cwd, 'src/new.ts'), true);
+    assert.equal(isWritableUnder(policy, cwd, '.git/config'), false);
+    assert.equal(isWritableUnder(policy, cwd, '.codex/x'), false);
+    assert.equal(isWritableUnder(policy, cwd, '/etc/passwd'), false);
+    assert.equal(isWritableUnder({ type: 'readOnly', networkAccess: false }, cwd, 'a'), false);
+    assert.equal(isWritableUnder({ type: 'dangerFullAccess' }, cwd, '/etc/x'), true);
+  });
+
+  it('builds bwrap arguments: read-only root, writable roots, protected .git, no network', () => {
+    const args = bubblewrapArgs(workspace(cwd), cwd, ['echo', 'hi']);
+    const joined = args.join(' ');
+    assert.match(joined, /--ro-bind \/ \//);
+    assert.ok(joined.includes(`--bind ${fs.realpathSync(cwd)} ${fs.realpathSync(cwd)}`));
+    assert.ok(joined.includes(`--ro-bind ${path.join(fs.realpathSync(cwd), '.git')}`));
+    assert.ok(args.includes('--unshare-net'));
+    assert.deepEqual(args.slice(-3), ['--', 'echo', 'hi']);
+    assert.ok(!bubblewrapArgs({ ...workspace(cwd), networkAccess: true }, cwd, ['true']).includes('--unshare-net'));
+    assert.deepEqual(sandboxCommand({ type: 'dangerFullAccess' }, cwd, ['true']), { argv: ['true'], sandboxed: false, warning: null });
+  });
+
+  it('really confines writes when bubblewrap is available', function () {
+    if (!bubblewrapStatus().available) this.skip();
+    const outside = fs.mkdtempSync('/var/tmp/sandbox-unit-out-');
+    const { argv } = sandboxCommand(workspace(cwd), cwd, ['/bin/sh', '-c', `touch in.txt; touch ${outside}/out.txt; touch .git/x; true`]);
+    spawnSync(argv[0], argv.slice(1), { cwd });
+    assert.equal(fs.existsSync(path.join(cwd, 'in.txt')), true);
+    assert.equal(fs.existsSync(path.join(outside, 'out.txt')), false);
+    assert.equal(fs.existsSync(path.join(cwd, '.git', 'x')), false);
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('approval verdicts follow the policy', () => {
+    const ws = workspace(cwd);
+    assert.deepEqual(commandVerdict('never', ws, { cmd: 'make', escalated: false }), { action: 'sandboxed' });
+    assert.equal(commandVerdict('never', ws, { cmd: 'make', escalated: true }).action, 'reject');
+    assert.deepEqual(commandVerdict('on-request', ws, { cmd: 'make', escalated: true }), { action: 'ask' });
+    assert.deepEqual(commandVerdict('on-request', { type: 'dangerFullAccess' }, { cmd: 'rm -rf x', escalated: false }), { action: 'unsandboxed' });
+    assert.deepEqual(commandVerdict('untrusted', ws, { cmd: 'rm x', escalated: false }), { action: 'ask' });
+    assert.deepEqual(commandVerdict('untrusted', ws, { cmd: 'ls -la', escalated: false }), { action: 'sandboxed' });
+    const granular = (sandbox_approval: boolean) => ({ granular: { sandbox_approval, rules: true, skill_approval: true, request_permissions: true, mcp_elicitations: true } });
+    assert.deepEqual(commandVerdict(granular(true), ws, { cmd: 'x', escalated: true }), { action: 'ask' });
+    assert.equal(commandVerdict(granular(false), ws, { cmd: 'x', escalated: true }).action, 'reject');
+    assert.deepEqual(patchVerdict('never', true), { action: 'apply' });
+    assert.equal(patchVerdict('never', false).action, 'reject');
+    assert.deepEqual(patchVerdict('on-failure', false), { action: 'ask' });
+    assert.equal(isKnownSafeCommand('cat a > b'), false);
+  });
+});
