@@ -24,6 +24,8 @@ export class Composer {
   private readonly sendButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
   private readonly popup: HTMLElement;
+  /** The row under the input: pickers go on its left, Stop/Send on its right. */
+  readonly actionsRow: HTMLElement;
   private popupItems: PopupItem[] = [];
   private popupIndex = 0;
   private history: string[];
@@ -50,12 +52,13 @@ export class Composer {
     this.popup.hidden = true;
     this.textarea = document.createElement('textarea');
     this.textarea.className = 'composer-input';
-    this.textarea.rows = 3;
+    this.textarea.rows = 2;
     this.textarea.placeholder = 'Ask Codex… (Enter to send, Shift+Enter for a new line, / for commands, @ for files)';
     this.textarea.setAttribute('aria-label', 'Prompt');
     this.textarea.value = initial.draft;
     const actions = document.createElement('div');
     actions.className = 'composer-actions';
+    this.actionsRow = actions;
     this.sendButton = this.makeButton('send', 'Send', 'button primary send');
     this.stopButton = this.makeButton('debug-stop', 'Stop', 'button danger stop');
     this.stopButton.hidden = true;

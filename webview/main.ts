@@ -102,7 +102,8 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   });
   const composer = new Composer(post, persisted.composer, (state) => save(state));
   const footer = el('footer', 'chat-footer');
-  footer.append(composer.element, pickers);
+  composer.actionsRow.prepend(pickers);
+  footer.append(composer.element);
   root.append(header, viewport, empty, footer);
 
   // One click handler for every button in the transcript.

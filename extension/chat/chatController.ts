@@ -238,11 +238,11 @@ export class ChatControllerImpl implements ChatController {
     await this.host.reveal(preserveFocus);
   }
 
+  /** Starts over: the server thread is created with the first prompt, so no empty threads pile up. */
   async newThread(): Promise<void> {
     this.setThread(undefined, undefined);
     this.transcript.reset();
     this.sendSnapshot();
-    if (this.client.state === 'connected') await this.ensureThread();
   }
 
   async openThread(threadId: string): Promise<void> {

@@ -337,8 +337,9 @@ describe('chat integration: webview + controller + client + reference app-server
     composerSend(view, '/hooks');
     await waitUntil(() => host.commands.length >= 2, 'the commands');
     assert.deepEqual(host.commands.map((c) => c.command), ['codex.openTurnDiff', 'codex.hooks.focus']);
+    const firstThread = controller.currentThreadId;
     composerSend(view, '/new');
-    await waitUntil(() => controller.currentThreadId !== undefined, 'a new thread');
+    await waitUntil(() => controller.currentThreadId === undefined, 'the old thread to be let go');
     composerSend(view, '/goal ');
     await waitUntil(() => /Usage: \/goal/.test(view.transcript().textContent!), 'the usage error');
     composerSend(view, '/ide explain');
@@ -349,6 +350,8 @@ describe('chat integration: webview + controller + client + reference app-server
     await waitUntil(() => /Seen the IDE context/.test(view.transcript().textContent!), 'the /ide answer');
     assert.match(JSON.stringify(model.modelRequests.at(-1)!.body.input), /active file: src\/server-main.ts/);
     assert.match(view.transcript().textContent!, /IDE context/, 'the attachment chip is shown');
+    assert.ok(controller.currentThreadId && controller.currentThreadId !== firstThread, 'the first prompt after /new started a new thread');
+    assert.doesNotMatch(JSON.stringify(model.modelRequests.at(-1)!.body.input), /count tokens/, 'with none of the old history');
   });
 
   it('/fork copies the thread into a new one and /resume brings the original back', async () => {
