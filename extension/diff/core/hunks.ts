@@ -12,7 +12,11 @@ import { diffArrays } from 'diff';
 
 /** Splits text into lines the way an editor numbers them (CRLF or LF; a final newline yields a last empty line). */
 export function splitLines(text: string): string[] {
-  return text.split(/\r?\n/);
+  const lines = text.split('\n');
+  if (text.includes('\r')) {
+    for (let i = 0; i < lines.length; i++) if (lines[i].endsWith('\r')) lines[i] = lines[i].slice(0, -1);
+  }
+  return lines;
 }
 
 /** A change between base and agent, in 0-based half-open line ranges. */
@@ -70,19 +74,27 @@ export function computeAgentHunks(baseLines: string[], agentLines: string[]): Ag
  * changed there, and whether p sits strictly inside a region the user rewrote.
  */
 interface BoundaryMap {
-  low: number[];
-  high: number[];
-  inside: boolean[];
+  low: Int32Array;
+  high: Int32Array;
+  inside: Uint8Array;
 }
 
 function mapBoundaries(agentLines: string[], liveLines: string[]): BoundaryMap {
   const n = agentLines.length;
-  const low = new Array<number>(n + 1).fill(0);
-  const high = new Array<number>(n + 1).fill(0);
-  const inside = new Array<boolean>(n + 1).fill(false);
-  const changes = diffArrays(agentLines, liveLines);
-  let agent = 0;
-  let live = 0;
+  const low = new Int32Array(n + 1);
+  const high = new Int32Array(n + 1);
+  const inside = new Uint8Array(n + 1);
+  // Typing touches a few lines: diff only between the common prefix and suffix.
+  let prefix = 0;
+  const shorter = Math.min(n, liveLines.length);
+  while (prefix < shorter && agentLines[prefix] === liveLines[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && agentLines[n - 1 - suffix] === liveLines[liveLines.length - 1 - suffix]) suffix++;
+  for (let p = 1; p <= prefix; p++) low[p] = high[p] = p;
+  const middle = diffArrays(agentLines.slice(prefix, n - suffix), liveLines.slice(prefix, liveLines.length - suffix));
+  const changes = suffix > 0 ? [...middle, { value: agentLines.slice(n - suffix), added: false, removed: false, count: suffix }] : middle;
+  let agent = prefix;
+  let live = prefix;
   let i = 0;
   while (i < changes.length) {
     if (!changes[i].added && !changes[i].removed) {
@@ -113,7 +125,7 @@ function mapBoundaries(agentLines: string[], liveLines: string[]): BoundaryMap {
       for (let k = 1; k < removed; k++) {
         low[agent + k] = liveStart;
         high[agent + k] = liveEnd;
-        inside[agent + k] = true;
+        inside[agent + k] = 1;
       }
       low[agent + removed] = high[agent + removed] = liveEnd;
     }
@@ -141,10 +153,17 @@ function hunkId(hunk: AgentHunk, baseLines: string[], agentLines: string[]): str
 export function mapHunksToLive(base: string, agent: string, live: string): LiveHunk[] {
   const baseLines = splitLines(base);
   const agentLines = splitLines(agent);
-  const liveLines = splitLines(live);
-  const agentHunks = computeAgentHunks(baseLines, agentLines);
+  return mapHunkLinesToLive(baseLines, agentLines, agent === live ? agentLines : splitLines(live), computeAgentHunks(baseLines, agentLines));
+}
+
+/**
+ * `mapHunksToLive` on lines already split, with the base → agent hunks given:
+ * those change only when the agent writes or the user accepts, so callers
+ * cache them and redo only the agent → live part on each keystroke.
+ */
+export function mapHunkLinesToLive(baseLines: string[], agentLines: string[], liveLines: string[], agentHunks: AgentHunk[]): LiveHunk[] {
   if (agentHunks.length === 0) return [];
-  const map = agent === live ? undefined : mapBoundaries(agentLines, liveLines);
+  const map = agentLines === liveLines || arraysEqual(agentLines, liveLines) ? undefined : mapBoundaries(agentLines, liveLines);
 
   const located: (AgentHunk & { liveStart: number; liveEnd: number })[] = agentHunks.map((hunk) => {
     if (!map) return { ...hunk, liveStart: hunk.agentStart, liveEnd: hunk.agentEnd };

@@ -5,7 +5,7 @@
  * Pure: disk access comes in through `readText`, paths through `resolvePath`.
  */
 import { applyFilePatch, BaselineError, reconstructBaseline, type TurnFileState } from './baseline';
-import { acceptHunkBase, mapHunksToLive, splitLines, detectEol, lineCounts, type LiveHunk } from './hunks';
+import { acceptHunkBase, computeAgentHunks, mapHunkLinesToLive, splitLines, detectEol, lineCounts, type AgentHunk, type LiveHunk } from './hunks';
 import { parseTurnDiff, type FilePatch } from './turnDiff';
 
 export type ReviewKind = 'added' | 'deleted' | 'modified' | 'renamed';
@@ -56,7 +56,10 @@ export function reviewKind(file: FileReview): ReviewKind {
 export class ReviewStore {
   private readonly files = new Map<string, FileReview>();
   private turnRefs: TurnRef[] = [];
-  private readonly hunkCache = new Map<string, { base: string; agent: string; live: string; hunks: LiveHunk[] }>();
+  private readonly hunkCache = new Map<
+    string,
+    { base: string; agent: string; live: string; baseLines: string[]; agentLines: string[]; agentHunks: AgentHunk[]; hunks: LiveHunk[] }
+  >();
   /**
    * Files the user finished reviewing during a turn, with the agent text they
    * saw. The server repeats the turn's diff (and may send one computed before
@@ -230,8 +233,19 @@ export class ReviewStore {
     // Decorations, CodeLens and the Changes list all ask after each keystroke: compute once per state.
     const cached = this.hunkCache.get(key);
     if (cached && cached.base === base && cached.agent === file.agentText && cached.live === live) return cached.hunks;
-    const hunks = mapHunksToLive(base, file.agentText, live);
-    this.hunkCache.set(key, { base, agent: file.agentText, live, hunks });
+    let baseLines: string[];
+    let agentLines: string[];
+    let agentHunks: AgentHunk[];
+    if (cached && cached.base === base && cached.agent === file.agentText) {
+      ({ baseLines, agentLines, agentHunks } = cached);
+    } else {
+      baseLines = splitLines(base);
+      agentLines = splitLines(file.agentText);
+      agentHunks = computeAgentHunks(baseLines, agentLines);
+    }
+    const liveLines = live === file.agentText ? agentLines : splitLines(live);
+    const hunks = mapHunkLinesToLive(baseLines, agentLines, liveLines, agentHunks);
+    this.hunkCache.set(key, { base, agent: file.agentText, live, baseLines, agentLines, agentHunks, hunks });
     return hunks;
   }
 
