@@ -54,6 +54,10 @@ export class ThreadStore {
   private summaries: Map<string, ThreadSummary> | null = null;
   /** Bumped on every change, so callers can cache derived views (sorted lists). */
   version = 0;
+  /** How much of the index file this process has merged (other servers on the same CODEX_HOME append too). */
+  private indexSeen: { ino: number; bytes: number } | null = null;
+  /** mtimes of the folders where other programs add rollouts (today, yesterday, archived). */
+  private readonly watchedDirs = new Map<string, number>();
 
   constructor(readonly codexHome: string) {
     this.sessionsDir = path.join(codexHome, 'sessions');
@@ -130,6 +134,108 @@ export class ThreadStore {
     return this.upsert({ ...summary, path: target, archived: false });
   }
 
+  /**
+   * Picks up what other programs changed since we looked, cheaply (a few
+   * stats): index lines appended by another server on this CODEX_HOME, and new
+   * rollouts in today's, yesterday's and the archived folder (e.g. from the
+   * Codex CLI). Called before listing and on lookup misses.
+   */
+  syncExternal(): void {
+    if (!this.summaries) {
+      this.ensureLoaded();
+      return;
+    }
+    const stat = statOrNull(this.indexPath);
+    const seen = this.indexSeen;
+    if (stat && seen && stat.ino !== seen.ino) {
+      // Another process rewrote (compacted) the index: start over from it.
+      this.reload();
+      return;
+    }
+    if (stat && seen && stat.size > seen.bytes) this.mergeIndexTail(seen, stat.size);
+    else if (stat && !seen) this.mergeIndexTail((this.indexSeen = { ino: stat.ino, bytes: 0 }), stat.size);
+    for (const [dir, mtimeMs] of this.currentWatchedDirs()) {
+      if (this.watchedDirs.get(dir) === mtimeMs) continue;
+      this.watchedDirs.set(dir, mtimeMs);
+      this.indexNewFiles(dir);
+    }
+  }
+
+  /** Forgets everything and reconciles again with the disk (after a file moved behind our back). */
+  reload(): void {
+    this.summaries = null;
+    this.version++;
+    this.ensureLoaded();
+  }
+
+  private mergeIndexTail(seen: { ino: number; bytes: number }, size: number): void {
+    const map = this.summaries!;
+    let text: string;
+    try {
+      const fd = fs.openSync(this.indexPath, 'r');
+      try {
+        const buffer = Buffer.alloc(size - seen.bytes);
+        fs.readSync(fd, buffer, 0, buffer.length, seen.bytes);
+        const lastNewline = buffer.lastIndexOf(0x0a);
+        if (lastNewline < 0) return; // a line still being written
+        text = buffer.subarray(0, lastNewline + 1).toString('utf8');
+        seen.bytes += lastNewline + 1;
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (error) {
+      log.warn(`could not read thread index ${this.indexPath}:`, error);
+      return;
+    }
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const entry = JSON.parse(line);
+        if (entry.removed) {
+          if (map.delete(entry.id)) this.version++;
+        } else if (typeof entry.id === 'string' && typeof entry.path === 'string') {
+          map.set(entry.id, compactSummary(entry));
+          this.version++;
+        }
+      } catch {
+        /* torn line: the next full load repairs it */
+      }
+    }
+  }
+
+  /** Indexes rollouts in `dir` that we do not know under that path yet. */
+  private indexNewFiles(dir: string): void {
+    const map = this.summaries!;
+    const archived = dir === this.archivedDir;
+    const known = new Set([...map.values()].map((s) => s.path));
+    for (const file of listRollouts(dir, 1)) {
+      if (known.has(file)) continue;
+      const parsed = safeRead(file);
+      if (!parsed?.meta) continue;
+      this.upsert(summaryFromParsed(file, archived, parsed));
+    }
+  }
+
+  private currentWatchedDirs(): [string, number][] {
+    const now = new Date();
+    const dirs = [
+      path.join(this.sessionsDir, ...dateFolder(now)),
+      path.join(this.sessionsDir, ...dateFolder(new Date(now.getTime() - 86_400_000))),
+      this.archivedDir,
+    ];
+    const out: [string, number][] = [];
+    for (const dir of dirs) {
+      const stat = statOrNull(dir);
+      if (stat) out.push([dir, stat.mtimeMs]);
+    }
+    return out;
+  }
+
+  private recordWatchedDirs(): void {
+    this.watchedDirs.clear();
+    for (const [dir, mtimeMs] of this.currentWatchedDirs()) this.watchedDirs.set(dir, mtimeMs);
+  }
+
   private require(id: string): ThreadSummary {
     const summary = this.get(id);
     if (!summary) throw new Error(`no rollout found for thread id ${id}`);
@@ -178,6 +284,8 @@ export class ThreadStore {
     if (indexed.size !== map.size || lineCount > 2 * map.size + 100) changed = true;
     this.summaries = map;
     if (changed) this.writeIndex();
+    else this.markIndexSeen();
+    this.recordWatchedDirs();
     log.debug(`thread index: ${map.size} threads, ${reparsed} rollouts parsed, ${Date.now() - started} ms`);
     return map;
   }
@@ -233,9 +341,15 @@ export class ThreadStore {
       const tmp = `${this.indexPath}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, [...map.values()].map((s) => JSON.stringify(s) + '\n').join(''));
       fs.renameSync(tmp, this.indexPath);
+      this.markIndexSeen();
     } catch (error) {
       log.warn(`could not write thread index ${this.indexPath}:`, error);
     }
+  }
+
+  private markIndexSeen(): void {
+    const stat = statOrNull(this.indexPath);
+    this.indexSeen = stat ? { ino: stat.ino, bytes: stat.size } : null;
   }
 
   private appendIndexLine(summary: ThreadSummary): void {
@@ -245,7 +359,13 @@ export class ThreadStore {
   private appendIndexRaw(entry: object): void {
     try {
       fs.mkdirSync(this.codexHome, { recursive: true });
-      fs.appendFileSync(this.indexPath, JSON.stringify(entry) + '\n');
+      const line = JSON.stringify(entry) + '\n';
+      const before = statOrNull(this.indexPath);
+      fs.appendFileSync(this.indexPath, line);
+      // Our own line needs no merging back, unless another process appended in between.
+      const seen = this.indexSeen;
+      if (before && seen && before.ino === seen.ino && before.size === seen.bytes) seen.bytes += Buffer.byteLength(line);
+      else if (!before) this.markIndexSeen();
     } catch (error) {
       log.warn(`could not update thread index ${this.indexPath}:`, error);
     }

@@ -200,6 +200,7 @@ export class ThreadService {
     const direction = params.sortDirection === 'asc' ? 1 : -1;
     const compare = (a: ThreadSummary, b: ThreadSummary) => direction * (key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
+    this.store.syncExternal();
     const matches = this.sortedSummaries(byUpdated, direction).filter(
       (s) =>
         s.archived === archived &&
@@ -300,7 +301,7 @@ export class ThreadService {
     if (loaded?.activeTurn) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} has a turn in progress; interrupt it before archiving`);
     // A loaded thread without content yet gets its rollout now, so it can be archived (as the reference does).
     if (loaded && !loaded.ephemeral && !loaded.materialized) loaded.materialize();
-    const summary = this.store.get(id);
+    const summary = this.findStored(id);
     if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
     if (summary.archived) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} is already archived`);
     if (loaded) {
@@ -316,7 +317,7 @@ export class ThreadService {
 
   unarchive(threadId: string): { thread: Thread } {
     const id = validateThreadId(threadId);
-    const summary = this.store.get(id);
+    const summary = this.findStored(id);
     if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
     if (!summary.archived) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} is not archived`);
     const updated = this.moveRollout(() => this.store.unarchive(id));
@@ -445,8 +446,16 @@ export class ThreadService {
     });
   }
 
-  private requireStored(id: string): ThreadSummary {
+  /** A stored thread; on a miss, first look for what other programs added meanwhile. */
+  private findStored(id: string): ThreadSummary | undefined {
     const summary = this.store.get(id);
+    if (summary) return summary;
+    this.store.syncExternal();
+    return this.store.get(id);
+  }
+
+  private requireStored(id: string): ThreadSummary {
+    const summary = this.findStored(id);
     if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `thread not found: ${id}`);
     return summary;
   }
@@ -456,7 +465,14 @@ export class ThreadService {
     try {
       parsed = readRollout(summary.path);
     } catch (error) {
-      throw new RpcError(ErrorCode.InternalError, `cannot read rollout ${summary.path}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new RpcError(ErrorCode.InternalError, `cannot read rollout ${summary.path}: ${(error as Error).message}`);
+      }
+      // Moved or deleted by another program (archived elsewhere): look again on disk.
+      this.store.reload();
+      const moved = this.store.get(summary.id);
+      if (!moved) throw new RpcError(ErrorCode.InvalidRequest, `thread not found: ${summary.id} (its rollout ${summary.path} is gone)`);
+      parsed = readRollout(moved.path);
     }
     for (const warning of parsed.warnings) log.warn(warning);
     return parsed;
@@ -479,9 +495,10 @@ export class ThreadService {
       return { summary: indexed, parsed };
     }
     const id = validateThreadId(threadId);
-    const summary = this.store.get(id);
+    const summary = this.findStored(id);
     if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
-    return { summary, parsed: this.parseStored(summary) };
+    const parsed = this.parseStored(summary);
+    return { summary: this.store.get(id) ?? summary, parsed };
   }
 
   private threadFromStored(summary: ThreadSummary, parsed: ParsedRollout, params: ThreadResumeParams): LoadedThread {

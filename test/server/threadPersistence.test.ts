@@ -114,6 +114,41 @@ describe('thread persistence', function () {
     assert.deepEqual(listed.data.map((t: any) => [t.id, t.name]), [[b.id, 'edited elsewhere']]);
   });
 
+  it('two servers on one CODEX_HOME (two windows) see each other\'s threads, archives and CLI sessions', async () => {
+    const model = await new ScriptedModel().start();
+    model.writeConfig(codexHome);
+    const other = await AppServerProcess.start('ours', { codexHome });
+    server = await AppServerProcess.start('ours', { codexHome });
+    try {
+      assert.deepEqual((await server.request('thread/list', {})).data, []);
+      // The other window runs a turn: its thread shows up here without a restart.
+      model.enqueue(reply.text('ok'));
+      const { thread } = await other.request('thread/start', { cwd: codexHome });
+      await other.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'from window two', text_elements: [] }] });
+      await other.waitFor('turn/completed', undefined, 40000);
+      await other.request('thread/name/set', { threadId: thread.id, name: 'Window two' });
+      const listed = await server.request('thread/list', {});
+      assert.deepEqual(listed.data.map((t: any) => [t.id, t.name]), [[thread.id, 'Window two']]);
+      // The other window archives it: listing and reading here follow.
+      await other.request('thread/archive', { threadId: thread.id });
+      assert.deepEqual((await server.request('thread/list', {})).data, []);
+      assert.equal((await server.request('thread/list', { archived: true })).data[0].id, thread.id);
+      const read = await server.request('thread/read', { threadId: thread.id, includeTurns: true });
+      assert.equal(read.thread.turns.length, 1);
+      // A rollout dropped into today's folder by another program (the Codex CLI) appears too.
+      const cli = createStoredThread(makeTempDir('cli-home-'), { cwd: codexHome, turns: [{ user: 'from the CLI', agent: 'hi' }] });
+      const target = path.join(codexHome, 'sessions', ...path.dirname(cli.path).split(path.sep).slice(-3), path.basename(cli.path));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.copyFileSync(cli.path, target);
+      const withCli = await server.request('thread/list', {});
+      assert.deepEqual(withCli.data.map((t: any) => t.preview), ['from the CLI']);
+      assert.deepEqual(other.violations, []);
+    } finally {
+      await other.stop();
+      await model.stop();
+    }
+  });
+
   it('compacts the append-only index on restart once superseded entries pile up', async () => {
     const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'q', agent: 'a' }] });
     server = await AppServerProcess.start('ours', { codexHome });
