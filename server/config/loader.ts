@@ -172,11 +172,16 @@ export function findProjectRoot(cwd: string, markers: string[]): string | null {
  * the closest `projects."<dir>"` entry at or above the cwd decides.
  */
 export function isProjectTrusted(cwd: string, projects: unknown): boolean {
-  if (!isTable(projects)) return false;
+  return projectTrustDecision(cwd, projects) === 'trusted';
+}
+
+/** The closest `projects."<dir>".trust_level` at or above `cwd`, or null when nobody decided. */
+export function projectTrustDecision(cwd: string, projects: unknown): 'trusted' | 'untrusted' | null {
+  if (!isTable(projects)) return null;
   for (let dir = cwd; ; dir = path.dirname(dir)) {
     const entry = projects[dir];
-    if (isTable(entry) && typeof entry.trust_level === 'string') return entry.trust_level === 'trusted';
-    if (path.dirname(dir) === dir) return false;
+    if (isTable(entry) && typeof entry.trust_level === 'string') return entry.trust_level === 'trusted' ? 'trusted' : 'untrusted';
+    if (path.dirname(dir) === dir) return null;
   }
 }
 
