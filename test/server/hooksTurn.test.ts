@@ -3,6 +3,7 @@
  * the reference alike: the same hook scripts, the same assertions.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppServerProcess, makeTempDir } from '../helpers/appServerProcess';
@@ -140,6 +141,52 @@ for (const which of SERVERS) {
         [true, 'Tests run.'],
       ]);
       assert.deepEqual(server!.violations, []);
+    });
+
+    it('an untrusted project\'s hooks never run; trusting the project still needs the hook reviewed', async () => {
+      execFileSync('git', ['init', '-q'], { cwd: work });
+      const marker = path.join(dir, 'project-hook-ran');
+      fs.mkdirSync(path.join(work, '.codex'));
+      fs.writeFileSync(path.join(work, '.codex', 'config.toml'), 'model = "project-model"\n\n' + hook('UserPromptSubmit', `touch ${marker}`));
+      // Read-only: a writable sandbox would make thread/start trust the undecided repository (reference behaviour).
+      const readOnly = ['-c', 'sandbox_mode="read-only"'];
+      await startWith('', readOnly);
+      model.enqueue(reply.text('one'), reply.text('two'), reply.text('three'));
+      await runTurn('first');
+      assert.ok(!fs.existsSync(marker), 'untrusted project: hook did not run');
+      assert.equal(model.modelRequests[0].body.model, 'mock-model', 'untrusted project config did not apply');
+      await server!.stop();
+
+      assert.ok(!fs.readFileSync(path.join(home, 'config.toml'), 'utf8').includes('trust_level'), 'nothing trusted the project');
+      fs.appendFileSync(path.join(home, 'config.toml'), `\n[projects."${work}"]\ntrust_level = "trusted"\n`);
+      server = await AppServerProcess.start(which, { codexHome: home, cwd: work, args: readOnly, env: { CODEX_SYSTEM_CONFIG_DIR: makeTempDir('hooks-turn-etc-') } });
+      const listed = (await server.request('hooks/list', { cwds: [work] })).data[0].hooks;
+      assert.deepEqual(listed.map((h: any) => [h.source, h.trustStatus]), [['project', 'untrusted']]);
+      await runTurn('second');
+      assert.ok(!fs.existsSync(marker), 'trusted project, unreviewed hook: did not run');
+      assert.equal(model.modelRequests[1].body.model, 'project-model', 'trusted project config applies');
+
+      await server.request('config/batchWrite', { edits: [{ keyPath: 'hooks.state', value: { [listed[0].key]: { trusted_hash: listed[0].currentHash } }, mergeStrategy: 'upsert' }] });
+      server.clearNotifications();
+      await runTurn('third');
+      assert.ok(fs.existsSync(marker), 'reviewed project hook ran');
+      assert.deepEqual(server.violations, []);
+    });
+
+    it('SessionStart gets source "resume" for the first turn after thread/resume', async () => {
+      await startWith(hook('SessionStart', script('start', 'true')));
+      model.enqueue(reply.text('first'), reply.text('second'));
+      const { thread } = await runTurn('hello');
+      await server!.stop();
+      server = await AppServerProcess.start(which, { codexHome: home, cwd: work, env: { CODEX_SYSTEM_CONFIG_DIR: makeTempDir('hooks-turn-etc-') } });
+      await server.request('thread/resume', { threadId: thread.id });
+      await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'again', text_elements: [] }] });
+      await server.waitFor('turn/completed', undefined, 60000);
+      assert.deepEqual(inputs('start').map((i) => [i.source, i.session_id]), [
+        ['startup', thread.id],
+        ['resume', thread.id],
+      ]);
+      assert.deepEqual(server.violations, []);
     });
 
     it('PermissionRequest hooks answer approvals: allow runs the command without asking, deny declines it', async () => {
