@@ -79,9 +79,11 @@ export function writeUserConfig(codexHome: string, overrides: readonly string[],
   }
   const newText = document.toString();
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.tmp`;
+  // Write next to the real file (a symlinked config.toml stays a symlink), then swap atomically.
+  const destination = fs.existsSync(target) ? fs.realpathSync(target) : target;
+  const temp = `${destination}.${process.pid}.tmp`;
   fs.writeFileSync(temp, newText, { mode: 0o600 });
-  fs.renameSync(temp, target);
+  fs.renameSync(temp, destination);
 
   // Report when a higher layer (project, profile, flags) still wins over what was written.
   const stack = loadLayerStack(codexHome, overrides);

@@ -6,7 +6,8 @@ export const ConfigReadParams = z.object({
   cwd: z.string().nullish(),
 });
 
-const JsonValue: z.ZodType<unknown> = z.unknown();
+/** Any JSON value; `null` removes the key. The field itself is required. */
+const JsonValue = z.unknown().refine((value) => value !== undefined, 'value is required (use null to remove a key)');
 const MergeStrategy = z.enum(['replace', 'upsert']);
 
 export const ConfigEdit = z.object({

@@ -135,6 +135,18 @@ describe('config methods (ours vs reference)', function () {
     assert.deepEqual(overridden.violations, []);
   });
 
+  it('rejects an edit without a value and keeps a symlinked config.toml a symlink', async () => {
+    const realFile = path.join(makeTempDir('cfg-e2e-dotfiles-'), 'codex.toml');
+    write(realFile, '# dotfiles\nmodel = "a"\n');
+    fs.symlinkSync(realFile, path.join(home, 'config.toml'));
+    const server = await start('ours', repo);
+    await assert.rejects(server.request('config/value/write', { keyPath: 'model', mergeStrategy: 'replace' }), (e: RpcResponseError) => e.code === -32602 && /value is required/.test(e.message));
+    await server.request('config/value/write', { keyPath: 'model', value: 'b', mergeStrategy: 'replace' });
+    assert.ok(fs.lstatSync(path.join(home, 'config.toml')).isSymbolicLink());
+    assert.equal(fs.readFileSync(realFile, 'utf8'), '# dotfiles\nmodel = "b"\n');
+    assert.deepEqual(server.violations, []);
+  });
+
   it('configRequirements/read reports requirements.toml, and they constrain the effective config', async () => {
     const plain = await start('ours', repo);
     assert.deepEqual(await plain.request('configRequirements/read'), { supportsIndependentSpeedModes: null, requirements: null });
