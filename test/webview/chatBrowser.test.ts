@@ -1,0 +1,107 @@
+/**
+ * The chat webview with real layout (headless Chromium): a long thread is
+ * windowed, streaming keeps the view pinned to the bottom only while the user
+ * is there, and scrolling to the top reaches the first message.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ChatEntry, SessionInfo } from '../../webview/protocol';
+import { REPO_ROOT } from '../helpers/protocolSchema';
+import { ensureWebviewBundle, session } from './harness';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function longThread(count: number): ChatEntry[] {
+  return Array.from({ length: count }, (_, i): ChatEntry =>
+    i % 2
+      ? { kind: 'agent', id: `a${i}`, streaming: false, text: `Answer ${i}\n\n\`\`\`js\nconsole.log(${i});\n\`\`\`` }
+      : { kind: 'user', id: `u${i}`, text: `Question ${i}` },
+  );
+}
+
+describe('chat webview in Chromium', function () {
+  this.timeout(60000);
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) this.skip();
+    ensureWebviewBundle();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codex-webview-browser-'));
+    const dist = path.join(REPO_ROOT, 'dist');
+    fs.writeFileSync(
+      path.join(dir, 'index.html'),
+      `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${pathToFileURL(path.join(dist, 'webview.css'))}"></head>` +
+        `<body><div id="app"></div><script src="${pathToFileURL(path.join(dist, 'webview.js'))}"></script></body></html>`,
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  });
+  after(async () => {
+    await browser?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 420, height: 800 } });
+    await page.addInitScript({ content: 'window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });' });
+    await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
+    await page.waitForFunction('window.codexChat !== undefined');
+  });
+  afterEach(async () => page?.close());
+
+  const post = (message: unknown) => page.evaluate(`window.dispatchEvent(new MessageEvent('message', { data: ${JSON.stringify(message)} }))`);
+  const frames = () => page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(resolve))))');
+  const metrics = () =>
+    page.evaluate(`(() => { const v = document.querySelector('.transcript'); return { top: v.scrollTop, height: v.scrollHeight, client: v.clientHeight, rows: document.querySelectorAll('.entry').length, ids: Array.from(document.querySelectorAll('.entry')).map((e) => e.dataset.id) }; })()`) as Promise<{
+      top: number;
+      height: number;
+      client: number;
+      rows: number;
+      ids: string[];
+    }>;
+
+  it('windows a long thread, follows streaming at the bottom, and leaves a reader scrolled up alone', async () => {
+    const entries = longThread(2000);
+    entries.push({ kind: 'agent', id: 'live', text: 'Streaming', streaming: true });
+    await post({ type: 'snapshot', entries, session: session({ turnRunning: true }) as SessionInfo });
+    await frames();
+    let m = await metrics();
+    assert.ok(m.rows < 80, `only a window is in the DOM (${m.rows} rows)`);
+    assert.ok(m.ids.includes('live'), 'opens at the newest entry');
+    assert.ok(m.height - m.top - m.client < 5, 'scrolled to the bottom');
+
+    // Streaming while at the bottom keeps the newest text in view.
+    for (let i = 0; i < 20; i++) await post({ type: 'append', id: 'live', field: 'text', delta: `\n\nmore line ${i}` });
+    await frames();
+    m = await metrics();
+    assert.ok(m.height - m.top - m.client < 5, 'still pinned to the bottom while streaming');
+
+    // A reader who scrolled up is not yanked down by new text.
+    await page.evaluate(`document.querySelector('.transcript').scrollTop = 1000`);
+    await frames();
+    const before = await metrics();
+    for (let i = 0; i < 10; i++) await post({ type: 'append', id: 'live', field: 'text', delta: `\n\nlater line ${i}` });
+    await frames();
+    const after = await metrics();
+    assert.ok(Math.abs(after.top - before.top) < 5, `scroll position kept (${before.top} → ${after.top})`);
+    assert.deepEqual(after.ids.slice(0, 3), before.ids.slice(0, 3), 'the same rows are on screen');
+  });
+
+  it('scrolling to the top reaches the first message', async () => {
+    await post({ type: 'snapshot', entries: longThread(3000), session: session() });
+    await frames();
+    // Real heights replace estimates as rows render; scroll up until the top is stable.
+    for (let i = 0; i < 50; i++) {
+      await page.evaluate(`document.querySelector('.transcript').scrollTop = 0`);
+      await frames();
+      if ((await metrics()).ids.includes('u0')) break;
+    }
+    const m = await metrics();
+    assert.ok(m.ids.includes('u0'), `the first message is rendered at the top (rows: ${m.ids.slice(0, 3).join(', ')})`);
+    assert.ok(m.rows < 80);
+  });
+});
