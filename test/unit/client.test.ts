@@ -121,7 +121,8 @@ for (const which of ['ours', 'reference'] as Which[]) {
 
     it('completes the handshake and reports server errors as ServerError', async () => {
       const states: string[] = [];
-      ({ client } = startClient(which, codexHome));
+      const stderr: string[] = [];
+      ({ client } = startClient(which, codexHome, { stderr }));
       client.onDidChangeState((state) => states.push(state));
       let connected: any;
       client.onDidConnect((event) => (connected = event));
@@ -131,6 +132,11 @@ for (const which of ['ours', 'reference'] as Which[]) {
       assert.equal(connected.reconnected, false);
       assert.ok(connected.initializeResult, 'initialize returned a result');
       await assert.rejects(client.request('no/such/method', {}), (error: unknown) => error instanceof ServerError && error.code < 0 && /no\/such\/method/.test(error.message));
+      if (which === 'ours') {
+        // Our server logs its start on stderr: it reaches the log sink line by line.
+        await waitUntil(() => stderr.some((line) => /listening on stdio/.test(line)), 5000, 'the stderr line');
+        assert.ok(stderr.every((line) => !line.includes('\n')));
+      }
     });
 
     it('restarts a crashed server with backoff, fails fast meanwhile, and reconnects', async () => {
