@@ -16,7 +16,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { structuredPatch } from 'diff';
 
 export class PatchError extends Error {}
 
@@ -121,12 +121,18 @@ export function planPatch(hunks: PatchHunk[], cwd: string): PlannedChange[] {
     if (hunk.kind === 'delete') return { kind: 'delete', path: file, movePath: null, oldContent, newContent: null, diff: oldContent };
     const newContent = applyChunks(oldContent, hunk.chunks, hunk.path);
     const movePath = hunk.movePath ? resolve(hunk.movePath) : null;
-    const diff = createTwoFilesPatch(file, movePath ?? file, oldContent, newContent, '', '', { context: 1 })
-      .split('\n')
-      .slice(2)
-      .join('\n');
-    return { kind: 'update', path: file, movePath, oldContent, newContent, diff };
+    return { kind: 'update', path: file, movePath, oldContent, newContent, diff: hunksOnly(oldContent, newContent) };
   });
+}
+
+/** The unified diff's hunks without file headers, as the reference puts in fileChange items. */
+function hunksOnly(before: string, after: string): string {
+  const lines: string[] = [];
+  for (const hunk of structuredPatch('a', 'b', before, after, '', '', { context: 3 }).hunks) {
+    const range = (start: number, count: number) => (count === 0 ? `${Math.max(0, start - 1)},0` : count === 1 ? `${start}` : `${start},${count}`);
+    lines.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines);
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
 }
 
 function readExisting(file: string, action: string): string {

@@ -126,6 +126,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
     endApprovalWait(thread);
     if (decision === 'acceptForSession') runner.state.sessionApprovals.allowCommand(cmd);
     sandbox = { type: 'dangerFullAccess' };
+    item.source = 'unifiedExecStartup';
   } else if (verdict.action === 'unsandboxed') {
     sandbox = { type: 'dangerFullAccess' };
   }
@@ -308,6 +309,8 @@ export async function applyPatchTool(ctx: ToolCallContext, callId: string, patch
     if (permission.decision === 'allow') decision = 'accept';
     else if (permission.decision === 'deny') decision = 'decline';
     else {
+      // The reference shows the pending file change before it asks.
+      startItem();
       const params = { threadId: thread.id, turnId: runner.id, itemId: callId, startedAtMs: Date.now(), reason: null, grantRoot: null };
       decision = await requestApproval(thread, runner.approver(), 'item/fileChange/requestApproval', params, runner.abort.signal, startItem);
     }

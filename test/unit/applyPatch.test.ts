@@ -46,7 +46,7 @@ describe('apply_patch format', () => {
     assert.equal(fs.existsSync(path.join(dir, 'old.txt')), false);
     assert.equal(fs.readFileSync(path.join(dir, 'moved/new-name.txt'), 'utf8'), 'x\nz\n');
     assert.equal(summarizeChanges(plan, dir), 'Success. Updated the following files:\nA nested/new.txt\nD gone.txt\nM keep.txt\nM moved/new-name.txt\n');
-    assert.match(plan[2].diff, /^@@ .* @@\n a\n-b\n\+B\n c\n$/m);
+    assert.equal(plan[2].diff, "@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
   });
 
   it('uses @@ anchors to pick the right occurrence and tolerates trailing whitespace', () => {

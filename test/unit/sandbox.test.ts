@@ -7,7 +7,7 @@ import { bubblewrapArgs, bubblewrapStatus, isWritableUnder, sandboxCommand } fro
 import { commandVerdict, isKnownSafeCommand, patchVerdict } from '../../server/approvals/policy';
 import type { SandboxPolicy } from '../../server/protocol/items';
 
-const workspace = (cwd: string, extra: string[] = []): SandboxPolicy => ({ type: 'workspaceWrite', writableRoots: [cwd, ...extra], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true });
+const workspace = (cwd: string, extra: string[] = []): SandboxPolicy & { type: 'workspaceWrite' } => ({ type: 'workspaceWrite', writableRoots: [cwd, ...extra], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true });
 
 describe('sandbox policy and bubblewrap', () => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-unit-'));
