@@ -18,6 +18,7 @@ import type {
   WebviewToHost,
 } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
+import { ApprovalQueue } from './approvals';
 import { Transcript } from './transcript';
 
 /** The part of `CodexClient` the controller uses (a remote client offers the same). */
@@ -28,12 +29,6 @@ export type ChatClient = Pick<
 
 export type AttachmentProvider = () => Promise<PromptAttachment>;
 
-interface PendingApproval {
-  resolve(decision: ApprovalDecision): void;
-  turnId?: string;
-}
-
-const ALL_DECISIONS: ApprovalDecision[] = ['accept', 'acceptForSession', 'decline', 'cancel'];
 /** Decisions of the legacy (v1) approval requests, by our names. */
 const LEGACY_DECISIONS: Record<ApprovalDecision, string> = {
   accept: 'approved',
@@ -48,8 +43,7 @@ export class ChatControllerImpl implements ChatController {
   private turnId: string | undefined;
   private readonly transcript: Transcript;
   private readonly threadEmitter = new Emitter<string | undefined>();
-  private readonly pendingApprovals = new Map<string, PendingApproval>();
-  private approvalCounter = 0;
+  private readonly approvals: ApprovalQueue;
   private localUserCounter = 0;
   /** The local echo of the prompt being sent; the server's copy of it is not shown twice. */
   private localUserEntryId: string | undefined;
@@ -75,6 +69,10 @@ export class ChatControllerImpl implements ChatController {
     private readonly host: ChatHost,
   ) {
     this.transcript = new Transcript((message) => this.postToView(message));
+    this.approvals = new ApprovalQueue(this.transcript, (pending, latestTitle) => {
+      this.host.setAttention(pending, latestTitle);
+      this.postSession();
+    });
     const settings = host.settings();
     this.model = settings.model;
     this.approvalPolicy = settings.approvalPolicy;
@@ -145,7 +143,7 @@ export class ChatControllerImpl implements ChatController {
         await this.interrupt();
         return;
       case 'approve':
-        this.answerApproval(message.id, message.decision);
+        this.approvals.answer(message.id, message.decision);
         return;
       case 'openDiff':
         await this.host.executeCommand('codex.diff.openFileDiff', message.path);
@@ -215,7 +213,7 @@ export class ChatControllerImpl implements ChatController {
       approvalPolicy: this.approvalPolicy,
       sandboxMode: this.sandboxMode,
       models: this.models,
-      pendingApprovals: this.pendingApprovals.size,
+      pendingApprovals: this.approvals.pendingCount,
     };
   }
 
@@ -406,7 +404,7 @@ export class ChatControllerImpl implements ChatController {
   private onDisconnected(reason: string, restartInMs: number | undefined, expected: boolean): void {
     this.transcript.finishStreaming();
     this.setTurn(undefined);
-    this.cancelPendingApprovals();
+    this.approvals.closeAll();
     if (!expected) {
       const when = restartInMs !== undefined ? ` Restarting it in ${formatDelay(restartInMs)}.` : '';
       this.transcript.notice('error', `The Codex server ${reason}.${when}`, `server-outage-${this.outageCounter}`);
@@ -446,7 +444,7 @@ export class ChatControllerImpl implements ChatController {
         this.transcript.finishStreaming();
         if (turn.status === 'failed' && turn.error) this.transcript.notice('error', turn.error.message);
         else if (turn.status === 'interrupted') this.transcript.notice('info', 'Turn interrupted.');
-        this.cancelPendingApprovals(turn.id);
+        this.approvals.closeAll(turn.id);
         if (this.turnId === turn.id || !turn.id) this.setTurn(undefined);
         return;
       }
@@ -508,23 +506,27 @@ export class ChatControllerImpl implements ChatController {
   // ── Approvals ──────────────────────────────────────────────────────────
 
   private onCommandApproval(params: any): Promise<{ decision: ApprovalDecision }> {
-    return this.askApproval({
-      approvalKind: 'command',
-      title: 'Run this command?',
-      detail: params.command ?? this.describeItem(params.itemId) ?? '(command not shown by the server)',
-      reason: params.reason ?? undefined,
-      turnId: params.turnId,
-    }).then((decision) => ({ decision }));
+    return this.approvals
+      .ask({
+        approvalKind: 'command',
+        title: 'Run this command?',
+        detail: params.command ?? this.describeItem(params.itemId) ?? '(command not shown by the server)',
+        reason: params.reason ?? undefined,
+        turnId: params.turnId,
+      })
+      .then((decision) => ({ decision }));
   }
 
   private onFileChangeApproval(params: any): Promise<{ decision: ApprovalDecision }> {
-    return this.askApproval({
-      approvalKind: 'fileChange',
-      title: 'Apply these file changes?',
-      detail: this.describeItem(params.itemId) ?? (params.grantRoot ? `Write access under ${params.grantRoot}` : '(files not shown by the server)'),
-      reason: params.reason ?? undefined,
-      turnId: params.turnId,
-    }).then((decision) => ({ decision }));
+    return this.approvals
+      .ask({
+        approvalKind: 'fileChange',
+        title: 'Apply these file changes?',
+        detail: this.describeItem(params.itemId) ?? (params.grantRoot ? `Write access under ${params.grantRoot}` : '(files not shown by the server)'),
+        reason: params.reason ?? undefined,
+        turnId: params.turnId,
+      })
+      .then((decision) => ({ decision }));
   }
 
   private onLegacyApproval(kind: 'command' | 'fileChange', params: any): Promise<{ decision: string }> {
@@ -532,12 +534,9 @@ export class ChatControllerImpl implements ChatController {
       kind === 'command'
         ? (Array.isArray(params.command) ? params.command.join(' ') : String(params.command ?? ''))
         : Object.keys(params.fileChanges ?? {}).join('\n');
-    return this.askApproval({
-      approvalKind: kind,
-      title: kind === 'command' ? 'Run this command?' : 'Apply these file changes?',
-      detail,
-      reason: params.reason ?? undefined,
-    }).then((decision) => ({ decision: LEGACY_DECISIONS[decision] }));
+    return this.approvals
+      .ask({ approvalKind: kind, title: kind === 'command' ? 'Run this command?' : 'Apply these file changes?', detail, reason: params.reason ?? undefined })
+      .then((decision) => ({ decision: LEGACY_DECISIONS[decision] }));
   }
 
   /** The command or file list of an item already in the transcript. */
@@ -546,51 +545,6 @@ export class ChatControllerImpl implements ChatController {
     if (entry?.kind === 'command') return entry.command;
     if (entry?.kind === 'fileChange') return entry.files.map((f) => `${f.path} (+${f.added} −${f.removed})`).join('\n');
     return undefined;
-  }
-
-  private askApproval(request: { approvalKind: 'command' | 'fileChange'; title: string; detail: string; reason?: string; turnId?: string }): Promise<ApprovalDecision> {
-    const id = `approval-${++this.approvalCounter}`;
-    this.transcript.upsert({
-      kind: 'approval',
-      id,
-      approvalKind: request.approvalKind,
-      title: request.title,
-      detail: request.detail,
-      reason: request.reason,
-      decisions: ALL_DECISIONS,
-    });
-    return new Promise<ApprovalDecision>((resolve) => {
-      this.pendingApprovals.set(id, { resolve, turnId: request.turnId });
-      this.updateAttention(request.title);
-    });
-  }
-
-  private answerApproval(id: string, decision: ApprovalDecision): void {
-    const pending = this.pendingApprovals.get(id);
-    const entry = this.transcript.get(id);
-    if (!pending || entry?.kind !== 'approval') return;
-    if (!entry.decisions.includes(decision)) throw new Error(`"${decision}" is not a decision this request allows.`);
-    this.pendingApprovals.delete(id);
-    this.transcript.upsert({ ...entry, resolution: decision });
-    pending.resolve(decision);
-    this.updateAttention();
-  }
-
-  /** Approvals that can no longer be answered (turn ended, server gone) are closed. */
-  private cancelPendingApprovals(turnId?: string): void {
-    for (const [id, pending] of [...this.pendingApprovals]) {
-      if (turnId && pending.turnId && pending.turnId !== turnId) continue;
-      this.pendingApprovals.delete(id);
-      const entry = this.transcript.get(id);
-      if (entry?.kind === 'approval') this.transcript.upsert({ ...entry, resolution: 'resolved' });
-      pending.resolve('cancel');
-    }
-    this.updateAttention();
-  }
-
-  private updateAttention(latestTitle?: string): void {
-    this.host.setAttention(this.pendingApprovals.size, latestTitle);
-    this.postSession();
   }
 
   // ── Slash commands ─────────────────────────────────────────────────────
