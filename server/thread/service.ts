@@ -27,6 +27,7 @@ import type {
 import { readRollout, type ParsedRollout, type RolloutSettings } from '../rollout/reader';
 import { REFERENCE_NAME_INDEX, ThreadStore, type ThreadSummary } from '../rollout/store';
 import { RolloutWriter } from '../rollout/writer';
+import { threadIdFromFileName } from '../rollout/format';
 import { SERVER_VERSION } from '../version';
 import { LoadedThread, type HistoryEntry, type ResponseItem } from './loadedThread';
 import { threadManagerOf, validateThreadId, type ThreadManager } from './manager';
@@ -482,6 +483,10 @@ export class ThreadService {
   private loadStored(threadId: string, rolloutPath: string | null | undefined): { summary: ThreadSummary; parsed: ParsedRollout } {
     if (rolloutPath && rolloutPath.trim()) {
       const file = path.resolve(rolloutPath);
+      // We append to this file later: only ever to something named like a rollout.
+      if (!threadIdFromFileName(path.basename(file))) {
+        throw new RpcError(ErrorCode.InvalidParams, `Invalid params: path: not a rollout file name (rollout-<time>-<uuid>.jsonl): ${file}`);
+      }
       let parsed: ParsedRollout;
       try {
         parsed = readRollout(file);

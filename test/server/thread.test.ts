@@ -303,6 +303,10 @@ describe('thread/* on our server', function () {
       server = await AppServerProcess.start('ours', { codexHome });
       const again = await server.request('thread/resume', { threadId: stored.id });
       assert.equal(again.model, 'model-b', 'the override was recorded in the rollout');
+      const notes = path.join(codexHome, 'notes.jsonl');
+      fs.copyFileSync(stored.path, notes);
+      await rejects(server.request('thread/resume', { threadId: stored.id, path: notes }), -32600, /is running from/);
+      await rejects(server.request('thread/fork', { threadId: stored.id, path: notes }), -32602, /path: not a rollout file name/);
     });
 
     it('resumes from a given model history into a new persisted thread', async () => {
