@@ -107,6 +107,7 @@ describe('thread/list at scale', function () {
       assert.deepEqual(server.violations, []);
     } finally {
       await server.stop();
+      fs.rmSync(codexHome, { recursive: true, force: true });
     }
   });
 });
