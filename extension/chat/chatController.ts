@@ -284,6 +284,11 @@ export class ChatControllerImpl implements ChatController {
         { type: 'text', text: fullText, text_elements: [] },
         ...files.map((file) => ({ type: 'mention' as const, name: file.name, path: file.path })),
       ];
+      if (this.turnId) {
+        // A turn is running: the prompt steers it instead of waiting for the next one.
+        await this.client.request('turn/steer', { threadId, input, expectedTurnId: this.turnId });
+        return;
+      }
       const { turn } = await this.client.request('turn/start', { threadId, input, ...this.turnOverrides() });
       if (this.turnId === undefined && turn.status === 'inProgress') this.setTurn(turn.id);
     } catch (error) {

@@ -107,6 +107,7 @@ export interface ClientMethods {
     };
     result: { turn: Turn };
   };
+  'turn/steer': { params: { threadId: string; input: UserInput[]; expectedTurnId: string }; result: { turnId: string } };
   'turn/interrupt': { params: { threadId: string; turnId: string }; result: Record<string, never> };
   'model/list': { params: { cursor?: string | null; limit?: number | null; includeHidden?: boolean | null }; result: { data: Model[]; nextCursor: string | null } };
 }

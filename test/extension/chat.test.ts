@@ -282,6 +282,22 @@ describe('chat integration: webview + controller + client + reference app-server
     assert.equal(stop.hidden, true);
   });
 
+  it('a prompt sent while a turn runs steers that turn', async () => {
+    model.enqueue({ items: [{ type: 'message', text: 'thinking out loud '.repeat(20) }], eventDelayMs: 40 }, reply.text('Steered reply.'));
+    rig = await startRig('reference', model);
+    const { view, controller } = rig;
+    composerSend(view, 'first request');
+    await waitUntil(() => controller.activeTurnId !== undefined && entriesOfKind(view, 'agent').length > 0, 'streaming to start');
+    const turnId = controller.activeTurnId;
+    composerSend(view, 'also mention steering');
+    await waitUntil(() => !controller.activeTurnId && /Steered reply/.test(view.transcript().textContent!), 'the steered reply', 40000);
+    assert.equal(model.modelRequests.length, 2);
+    assert.match(JSON.stringify(model.modelRequests[1].body.input), /also mention steering/, 'the steer reached the model within the turn');
+    assert.deepEqual(entriesOfKind(view, 'user').map((u) => u.textContent), ['first request', 'also mention steering']);
+    assert.ok(turnId);
+    assert.equal(view.document.querySelectorAll('.notice-error').length, 0);
+  });
+
   it('says plainly when the server dies, restarts it and resumes the thread', async () => {
     model.enqueue(reply.text('First answer.'), reply.text('Second answer after the restart.'));
     rig = await startRig('reference', model);
