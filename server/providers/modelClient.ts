@@ -89,10 +89,11 @@ export class ModelClient {
       parallel_tool_calls: false,
       store: false,
       stream: true,
-      include: [],
     };
     if (request.reasoningEffort || request.reasoningSummary) {
       body.reasoning = { effort: request.reasoningEffort ?? undefined, summary: request.reasoningSummary ?? 'auto' };
+      // With `store: false`, reasoning can only be replayed from its encrypted content.
+      body.include = ['reasoning.encrypted_content'];
     }
     if (request.promptCacheKey) body.prompt_cache_key = request.promptCacheKey;
     const stream = await this.call(() =>

@@ -56,6 +56,11 @@ export function resolveProvider(
     throw new ProviderError(`Unknown model provider \`${id}\`: add a [model_providers.${id}] table to config.toml`);
   }
   const merged: ModelProviderConfig = { ...builtIn, ...configured };
+  // Local providers honour CODEX_OSS_BASE_URL / CODEX_OSS_PORT unless config names a URL.
+  if (builtIn && !configured?.base_url && (id === 'ollama' || id === 'oss' || id === 'lmstudio')) {
+    if (env.CODEX_OSS_BASE_URL) merged.base_url = env.CODEX_OSS_BASE_URL;
+    else if (env.CODEX_OSS_PORT) merged.base_url = `http://localhost:${env.CODEX_OSS_PORT}/v1`;
+  }
   if (!merged.base_url) throw new ProviderError(`Model provider \`${id}\` has no base_url`);
 
   let apiKey: string | undefined;
