@@ -84,9 +84,12 @@ function cachedSafeHtml(markdown: string): string {
   return html;
 }
 
-/** Fills `target` with the rendered markdown and gives each code block a copy button. */
-export function renderMarkdownInto(target: HTMLElement, markdown: string): void {
-  target.innerHTML = cachedSafeHtml(markdown);
+/**
+ * Fills `target` with the rendered markdown and gives each code block a copy
+ * button. Text still streaming is not cached: every delta would add an entry.
+ */
+export function renderMarkdownInto(target: HTMLElement, markdown: string, cache = true): void {
+  target.innerHTML = cache ? cachedSafeHtml(markdown) : renderMarkdownToSafeHtml(markdown);
   decorateCodeBlocks(target);
 }
 

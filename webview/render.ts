@@ -64,7 +64,7 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
     }
     case 'agent': {
       const body = el('div', 'markdown');
-      renderMarkdownInto(body, entry.text);
+      renderMarkdownInto(body, entry.text, !entry.streaming);
       row.append(body);
       if (entry.streaming) row.classList.add('streaming');
       break;
@@ -78,7 +78,7 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
       const firstLine = entry.summary.find((part) => part.trim())?.split('\n')[0]?.replace(/\*\*/g, '');
       if (firstLine) summary.append(el('span', 'reasoning-title', firstLine));
       const body = el('div', 'markdown');
-      renderMarkdownInto(body, entry.summary.join('\n\n'));
+      renderMarkdownInto(body, entry.summary.join('\n\n'), !entry.streaming);
       details.append(summary, body);
       row.append(details);
       break;
