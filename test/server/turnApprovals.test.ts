@@ -140,6 +140,21 @@ describe('turns: approvals and the sandbox', function () {
       }
     });
 
+    it('on-failure: a command that failed in the sandbox is offered to run again outside it', async () => {
+      fixture = await startFixture('ours', [reply.call('exec_command', { cmd: 'touch retried.txt' }), reply.text('ok')], { approvalPolicy: 'on-failure', sandboxMode: 'read-only' });
+      const { server, cwd } = fixture;
+      server.onServerRequest('item/commandExecution/requestApproval', () => ({ decision: 'accept' }));
+      await runTurn(fixture);
+      const request = server.serverRequests.find((r) => r.method === 'item/commandExecution/requestApproval')!;
+      assert.match(request.params.reason, /failed in the sandbox/);
+      assert.equal(fs.existsSync(path.join(cwd, 'retried.txt')), true);
+      const item = server.notifications.find((n) => n.method === 'item/completed' && n.params.item.type === 'commandExecution')!.params.item;
+      assert.equal(item.exitCode, 0);
+      assert.equal(item.status, 'completed');
+      // The 0.169 schema has no "on-failure" AskForApproval value; only the thread/start echo of the config may carry it.
+      assert.deepEqual(server.violations.filter((v) => !(v.kind === 'response' && v.method === 'thread/start')), []);
+    });
+
     it('read-only blocks writes in the cwd; network_access = true opens the network', async () => {
       fixture = await startFixture('ours', [], { approvalPolicy: 'never', sandboxMode: 'workspace-write', extra: '[sandbox_workspace_write]\nnetwork_access = true' });
       const { server, model } = fixture;
