@@ -52,7 +52,8 @@ function formatOutcome(outcome: Outcome | undefined, unit: Unit): string {
 function ratioText(result: FigureResult): string {
   if (result.ratio === undefined) return '—';
   const hint = result.better === 'lower' ? (result.ratio < 1 ? 'better' : 'worse') : result.ratio > 1 ? 'better' : 'worse';
-  return `${result.ratio.toFixed(2)}× (${Math.abs(result.ratio - 1) < 0.02 ? 'even' : hint})`;
+  const ratio = result.ratio >= 0.1 ? result.ratio.toFixed(2) : result.ratio.toPrecision(2);
+  return `${ratio}× (${Math.abs(result.ratio - 1) < 0.02 ? 'even' : hint})`;
 }
 
 export function markdownTable(results: BenchResults): string {
