@@ -269,7 +269,7 @@ export class CodexClient implements AppServerClient {
     } else {
       this.log(`The Codex server ${exit.reason}.`);
     }
-    this.setState(expected && !this.disposed ? 'stopped' : expected ? 'stopped' : 'disconnected');
+    this.setState(expected ? 'stopped' : 'disconnected');
     this.disconnectedEmitter.fire({ ...exit, restartInMs, expected });
   }
 
