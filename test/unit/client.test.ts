@@ -14,7 +14,7 @@ import { ProcessTransport } from '../../extension/client/processTransport';
 import { serverCommand } from '../../extension/client/serverLauncher';
 import type { ServerTransport } from '../../extension/client/transport';
 import { makeTempDir, OUR_SERVER } from '../helpers/appServerProcess';
-import { REFERENCE_CODEX, REPO_ROOT } from '../helpers/protocolSchema';
+import { REFERENCE_CODEX } from '../helpers/protocolSchema';
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
 
 function waitUntil(predicate: () => boolean, timeoutMs = 20000, what = 'condition'): Promise<void> {
@@ -222,6 +222,3 @@ describe('CodexClient streaming a turn from the reference codex app-server', fun
     assert.equal(fs.readFileSync(path.join(codexHome, 'approved.txt'), 'utf8').trim(), 'approved-run', 'the approved command really ran');
   });
 });
-
-// Keeps REPO_ROOT referenced for readers: the bundled server lives there.
-void REPO_ROOT;
