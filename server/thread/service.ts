@@ -111,13 +111,31 @@ export class ThreadService {
       const { summary, parsed } = this.loadStored(params.threadId, params.path);
       thread = this.threadFromStored(summary, parsed, params);
       this.manager.add(thread, session);
+      // Loaded from disk: notLoaded → idle, before the response (as the reference does).
+      session.notify('thread/status/changed', { threadId: thread.id, status: thread.status });
     }
+    this.replayStateTo(thread, session);
     return {
       ...this.sessionResponse(thread, includeTurns),
       collaborationMode: null,
       turnsBackwardsCursor: null,
       itemsBackwardsCursor: null,
     };
+  }
+
+  /**
+   * After a resume response, the resuming client gets the thread's restored
+   * token usage and goal state, like the reference (goal notifications only
+   * for experimental clients, as the goal API is).
+   */
+  private replayStateTo(thread: LoadedThread, session: ClientSession): void {
+    const lastTurn = thread.turns[thread.turns.length - 1];
+    this.afterResponse(() => {
+      if (thread.tokenUsage && lastTurn) session.notify('thread/tokenUsage/updated', { threadId: thread.id, turnId: lastTurn.id, tokenUsage: thread.tokenUsage });
+      if (!session.experimentalApi) return;
+      if (thread.goal) session.notify('thread/goal/updated', { threadId: thread.id, turnId: null, goal: thread.goal });
+      else session.notify('thread/goal/cleared', { threadId: thread.id });
+    });
   }
 
   fork(params: ThreadForkParams, session: ClientSession): ThreadSessionResponse {

@@ -24,7 +24,8 @@ const NOISE = new Set([
   'deprecationNotice',
 ]);
 
-type Scenario = (server: AppServerProcess, codexHome: string) => Promise<unknown[]>;
+/** A scenario drives one server; `restart` stops it and returns a fresh one on the same CODEX_HOME. */
+type Scenario = (server: AppServerProcess, codexHome: string, restart: () => Promise<AppServerProcess>) => Promise<unknown[]>;
 
 interface Run {
   methods: string[];
@@ -32,21 +33,37 @@ interface Run {
   violations: unknown[];
 }
 
+/** Waits until no notification arrived for 400 ms (trailing ones follow their response). */
+async function quiet(server: AppServerProcess): Promise<void> {
+  let count = -1;
+  for (let waited = 0; waited < 4000 && count !== server.notifications.length; waited += 400) {
+    count = server.notifications.length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+}
+
 async function run(which: Which, scenario: Scenario, model: ScriptedModel): Promise<Run> {
   const codexHome = makeTempDir(`conf-${which}-`);
   model.writeConfig(codexHome);
-  const server = await AppServerProcess.start(which, { codexHome });
+  const processes = [await AppServerProcess.start(which, { codexHome })];
+  const current = () => processes[processes.length - 1];
+  const restart = async () => {
+    await quiet(current());
+    await current().stop();
+    processes.push(await AppServerProcess.start(which, { codexHome }));
+    return current();
+  };
   try {
-    const results = await scenario(server, codexHome);
-    // Let trailing notifications (sent after their response) arrive: wait for 400 ms of quiet.
-    let count = -1;
-    for (let waited = 0; waited < 4000 && count !== server.notifications.length; waited += 400) {
-      count = server.notifications.length;
-      await new Promise((resolve) => setTimeout(resolve, 400));
-    }
-    return { methods: server.methods((m) => !NOISE.has(m)), results, violations: server.violations };
+    const results = await scenario(current(), codexHome, restart);
+    await quiet(current());
+    return {
+      // One sequence per process, separated by a marker.
+      methods: processes.flatMap((p, i) => [...(i ? ['(restart)'] : []), ...p.methods((m) => !NOISE.has(m))]),
+      results,
+      violations: processes.flatMap((p) => p.violations),
+    };
   } finally {
-    await server.stop();
+    await current().stop();
   }
 }
 
@@ -182,14 +199,27 @@ describe('conformance with the reference app-server (threads after a turn)', fun
     ];
   };
 
+  const acrossRestart: Scenario = async (first, codexHome, restart) => {
+    model.enqueue(reply.text('Stored answer.'));
+    const { thread } = await first.request('thread/start', { cwd: codexHome });
+    await first.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'keep this', text_elements: [] }] });
+    await first.waitFor('turn/completed', undefined, 40000);
+    await first.request('thread/name/set', { threadId: thread.id, name: 'Across restarts' });
+    const server = await restart();
+    const list = await server.request('thread/list', {});
+    const read = await server.request('thread/read', { threadId: thread.id, includeTurns: true });
+    const resumed = await server.request('thread/resume', { threadId: thread.id });
+    const loaded = await server.request('thread/loaded/list', {});
+    return [
+      list.data.map((t: any) => [t.id === thread.id, t.name, t.preview, t.status.type]),
+      read.thread.turns.map((t: any) => t.items.map((i: any) => i.type)),
+      [resumed.thread.name, resumed.thread.status.type, resumed.thread.turns.length, resumed.model],
+      loaded.data.length,
+    ];
+  };
+
   it('start, turn, read, list, turns list, fork, archive', async function () {
-    const probe = await AppServerProcess.start('ours', { codexHome: makeTempDir('conf-probe-') });
-    const hasTurns = await probe.request('turn/start', {}).then(
-      () => true,
-      (error: { code?: number }) => error.code !== -32601,
-    );
-    await probe.stop();
-    if (!hasTurns) this.skip();
+    if (!(await oursRunsTurns())) this.skip();
 
     const threadMethods = (m: string) => m.startsWith('thread/') && m !== 'thread/readState/changed';
     const ours = await run('ours', afterTurn, model);
@@ -199,4 +229,28 @@ describe('conformance with the reference app-server (threads after a turn)', fun
     assert.deepEqual(ours.methods.filter(threadMethods), reference.methods.filter(threadMethods));
     assert.deepEqual(ours.results, reference.results);
   });
+
+  it('a turn, a restart, then list, read and resume', async function () {
+    if (!(await oursRunsTurns())) this.skip();
+    const threadMethods = (m: string) => (m.startsWith('thread/') && m !== 'thread/readState/changed') || m === '(restart)';
+    const ours = await run('ours', acrossRestart, model);
+    const reference = await run('reference', acrossRestart, model);
+    assert.deepEqual(ours.violations, []);
+    assert.deepEqual(reference.violations, []);
+    assert.deepEqual(ours.methods.filter(threadMethods), reference.methods.filter(threadMethods));
+    assert.deepEqual(ours.results, reference.results);
+  });
 });
+
+/** Whether our server implements turn/start yet (the turn engine lives in server/turn). */
+async function oursRunsTurns(): Promise<boolean> {
+  const probe = await AppServerProcess.start('ours', { codexHome: makeTempDir('conf-probe-') });
+  try {
+    return await probe.request('turn/start', {}).then(
+      () => true,
+      (error: { code?: number }) => error.code !== -32601,
+    );
+  } finally {
+    await probe.stop();
+  }
+}

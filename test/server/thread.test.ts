@@ -278,7 +278,7 @@ describe('thread/* on our server', function () {
   });
 
   describe('thread/resume, thread/fork, thread/loaded/list, thread/unsubscribe', () => {
-    it('resumes a stored thread with its turns, without notifications', async () => {
+    it('resumes a stored thread with its turns, then replays its usage and goal state', async () => {
       const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'hello', agent: 'hi there' }], name: 'Kept' });
       const before = (await server.request('thread/loaded/list', {})).data;
       assert.deepEqual(before, []);
@@ -292,7 +292,17 @@ describe('thread/* on our server', function () {
       assert.deepEqual(slim.thread.turns, []);
       assert.deepEqual((await server.request('thread/loaded/list', {})).data, [stored.id]);
       await settle();
-      assert.deepEqual(server.methods(), [], 'resume emits no notifications');
+      // Like the reference: idle once loaded (first resume only), then usage and goal state after each response.
+      assert.deepEqual(server.methods(), [
+        'thread/status/changed',
+        'thread/tokenUsage/updated',
+        'thread/goal/cleared',
+        'thread/tokenUsage/updated',
+        'thread/goal/cleared',
+      ]);
+      const usage = server.notifications.find((n) => n.method === 'thread/tokenUsage/updated')!;
+      assert.equal(usage.params.turnId, stored.turnIds[0]);
+      assert.equal(usage.params.tokenUsage.total.totalTokens, 30);
     });
 
     it('resumes by path and applies overrides that persist', async () => {
@@ -388,7 +398,7 @@ describe('thread/* on our server', function () {
       assert.equal(fs.existsSync(original), false);
       assert.equal(fs.existsSync(archivedPath), true);
       await server.waitFor('thread/archived', (p) => p.threadId === id);
-      const status = await server.waitFor('thread/status/changed', (p) => p.threadId === id);
+      const status = await server.waitFor('thread/status/changed', (p) => p.threadId === id && p.status.type !== 'idle');
       assert.deepEqual(status.params.status, { type: 'notLoaded' });
       assert.deepEqual((await server.request('thread/list', {})).data, []);
       const archivedList = await server.request('thread/list', { archived: true });
@@ -415,6 +425,8 @@ describe('thread/* on our server', function () {
     it('sets, updates, gets and clears a goal with notifications; persists it', async () => {
       const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'hello', agent: 'hi' }] });
       const { thread } = await server.request('thread/resume', { threadId: stored.id });
+      await server.waitFor('thread/goal/cleared');
+      server.clearNotifications();
       const set = await server.request('thread/goal/set', { threadId: thread.id, objective: 'Make CI green', tokenBudget: 5000 });
       assert.equal(set.goal.status, 'active');
       assert.equal(set.goal.tokenBudget, 5000);
