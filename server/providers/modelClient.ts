@@ -130,7 +130,7 @@ export class ModelClient {
         }
       }
     } catch (error) {
-      throw classify(error, signal);
+      throw streamBroke(error, signal);
     }
     if (!completed) throw disconnected();
   }
@@ -182,7 +182,7 @@ export class ModelClient {
         if (choice.finish_reason) finished = true;
       }
     } catch (error) {
-      throw classify(error, signal);
+      throw streamBroke(error, signal);
     }
     if (!finished) throw disconnected();
     if (reasoning) yield { type: 'itemDone', item: { type: 'reasoning', id: reasoningId, summary: [{ type: 'summary_text', text: reasoning }] } };
@@ -205,6 +205,13 @@ export class ModelClient {
       throw classify(error, undefined);
     }
   }
+}
+
+/** An error while reading an already-open stream: the connection dropped mid-reply. */
+function streamBroke(error: unknown, signal: AbortSignal): Error {
+  if (error instanceof ModelError || signal.aborted) return error as Error;
+  const message = (error as Error)?.message ?? String(error);
+  return new ModelError(`stream disconnected before completion: ${message}`, true, { responseStreamDisconnected: { httpStatusCode: null } });
 }
 
 function disconnected(): ModelError {

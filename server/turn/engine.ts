@@ -199,27 +199,36 @@ export class TurnRunner {
   /** One model response, retried on 429/5xx and dropped streams with exponential backoff. */
   private async sampleWithRetries(client: ModelClient): Promise<{ usage: Usage | null; toolCalls: number } | { error: TurnError }> {
     const provider = client.provider;
-    for (let attempt = 0; ; attempt++) {
+    // Request failures (429, 5xx, no connection) and broken streams have separate budgets.
+    let requestRetries = 0;
+    let streamRetries = 0;
+    for (;;) {
       try {
         return await this.sample(client);
       } catch (error) {
         if (error instanceof TurnAborted || this.abort.signal.aborted) throw new TurnAborted();
         if (!(error instanceof ModelError)) throw error;
         const isStreamDrop = typeof error.codexErrorInfo === 'object' && error.codexErrorInfo !== null && 'responseStreamDisconnected' in error.codexErrorInfo;
+        const used = isStreamDrop ? streamRetries : requestRetries;
         const budget = isStreamDrop ? provider.streamMaxRetries : provider.requestMaxRetries;
-        if (!error.retryable || attempt >= budget) {
-          const info =
-            error.retryable && attempt > 0 ? { responseTooManyFailedAttempts: { httpStatusCode: error.httpStatus } } : error.codexErrorInfo;
-          const message = attempt > 0 ? `${error.message} (gave up after ${attempt + 1} attempts)` : error.message;
+        if (!error.retryable || used >= budget) {
+          const attempts = requestRetries + streamRetries + 1;
+          const info = error.retryable && attempts > 1 ? { responseTooManyFailedAttempts: { httpStatusCode: error.httpStatus } } : error.codexErrorInfo;
+          const message = attempts > 1 ? `${error.message} (gave up after ${attempts} attempts)` : error.message;
           return { error: this.reportError(message, info) };
         }
-        const delay = error.retryAfterMs ?? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt * (0.9 + Math.random() * 0.2));
-        this.thread.notify('error', {
-          error: { message: `${error.message}; retrying ${attempt + 1}/${budget} in ${Math.round(delay)} ms…`, codexErrorInfo: error.codexErrorInfo, additionalDetails: null },
-          willRetry: true,
-          threadId: this.thread.id,
-          turnId: this.turn.id,
-        });
+        if (isStreamDrop) streamRetries++;
+        else requestRetries++;
+        const delay = error.retryAfterMs ?? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** used * (0.9 + Math.random() * 0.2));
+        // Like the reference, HTTP retries are silent; a broken stream is reported (the reply restarts).
+        if (isStreamDrop) {
+          this.thread.notify('error', {
+            error: { message: `${error.message}; reconnecting ${used + 1}/${budget} in ${Math.round(delay)} ms…`, codexErrorInfo: error.codexErrorInfo, additionalDetails: null },
+            willRetry: true,
+            threadId: this.thread.id,
+            turnId: this.turn.id,
+          });
+        }
         await sleep(delay, this.abort.signal);
       }
     }

@@ -176,7 +176,7 @@ describe('turns: the agent loop (our server, scripted model)', function () {
   });
 
   it('retries 429, 5xx and dropped streams with backoff, then succeeds', async () => {
-    fixture = await startFixture('ours', [reply.status(429), reply.status(503), { items: [{ type: 'message', text: 'abcdefghijklmnop' }], dropAfterEvents: 3 }, reply.text('finally')], {
+    fixture = await startFixture('ours', [reply.status(429), reply.status(503), { items: [{ type: 'message', text: 'abcdefghijklmnop' }], dropAfterEvents: 4, eventDelayMs: 20 }, reply.text('finally')], {
       retries: 3,
     });
     const { server, model } = fixture;
@@ -184,9 +184,15 @@ describe('turns: the agent loop (our server, scripted model)', function () {
     assert.equal(turn.status, 'completed');
     assert.equal(turn.items[0].text, 'finally');
     assert.equal(model.modelRequests.length, 4);
+    // The broken attempt's partial message was closed, and the retry streamed a fresh one.
+    const messages = server.notifications.filter((n) => n.method === 'item/completed' && n.params.item.type === 'agentMessage').map((n) => n.params.item.text);
+    assert.equal(messages[messages.length - 1], 'finally');
+    // HTTP retries are silent (as in the reference); the broken stream is reported with willRetry.
     const retries = server.notifications.filter((n) => n.method === 'error');
-    assert.equal(retries.length, 3);
-    assert.ok(retries.every((n) => n.params.willRetry === true));
+    assert.equal(retries.length, 1);
+    assert.equal(retries[0].params.willRetry, true);
+    assert.match(retries[0].params.error.message, /reconnecting 1\/3/);
+    assert.ok(model.modelRequests[1].receivedAt - model.modelRequests[0].receivedAt >= 5, 'backoff between attempts');
     assert.deepEqual(server.violations, []);
   });
 
