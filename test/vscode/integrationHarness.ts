@@ -260,6 +260,6 @@ export function formatReport(label: string, report: ItestReport): string {
     if (result.error) lines.push(result.error.split('\n').map((line) => `      ${line}`).join('\n'));
   }
   if (report.runnerError) lines.push(`  runner error: ${report.runnerError}`);
-  lines.push(`  ${report.passed} passed, ${report.failed} failed, ${report.pending} pending`);
+  lines.push(`  totals: ${report.passed} ✓, ${report.failed} ✗, ${report.pending} pending`);
   return lines.join('\n');
 }
