@@ -30,9 +30,9 @@ describe('turns: interrupt and steer', function () {
     fixture = undefined;
   });
 
-  it('turn/interrupt kills a running command and its process group within 1 s; the turn completes interrupted', async () => {
+  for (const tty of [false, true]) it(`turn/interrupt kills a running command (${tty ? 'PTY' : 'pipes'}) and its process group within 1 s; the turn completes interrupted`, async () => {
     const cmd = 'sleep 37 & echo $! > child.pid; echo $$ > shell.pid; sleep 38';
-    fixture = await startFixture('ours', [reply.call('exec_command', { cmd, yield_time_ms: 20000 }), reply.text('never')]);
+    fixture = await startFixture('ours', [reply.call('exec_command', { cmd, yield_time_ms: 20000, tty }), reply.text('never')]);
     const { server, cwd, threadId } = fixture;
     const { turn } = await server.request('turn/start', { threadId, input: textInput('go') });
     await waitUntil(() => fs.existsSync(path.join(cwd, 'child.pid')) && fs.existsSync(path.join(cwd, 'shell.pid')));
