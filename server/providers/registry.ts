@@ -24,7 +24,7 @@ export class ProviderError extends Error {}
 
 const BUILT_IN: Record<string, ModelProviderConfig> = {
   openai: { name: 'OpenAI', base_url: 'https://api.openai.com/v1', env_key: 'OPENAI_API_KEY', wire_api: 'responses', requires_openai_auth: true },
-  ollama: { name: 'Ollama', base_url: 'http://localhost:11434/v1', wire_api: 'chat' },
+  ollama: { name: 'Ollama', base_url: 'http://localhost:11434/v1', wire_api: 'responses' },
   lmstudio: { name: 'LM Studio', base_url: 'http://localhost:1234/v1', wire_api: 'responses' },
 };
 // `oss` is the reference's alias for the local Ollama provider.

@@ -23,7 +23,7 @@ describe('model providers', function () {
     assert.equal(resolveProvider('openai', config({}), home, {}).apiKey, 'sk-file');
     const ollama = resolveProvider('ollama', config({}), home, {});
     assert.equal(ollama.baseUrl, 'http://localhost:11434/v1');
-    assert.equal(ollama.wireApi, 'chat');
+    assert.equal(ollama.wireApi, 'responses');
     assert.equal(resolveProvider('lmstudio', config({}), home, {}).baseUrl, 'http://localhost:1234/v1');
     assert.equal(resolveProvider('ollama', config({}), home, { CODEX_OSS_PORT: '9999' }).baseUrl, 'http://localhost:9999/v1');
     const custom = resolveProvider(
