@@ -19,6 +19,19 @@ describe('Codex extension in a real VS Code', () => {
     }
   });
 
+  it("loads the shipped node-pty and runs a command in a real PTY", async () => {
+    const extension = vscode.extensions.getExtension(CODEX_EXTENSION_ID)!;
+    // Load it from the installed extension folder, as dist/server.js does at run time.
+    const ptyModule = vscode.Uri.joinPath(extension.extensionUri, 'node_modules', 'node-pty').fsPath;
+    const pty: typeof import('node-pty') = require(ptyModule);
+    const term = pty.spawn('/bin/sh', ['-c', 'test -t 1 && echo "pty-ok $(tput cols 2>/dev/null || echo cols)"'], { cols: 77, rows: 5, env: { ...process.env, TERM: 'xterm' } });
+    let output = '';
+    term.onData((data) => (output += data));
+    const exitCode = await new Promise<number>((resolve) => term.onExit(({ exitCode: code }) => resolve(code)));
+    assert.equal(exitCode, 0, `stdout is a terminal (output: ${JSON.stringify(output)})`);
+    assert.match(output, /pty-ok/);
+  });
+
   it('registers the commands its manifest contributes', async () => {
     await activateCodex();
     const registered = new Set(await vscode.commands.getCommands(true));
