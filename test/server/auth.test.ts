@@ -178,3 +178,48 @@ describe('websocket auth: startup validation', function () {
     assert.deepEqual(await authorizeHandshake({ mode: 'none' }, undefined), { ok: true });
   });
 });
+
+describe('websocket auth: same answers as the reference app-server', function () {
+  this.timeout(60000);
+
+  it('refuses the same handshakes with the same status and reason', async () => {
+    const home = makeTempDir('codex-parity-');
+    fs.writeFileSync(path.join(home, 'secret'), SECRET);
+    const args = ['--ws-auth', 'signed-bearer-token', '--ws-shared-secret-file', path.join(home, 'secret'), '--ws-issuer', 'iss-a', '--ws-audience', 'aud-a'];
+    const claims = { iss: 'iss-a', aud: 'aud-a' };
+    const cases: [string, string | undefined][] = [
+      ['valid', await sign({ ...claims, exp: now() + 120 })],
+      ['missing', undefined],
+      ['no exp', await sign(claims)],
+      ['expired', await sign({ ...claims, exp: now() - 600 })],
+      ['nbf ahead', await sign({ ...claims, exp: now() + 900, nbf: now() + 600 })],
+      ['wrong aud', await sign({ ...claims, aud: 'aud-b', exp: now() + 120 })],
+      ['wrong iss', await sign({ ...claims, iss: 'iss-b', exp: now() + 120 })],
+      ['alg none', `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...claims, exp: now() + 120 })}.`],
+      ['HS384', await sign({ ...claims, exp: now() + 120 }, 'HS384')],
+    ];
+    const answers: Record<'ours' | 'reference', string[]> = { ours: [], reference: [] };
+    for (const which of ['ours', 'reference'] as const) {
+      const server = await ListeningServer.start('ws://127.0.0.1:0', args, { codexHome: makeTempDir(`codex-parity-${which}-`), which });
+      try {
+        for (const [name, token] of cases) {
+          const result = await openWebSocket(server.url, { token });
+          if (result instanceof WebSocket) {
+            result.terminate();
+            answers[which].push(`${name}: accepted`);
+          } else {
+            answers[which].push(`${name}: ${result.status} ${result.body}`);
+          }
+        }
+        const origin = await openWebSocket(server.url, { token: cases[0][1], headers: { origin: 'https://page.example' } });
+        answers[which].push(`origin: ${origin instanceof WebSocket ? 'accepted' : origin.status}`);
+        if (origin instanceof WebSocket) origin.terminate();
+      } finally {
+        await server.stop();
+      }
+    }
+    assert.deepEqual(answers.ours, answers.reference);
+    assert.equal(answers.ours[0], 'valid: accepted');
+    assert.ok(answers.ours.slice(1, -1).every((line) => / 401 /.test(line)));
+  });
+});

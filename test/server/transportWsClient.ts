@@ -7,7 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { OUR_SERVER, makeTempDir, RpcResponseError } from '../helpers/appServerProcess';
-import { loadProtocolSchema, type Violation } from '../helpers/protocolSchema';
+import { loadProtocolSchema, REFERENCE_CODEX, type Violation } from '../helpers/protocolSchema';
 
 export class ListeningServer {
   readonly stderrLines: string[] = [];
@@ -20,10 +20,18 @@ export class ListeningServer {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  /** Spawns `dist/server.js --listen <listen> …args` and resolves once it prints its listening URL. */
-  static async start(listen: string, args: string[] = [], options: { codexHome?: string; env?: NodeJS.ProcessEnv } = {}) {
+  /**
+   * Spawns `dist/server.js --listen <listen> …args` (or the reference `codex app-server`)
+   * and resolves once it prints its listening URL.
+   */
+  static async start(
+    listen: string,
+    args: string[] = [],
+    options: { codexHome?: string; env?: NodeJS.ProcessEnv; which?: 'ours' | 'reference' } = {},
+  ) {
     const codexHome = options.codexHome ?? makeTempDir('codex-home-');
-    const child = spawn(process.execPath, [OUR_SERVER, '--listen', listen, ...args], {
+    const [command, prefix] = options.which === 'reference' ? [REFERENCE_CODEX, ['app-server']] : [process.execPath, [OUR_SERVER]];
+    const child = spawn(command, [...prefix, '--listen', listen, ...args], {
       cwd: codexHome,
       env: { ...process.env, CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
