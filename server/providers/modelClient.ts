@@ -75,8 +75,38 @@ export class ModelClient {
     });
   }
 
-  stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
-    return this.provider.wireApi === 'chat' ? this.streamChat(request, signal) : this.streamResponses(request, signal);
+  /** One attempt. A stream silent for `stream_idle_timeout_ms` counts as dropped. */
+  async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
+    const attempt = new AbortController();
+    const forward = () => attempt.abort();
+    signal.addEventListener('abort', forward, { once: true });
+    let idle = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        idle = true;
+        attempt.abort();
+      }, this.provider.streamIdleTimeoutMs);
+    };
+    try {
+      arm();
+      const events = this.provider.wireApi === 'chat' ? this.streamChat(request, attempt.signal) : this.streamResponses(request, attempt.signal);
+      for await (const event of events) {
+        arm();
+        yield event;
+      }
+    } catch (error) {
+      if (idle && !signal.aborted) {
+        throw new ModelError(`stream disconnected before completion: idle for ${this.provider.streamIdleTimeoutMs} ms`, true, {
+          responseStreamDisconnected: { httpStatusCode: null },
+        });
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', forward);
+    }
   }
 
   private async *streamResponses(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
