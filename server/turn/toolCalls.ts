@@ -27,6 +27,16 @@ export interface ToolCallContext {
 }
 
 export async function runToolCall(ctx: ToolCallContext, call: ResponseItem): Promise<string> {
+  try {
+    return await dispatchToolCall(ctx, call);
+  } catch (error) {
+    // An interrupt unwinds the turn; any other failure is the tool's result, so the model can react.
+    if (ctx.runner.abort.signal.aborted || ctx.runner.cancelled) throw error;
+    return `${String(call.name ?? 'tool')} failed: ${(error as Error)?.message ?? String(error)}`;
+  }
+}
+
+async function dispatchToolCall(ctx: ToolCallContext, call: ResponseItem): Promise<string> {
   const name = String(call.name ?? '');
   const callId = String(call.call_id ?? '');
   let args: Record<string, unknown>;
