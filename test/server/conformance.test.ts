@@ -67,6 +67,31 @@ async function run(which: Which, scenario: Scenario, model: ScriptedModel): Prom
   }
 }
 
+/**
+ * thread/start, then wait for its thread/started: the reference emits some
+ * notifications asynchronously, and under load they could otherwise land
+ * after the next step's and make the order differ for no real reason.
+ */
+async function startThread(server: AppServerProcess, params: object): Promise<any> {
+  const result = await server.request('thread/start', params);
+  await server.waitFor('thread/started', (p) => p.thread.id === result.thread.id);
+  return result;
+}
+
+/** Runs a turn and waits until the thread is idle again (turn/completed and the status change). */
+async function runTurn(server: AppServerProcess, threadId: string, text: string): Promise<void> {
+  const already = server.notifications.filter((n) => n.method === 'turn/completed').length;
+  await server.request('turn/start', { threadId, input: [{ type: 'text', text, text_elements: [] }] });
+  await server.waitFor('turn/completed', () => server.notifications.filter((n) => n.method === 'turn/completed').length > already, 40000);
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    const last = [...server.notifications].reverse().find((n) => n.method === 'thread/status/changed' && n.params.threadId === threadId);
+    if (last?.params.status.type === 'idle') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${server.which}: thread ${threadId} did not become idle`);
+}
+
 /** Outcome of a request as comparable data: ok, or the error code. */
 async function outcome(promise: Promise<unknown>): Promise<string> {
   try {
@@ -79,7 +104,7 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 
 const scenarios: Record<string, Scenario> = {
   'start, name, read, list, loaded list': async (server, codexHome) => {
-    const { thread } = await server.request('thread/start', { cwd: codexHome });
+    const { thread } = await startThread(server, { cwd: codexHome });
     await server.request('thread/name/set', { threadId: thread.id, name: 'Conformance' });
     const read = await server.request('thread/read', { threadId: thread.id });
     const loaded = await server.request('thread/loaded/list', {});
@@ -88,12 +113,12 @@ const scenarios: Record<string, Scenario> = {
     return [read.thread.name, read.thread.status.type, loaded.data.includes(thread.id), thread.id.length, listed.data.length];
   },
   'two threads and ephemeral': async (server, codexHome) => {
-    const a = await server.request('thread/start', { cwd: codexHome });
-    const b = await server.request('thread/start', { cwd: codexHome, ephemeral: true });
+    const a = await startThread(server, { cwd: codexHome });
+    const b = await startThread(server, { cwd: codexHome, ephemeral: true });
     return [a.thread.ephemeral, b.thread.ephemeral, b.thread.path === null];
   },
   'goals: set, get, clear with a paused goal': async (server, codexHome) => {
-    const { thread } = await server.request('thread/start', { cwd: codexHome });
+    const { thread } = await startThread(server, { cwd: codexHome });
     const set = await server.request('thread/goal/set', { threadId: thread.id, objective: 'Ship it', status: 'paused' });
     const got = await server.request('thread/goal/get', { threadId: thread.id });
     const cleared = await server.request('thread/goal/clear', { threadId: thread.id });
@@ -102,14 +127,14 @@ const scenarios: Record<string, Scenario> = {
     return [set.goal.objective, set.goal.status, got.goal.objective, cleared.cleared, again.cleared, none.goal];
   },
   'unsubscribe twice, then unknown thread': async (server, codexHome) => {
-    const { thread } = await server.request('thread/start', { cwd: codexHome });
+    const { thread } = await startThread(server, { cwd: codexHome });
     const first = await server.request('thread/unsubscribe', { threadId: thread.id });
     const second = await server.request('thread/unsubscribe', { threadId: thread.id });
     const loaded = await server.request('thread/loaded/list', {});
     return [first.status, second.status, loaded.data.includes(thread.id)];
   },
   'archive and unarchive a thread': async (server, codexHome) => {
-    const { thread } = await server.request('thread/start', { cwd: codexHome });
+    const { thread } = await startThread(server, { cwd: codexHome });
     await server.request('thread/archive', { threadId: thread.id });
     const loaded = await server.request('thread/loaded/list', {});
     const archived = await server.request('thread/list', { archived: true });
@@ -179,13 +204,13 @@ describe('conformance with the reference app-server (threads after a turn)', fun
 
   const afterTurn: Scenario = async (server, codexHome) => {
     model.enqueue(reply.text('Hello from the scripted model.'));
-    const { thread } = await server.request('thread/start', { cwd: codexHome });
-    await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi', text_elements: [] }] });
-    await server.waitFor('turn/completed', undefined, 40000);
+    const { thread } = await startThread(server, { cwd: codexHome });
+    await runTurn(server, thread.id, 'hi');
     const read = await server.request('thread/read', { threadId: thread.id, includeTurns: true });
     const list = await server.request('thread/list', {});
     const turns = await server.request('thread/turns/list', { threadId: thread.id });
     const fork = await server.request('thread/fork', { threadId: thread.id });
+    await server.waitFor('thread/started', (p) => p.thread.id === fork.thread.id);
     await server.request('thread/archive', { threadId: thread.id });
     const archived = await server.request('thread/list', { archived: true });
     return [
@@ -201,9 +226,8 @@ describe('conformance with the reference app-server (threads after a turn)', fun
 
   const acrossRestart: Scenario = async (first, codexHome, restart) => {
     model.enqueue(reply.text('Stored answer.'));
-    const { thread } = await first.request('thread/start', { cwd: codexHome });
-    await first.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'keep this', text_elements: [] }] });
-    await first.waitFor('turn/completed', undefined, 40000);
+    const { thread } = await startThread(first, { cwd: codexHome });
+    await runTurn(first, thread.id, 'keep this');
     await first.request('thread/name/set', { threadId: thread.id, name: 'Across restarts' });
     const server = await restart();
     const list = await server.request('thread/list', {});
