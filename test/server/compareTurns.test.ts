@@ -98,6 +98,13 @@ describe('comparison with the reference app-server (same scripted model)', funct
     assert.equal(fs.readFileSync(path.join(ours.cwd, 'a.txt'), 'utf8'), 'one\nTWO\nthree\n');
   });
 
+  it('a failed model request', async () => {
+    const { reference, ours } = await compare({ replies: () => [reply.status(500)] });
+    assert.equal(ours.turn.status, 'failed');
+    const info = (run: typeof ours) => run.notifications.find((n) => n.method === 'error')!.params.error.codexErrorInfo;
+    assert.deepEqual(info(ours), info(reference));
+  });
+
   it('a declined approval', async () => {
     const { reference, ours } = await compare({
       replies: () => [reply.call('exec_command', { cmd: 'touch x.txt', sandbox_permissions: 'require_escalated', justification: 'need' }, 'call_d'), reply.text('done')],
