@@ -16,6 +16,10 @@ export interface SpawnSpec {
   rows?: number;
 }
 
+/** Output kept per process: the first and the last half MiB (a noisy process cannot exhaust memory). */
+const KEEP_HEAD_CHARS = 512 * 1024;
+const KEEP_TAIL_CHARS = 512 * 1024;
+
 export interface ExitInfo {
   exitCode: number;
   signal: string | null;
@@ -24,8 +28,11 @@ export interface ExitInfo {
 export class RunningProcess {
   readonly startedAt = Date.now();
   readonly pid: number;
-  private output = '';
-  private unreadFrom = 0;
+  private outputHead = '';
+  private outputTail = '';
+  private omittedChars = 0;
+  private unread = '';
+  private unreadOmitted = 0;
   private exitInfo: ExitInfo | null = null;
   private readonly dataListeners: ((chunk: string, stream: 'stdout' | 'stderr') => void)[] = [];
   private readonly exitWaiters: ((info: ExitInfo) => void)[] = [];
@@ -68,8 +75,10 @@ export class RunningProcess {
     return this.exitInfo;
   }
 
+  /** Everything the process printed (the middle is elided past 1 MiB). */
   get aggregatedOutput(): string {
-    return this.output;
+    const marker = this.omittedChars ? `\n…${this.omittedChars} characters omitted…\n` : '';
+    return this.outputHead + marker + this.outputTail;
   }
 
   onOutput(listener: (chunk: string, stream: 'stdout' | 'stderr') => void): void {
@@ -78,8 +87,9 @@ export class RunningProcess {
 
   /** Output produced since the last call. */
   takeUnread(): string {
-    const text = this.output.slice(this.unreadFrom);
-    this.unreadFrom = this.output.length;
+    const text = this.unreadOmitted ? `${this.unread.slice(0, KEEP_HEAD_CHARS)}\n…${this.unreadOmitted} characters omitted…\n${this.unread.slice(KEEP_HEAD_CHARS)}` : this.unread;
+    this.unread = '';
+    this.unreadOmitted = 0;
     return text;
   }
 
@@ -133,9 +143,29 @@ export class RunningProcess {
   }
 
   private onData(chunk: string, stream: 'stdout' | 'stderr'): void {
-    this.output += chunk;
+    this.keep(chunk);
     for (const listener of this.dataListeners) listener(chunk, stream);
     for (const waiter of this.dataWaiters.splice(0)) waiter();
+  }
+
+  private keep(chunk: string): void {
+    let rest = chunk;
+    if (this.outputHead.length < KEEP_HEAD_CHARS) {
+      const room = KEEP_HEAD_CHARS - this.outputHead.length;
+      this.outputHead += rest.slice(0, room);
+      rest = rest.slice(room);
+    }
+    this.outputTail += rest;
+    if (this.outputTail.length > KEEP_TAIL_CHARS) {
+      this.omittedChars += this.outputTail.length - KEEP_TAIL_CHARS;
+      this.outputTail = this.outputTail.slice(-KEEP_TAIL_CHARS);
+    }
+    this.unread += chunk;
+    const limit = KEEP_HEAD_CHARS + KEEP_TAIL_CHARS;
+    if (this.unread.length > limit) {
+      this.unreadOmitted += this.unread.length - limit;
+      this.unread = this.unread.slice(0, KEEP_HEAD_CHARS) + this.unread.slice(-KEEP_TAIL_CHARS);
+    }
   }
 
   private exiting = false;

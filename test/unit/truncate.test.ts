@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { approxTokenCount, truncateMiddle } from '../../server/tools/truncate';
 import { formatExecResult } from '../../server/tools/exec';
+import { RunningProcess } from '../../server/tools/process';
 
 describe('head and tail truncation', () => {
   it('leaves short output alone', () => {
@@ -28,5 +29,18 @@ describe('head and tail truncation', () => {
     const running = formatExecResult({ wallTimeMs: 10, exitCode: null, sessionId: 1001, output: 'ok\n' });
     assert.match(running, /Process running with session ID 1001\n/);
     assert.equal(approxTokenCount('abcd'), 1);
+  });
+
+  it('a process keeps only the head and tail of huge output', async () => {
+    const proc = new RunningProcess({ argv: ['/bin/sh', '-c', "printf start; head -c 3000000 /dev/zero | tr '\\0' x; printf end"], cwd: '/', env: process.env, tty: false });
+    await proc.waitForExit();
+    const all = proc.aggregatedOutput;
+    assert.ok(all.startsWith('startxxx'));
+    assert.ok(all.endsWith('xxxend'));
+    assert.match(all, /…\d+ characters omitted…/);
+    assert.ok(all.length < 1.1 * 1024 * 1024);
+    const unread = proc.takeUnread();
+    assert.ok(unread.startsWith('start') && unread.endsWith('end') && unread.length < 1.1 * 1024 * 1024);
+    assert.equal(proc.takeUnread(), '');
   });
 });
