@@ -270,11 +270,11 @@ export class TurnRunner {
         if (raw.type === 'message') {
           const item: AgentMessageItem = { type: 'agentMessage', id, text: '', phase: null, moderation: null, memoryCitation: null, delivery: null, questions: null };
           open.set(id, item);
-          this.notifyItem('started', { ...item });
+          this.notifyItem('started', item);
         } else if (raw.type === 'reasoning') {
           const item: ReasoningItem = { type: 'reasoning', id, summary: [], content: [] };
           open.set(id, item);
-          this.notifyItem('started', { ...item, summary: [], content: [] });
+          this.notifyItem('started', item);
         }
         return;
       }

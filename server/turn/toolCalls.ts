@@ -308,7 +308,7 @@ export async function applyPatchTool(ctx: ToolCallContext, callId: string, patch
   const startItem = () => {
     if (itemStarted) return;
     itemStarted = true;
-    runner.notifyItem('started', { ...item, changes: [...changes] });
+    runner.notifyItem('started', item);
   };
   const writable = touched.every((file) => isWritableUnder(thread.sandbox, cwd, file));
   const verdict = runner.state.sessionApprovals.arePathsAllowed(touched) ? ({ action: 'apply' } as const) : patchVerdict(thread.approvalPolicy, writable);

@@ -42,6 +42,9 @@ describe('turns: the agent loop (our server, scripted model)', function () {
     assert.equal(deltas.join(''), 'Hello from the scripted model.');
     const reasoning = server.notifications.find((n) => n.method === 'item/completed' && n.params.item.type === 'reasoning')!;
     assert.deepEqual(reasoning.params.item.summary, ['**Plan** first', 'then answer']);
+    for (const n of server.notifications.filter((n) => n.method === 'item/completed')) {
+      assert.ok(n.params.item.startedAtMs > 0 && n.params.item.completedAtMs >= n.params.item.startedAtMs, `${n.params.item.type} carries its lifecycle times`);
+    }
     const usage = server.notifications.find((n) => n.method === 'thread/tokenUsage/updated')!;
     assert.equal(usage.params.tokenUsage.total.totalTokens, 120);
     assert.equal(turn.items[0].text, 'Hello from the scripted model.');
