@@ -92,7 +92,7 @@ describe('comparison with the reference app-server (same scripted model)', funct
       item.changes.map((c: any) => ({ ...c, path: path.relative(cwd, c.path) })).sort((a: any, b: any) => a.path.localeCompare(b.path));
     const [ref] = itemsOf(reference, 'fileChange');
     const [our] = itemsOf(ours, 'fileChange');
-    assert.deepEqual(strip(our, ours.cwd).map((c: any) => [c.path, c.kind]), strip(ref, reference.cwd).map((c: any) => [c.path, c.kind]));
+    assert.deepEqual(strip(our, ours.cwd), strip(ref, reference.cwd), 'same paths, kinds and per-file diffs');
     const lastDiff = (run: typeof ours) => run.notifications.filter((n) => n.method === 'turn/diff/updated').pop()!.params.diff;
     assert.equal(lastDiff(ours), lastDiff(reference));
     assert.equal(fs.readFileSync(path.join(ours.cwd, 'a.txt'), 'utf8'), 'one\nTWO\nthree\n');
