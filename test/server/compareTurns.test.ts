@@ -114,4 +114,13 @@ describe('comparison with the reference app-server (same scripted model)', funct
     assert.equal(itemsOf(ours, 'commandExecution')[0].status, itemsOf(reference, 'commandExecution')[0].status);
     assert.equal(fs.existsSync(path.join(ours.cwd, 'x.txt')), false);
   });
+
+  it('an accepted approval', async () => {
+    const { ours } = await compare({
+      replies: () => [reply.call('exec_command', { cmd: 'touch y.txt', sandbox_permissions: 'require_escalated', justification: 'need' }, 'call_a'), reply.text('done')],
+      options: { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' },
+      approve: 'accept',
+    });
+    assert.equal(fs.existsSync(path.join(ours.cwd, 'y.txt')), true);
+  });
 });
