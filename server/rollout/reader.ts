@@ -248,9 +248,10 @@ export function parseRolloutText(text: string, label = 'rollout'): ParsedRollout
     if (turn.status === 'inProgress') turn.status = 'interrupted';
   }
   if (!result.preview && result.meta) {
-    // Injected context (environment, instructions) is wrapped in tags; the user's words are not.
+    // Injected context (environment in tags, AGENTS.md instructions) is not what the user typed.
+    const injected = (text: string) => text.startsWith('<') || text.startsWith('# AGENTS.md instructions');
     const firstUser = result.history.find(
-      (entry) => entry.item.type === 'message' && entry.item.role === 'user' && !textOfContent(entry.item.content).startsWith('<'),
+      (entry) => entry.item.type === 'message' && entry.item.role === 'user' && !injected(textOfContent(entry.item.content)),
     );
     if (firstUser) result.preview = clipPreview(textOfContent(firstUser.item.content));
   }
