@@ -25,6 +25,8 @@ export interface ModelRequest {
   reasoningEffort?: string | null;
   reasoningSummary?: string | null;
   promptCacheKey?: string;
+  /** JSON Schema the final answer must follow (turn/start `outputSchema`). */
+  outputSchema?: unknown;
   /** Extra headers for this request (conversation ids). */
   headers?: Record<string, string>;
 }
@@ -126,6 +128,7 @@ export class ModelClient {
       body.include = ['reasoning.encrypted_content'];
     }
     if (request.promptCacheKey) body.prompt_cache_key = request.promptCacheKey;
+    if (request.outputSchema) body.text = { format: { type: 'json_schema', name: 'codex_output_schema', schema: request.outputSchema, strict: true } };
     const stream = await this.call(() =>
       this.client.responses.create(body as never, { signal, headers: request.headers }) as unknown as Promise<AsyncIterable<any>>,
     );
@@ -172,6 +175,9 @@ export class ModelClient {
       tools: request.tools.map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } })),
       stream: true,
       stream_options: { include_usage: true },
+      ...(request.outputSchema
+        ? { response_format: { type: 'json_schema', json_schema: { name: 'codex_output_schema', schema: request.outputSchema, strict: true } } }
+        : {}),
     };
     const stream = await this.call(() =>
       this.client.chat.completions.create(body as never, { signal, headers: request.headers }) as unknown as Promise<AsyncIterable<any>>,

@@ -51,6 +51,8 @@ export class TurnRunner {
     private readonly input: UserInput[],
     private readonly clientUserMessageId: string | null,
     private readonly reasoningSummary: string | null,
+    /** JSON Schema for the final answer of this turn only. */
+    private readonly outputSchema: unknown = null,
   ) {
     this.state = turnStateOf(thread);
     this.diff = new TurnDiffTracker(thread.cwd);
@@ -243,6 +245,7 @@ export class TurnRunner {
       reasoningEffort: this.thread.reasoningEffort,
       reasoningSummary: this.reasoningSummary,
       promptCacheKey: this.thread.id,
+      outputSchema: this.outputSchema ?? undefined,
       headers: { session_id: this.thread.id, 'x-codex-turn-id': this.turn.id },
     };
     const open = new Map<string, AgentMessageItem | ReasoningItem>();

@@ -53,7 +53,7 @@ export const turnModule: NamespaceModule = (registry, server) => {
     thread.setStatus({ type: 'active', activeFlags: [] });
     thread.notify('turn/started', { threadId: thread.id, turn: startedView(turn) });
     const summary = params.summary ?? thread.config.model_reasoning_summary ?? null;
-    const runner = new TurnRunner(server, thread, turn, session, params.input, params.clientUserMessageId ?? null, summary);
+    const runner = new TurnRunner(server, thread, turn, session, params.input, params.clientUserMessageId ?? null, summary, params.outputSchema ?? null);
     state.active = runner;
     // Answer turn/start first; the loop streams its notifications afterwards.
     setImmediate(() => void runner.run());

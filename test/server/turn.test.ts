@@ -153,6 +153,16 @@ describe('turns: the agent loop (our server, scripted model)', function () {
     assert.deepEqual(server.violations, []);
   });
 
+  it('passes a turn outputSchema to the model as a JSON schema response format', async () => {
+    fixture = await startFixture('ours', [reply.text('{"ok":true}')]);
+    const { server, model, threadId } = fixture;
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
+    const { turn } = await server.request('turn/start', { threadId, input: [{ type: 'text', text: 'json please', text_elements: [] }], outputSchema: schema });
+    await server.waitFor('turn/completed', (p) => p.turn.id === turn.id);
+    assert.deepEqual(model.modelRequests[0].body.text.format, { type: 'json_schema', name: 'codex_output_schema', schema, strict: true });
+    assert.deepEqual(server.violations, []);
+  });
+
   it('publishes the plan from update_plan', async () => {
     fixture = await startFixture('ours', [
       reply.call('update_plan', { explanation: 'why', plan: [{ step: 'a', status: 'completed' }, { step: 'b', status: 'in_progress' }] }),
