@@ -175,6 +175,33 @@ describe('thread persistence', function () {
     assert.equal(read.thread.name, 'survives kill');
   });
 
+  it('kill -9 of the server in the middle of a streaming turn keeps every completed item', async () => {
+    const model = await new ScriptedModel().start();
+    try {
+      model.writeConfig(codexHome);
+      model.enqueue(reply.text('first reply'), { items: [{ type: 'message', text: 'a slow answer that never finishes' }], eventDelayMs: 300 });
+      server = await AppServerProcess.start('ours', { codexHome });
+      const { thread } = await server.request('thread/start', { cwd: codexHome });
+      await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'first', text_elements: [] }] });
+      await server.waitFor('turn/completed', undefined, 40000);
+      const second = await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'second', text_elements: [] }] });
+      await server.waitFor('item/agentMessage/delta', (p) => p.turnId === second.turn.id, 40000);
+      server.child.kill('SIGKILL');
+      await server.exited;
+
+      server = await AppServerProcess.start('ours', { codexHome });
+      const read = await server.request('thread/read', { threadId: thread.id, includeTurns: true });
+      const [done, cut] = read.thread.turns;
+      assert.equal(done.status, 'completed');
+      assert.deepEqual(done.items.map((i: any) => i.type).filter((t: string) => t !== 'reasoning'), ['userMessage', 'agentMessage']);
+      assert.equal(cut.status, 'interrupted', 'the turn the kill cut short');
+      assert.deepEqual(cut.items.map((i: any) => i.type), ['userMessage'], 'its completed user message survived; the streaming answer was in flight');
+      assert.equal(read.thread.preview, 'first');
+    } finally {
+      await model.stop();
+    }
+  });
+
   it('kill -9 while a writer streams items loses at most the line in flight', async () => {
     // A child process drives the real LoadedThread API in a tight loop with large
     // items, and is killed without warning part-way through.
