@@ -69,7 +69,10 @@ export async function run(): Promise<void> {
 
 /** Entry point as an installed extension (code-server mode): runs when the harness asked for it. */
 export function activate(): void {
-  if (!process.env.CODEX_ITEST_RESULTS) return;
+  const resultsFile = process.env.CODEX_ITEST_RESULTS;
+  if (!resultsFile) return;
+  // Tells the host the runner is alive, so a runner that never starts fails fast.
+  fs.writeFileSync(`${resultsFile}.started`, new Date().toISOString());
   void runSuites();
 }
 

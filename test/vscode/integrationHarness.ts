@@ -171,9 +171,15 @@ export async function runInCodeServer(options: CodeServerRunOptions): Promise<Ha
   });
   try {
     const timeoutMs = options.timeoutMs ?? 10 * 60_000;
-    const deadline = Date.now() + timeoutMs;
+    const startedAt = Date.now();
+    const deadline = startedAt + timeoutMs;
+    // The runner extension marks its activation; without it within a minute nothing will come.
+    const activationDeadline = startedAt + 60_000;
     while (!fs.existsSync(resultsFile)) {
       if (Date.now() > deadline) throw new Error(`no integration results after ${timeoutMs / 1000} s\n${diagnostics(profile, server.output())}`);
+      if (Date.now() > activationDeadline && !fs.existsSync(`${resultsFile}.started`)) {
+        throw new Error(`the test runner extension did not activate within 60 s\n${diagnostics(profile, server.output())}`);
+      }
       if (server.process.exitCode !== null) throw new Error(`code-server exited during the run\n${diagnostics(profile, server.output())}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
