@@ -7,7 +7,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { SandboxPolicy } from '../protocol/items';
 
@@ -100,7 +99,9 @@ function realpathOfNearest(file: string): string {
 
 /** The bwrap argv that wraps `command` (already an argv) under `policy`. */
 export function bubblewrapArgs(policy: SandboxPolicy, cwd: string, command: string[]): string[] {
-  const args = ['--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  // --new-session moves the command out of our process group, so the sandbox gets its own PID
+  // namespace: killing bwrap (its parent dies → SIGKILL) then ends every process inside.
+  const args = ['--new-session', '--die-with-parent', '--unshare-pid', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
   const roots = writableRootsOf(policy, cwd);
   for (const root of roots) args.push('--bind', root, root);
   // Protected folders are re-bound read-only after every writable bind, so a
@@ -140,4 +141,3 @@ export const defaultShell = (): string => {
   return shell && fs.existsSync(shell) ? shell : fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
 };
 
-export const tmpRoot = () => os.tmpdir();

@@ -67,7 +67,10 @@ export class RunningProcess {
         this.onData(`${error.message}\n`, 'stderr');
         this.onExit({ exitCode: 127, signal: null });
       });
-      child.on('close', (code, signal) => this.onExit({ exitCode: code ?? (signal ? 128 + signalNumber(signal) : 1), signal }));
+      const exitInfo = (code: number | null, signal: NodeJS.Signals | null): ExitInfo => ({ exitCode: code ?? (signal ? 128 + signalNumber(signal) : 1), signal });
+      child.on('close', (code, signal) => this.onExit(exitInfo(code, signal)));
+      // A background child may keep the pipes open after the command itself ended; don't wait for it forever.
+      child.on('exit', (code, signal) => setTimeout(() => this.onExit(exitInfo(code, signal)), 500).unref());
     }
   }
 

@@ -162,8 +162,8 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
 
   if (runner.abort.signal.aborted) {
     run.process.kill();
-    const final = await run.process.waitForExit();
-    completeCommand(runner, item, run, final.exitCode, started);
+    const final = await run.process.waitForExitOrTimeout(1000);
+    completeCommand(runner, item, run, final?.exitCode ?? 137, started);
     runner.throwIfAborted();
   }
   const output = run.process.takeUnread();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { reply } from '../helpers/scriptedModel';
+import { bubblewrapStatus } from '../../server/sandbox/bubblewrap';
 import { startFixture, stopFixture, textInput, type TurnFixture } from './turnHelpers';
 
 /** Running (zombies count as gone: they only wait for a parent to reap them). */
@@ -30,14 +31,29 @@ describe('turns: interrupt and steer', function () {
     fixture = undefined;
   });
 
-  for (const tty of [false, true]) it(`turn/interrupt kills a running command (${tty ? 'PTY' : 'pipes'}) and its process group within 1 s; the turn completes interrupted`, async () => {
+  const variants = [
+    { tty: false, sandboxMode: undefined },
+    { tty: true, sandboxMode: undefined },
+    { tty: false, sandboxMode: 'workspace-write' },
+  ];
+  for (const { tty, sandboxMode } of variants) it(`turn/interrupt kills a running command (${tty ? 'PTY' : 'pipes'}${sandboxMode ? ', bubblewrap' : ''}) and its background children within 1 s; the turn completes interrupted`, async function () {
+    if (sandboxMode && !bubblewrapStatus().available) this.skip();
     const cmd = 'sleep 37 & echo $! > child.pid; echo $$ > shell.pid; sleep 38';
-    fixture = await startFixture('ours', [reply.call('exec_command', { cmd, yield_time_ms: 20000, tty }), reply.text('never')]);
+    fixture = await startFixture('ours', [reply.call('exec_command', { cmd, yield_time_ms: 20000, tty }), reply.text('never')], { sandboxMode, approvalPolicy: 'never' });
     const { server, cwd, threadId } = fixture;
     const { turn } = await server.request('turn/start', { threadId, input: textInput('go') });
     await waitUntil(() => fs.existsSync(path.join(cwd, 'child.pid')) && fs.existsSync(path.join(cwd, 'shell.pid')));
-    const childPid = Number(fs.readFileSync(path.join(cwd, 'child.pid'), 'utf8'));
-    const shellPid = Number(fs.readFileSync(path.join(cwd, 'shell.pid'), 'utf8'));
+    // Inside a PID namespace the pids are not ours to check; find the sleeps by their arguments instead.
+    const sleepers = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && alive(Number(p))).filter((p) => {
+      try {
+        return /^sleep\x0037\x00|^sleep\x0038\x00/.test(fs.readFileSync(`/proc/${p}/cmdline`, 'latin1'));
+      } catch {
+        return false;
+      }
+    });
+    await waitUntil(() => sleepers().length >= 2);
+    const childPid = Number(sleepers()[0]);
+    const shellPid = Number(sleepers()[1]);
     assert.ok(alive(childPid) && alive(shellPid));
     const started = Date.now();
     await server.request('turn/interrupt', { threadId, turnId: turn.id });
