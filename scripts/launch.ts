@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { VSIX_PATH, createProfile, ensureCodeServer, freePort, installExtension, startCodeServer } from './codeServer';
 
@@ -46,6 +47,10 @@ async function main(): Promise<void> {
   console.log(`Codex extension is running in code-server (VS Code 1.100) for ${folder}`);
   console.log(`Open: ${server.url}`);
   console.log(`Throwaway profile: ${profile.root} (deleted on Ctrl+C)`);
+  const codexHome = process.env.CODEX_HOME ?? path.join(os.homedir(), '.codex');
+  if (!process.env.OPENAI_API_KEY && !fs.existsSync(path.join(codexHome, 'config.toml'))) {
+    console.log(`No model provider yet: export OPENAI_API_KEY, or write ${path.join(codexHome, 'config.toml')} (README: "Configure a model provider").`);
+  }
   console.log('Press Ctrl+C to stop.');
 }
 
