@@ -145,8 +145,12 @@ export class TurnRunner {
       if (this.thread.developerInstructions) preamble.push(developerMessage(this.thread.developerInstructions));
       const agents = agentsInstructions(this.server.codexHome, this.thread.cwd);
       if (agents) preamble.push(agents);
-      preamble.push(environmentContext(this.thread.cwd, this.thread.sandbox, this.thread.approvalPolicy));
     }
+    // The environment (cwd, sandbox, approvals, date) is restated whenever it changed, e.g. a turn/start cwd override.
+    const environment = environmentContext(this.thread.cwd, this.thread.sandbox, this.thread.approvalPolicy);
+    const environmentText = JSON.stringify(environment);
+    if (newThread || (this.state.lastEnvironmentContext !== null && this.state.lastEnvironmentContext !== environmentText)) preamble.push(environment);
+    this.state.lastEnvironmentContext = environmentText;
     if (firstTurnOfLoad) {
       this.state.sessionStarted = true;
       const verdict = await hooks.sessionStart(ctx, newThread ? 'startup' : 'resume');

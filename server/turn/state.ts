@@ -12,6 +12,8 @@ export interface ThreadTurnState {
   sessionStarted: boolean;
   /** Warnings already shown once per thread (e.g. no sandbox available). */
   warned: Set<string>;
+  /** The environment context last given to the model; a new one is sent when it changes. */
+  lastEnvironmentContext: string | null;
 }
 
 const states = new WeakMap<LoadedThread, ThreadTurnState>();
@@ -19,7 +21,7 @@ const states = new WeakMap<LoadedThread, ThreadTurnState>();
 export function turnStateOf(thread: LoadedThread): ThreadTurnState {
   let state = states.get(thread);
   if (!state) {
-    state = { execSessions: new ExecSessionStore(), sessionApprovals: new SessionApprovals(), active: null, sessionStarted: false, warned: new Set() };
+    state = { execSessions: new ExecSessionStore(), sessionApprovals: new SessionApprovals(), active: null, sessionStarted: false, warned: new Set(), lastEnvironmentContext: null };
     states.set(thread, state);
   }
   return state;

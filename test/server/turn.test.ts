@@ -79,6 +79,21 @@ describe('turns: the agent loop (our server, scripted model)', function () {
     const second = model.modelRequests[1].body.input;
     const roles = second.filter((i: any) => i.type === 'message').map((i: any) => `${i.role}:${i.content.map((c: any) => c.text).join('')}`);
     assert.ok(roles.includes('user:one') && roles.includes('assistant:first') && roles[roles.length - 1] === 'user:two', roles.join(' | '));
+    assert.equal(roles.filter((r: string) => r.includes('<environment_context>')).length, 1, 'the unchanged environment is not repeated');
+    assert.deepEqual(server.violations, []);
+  });
+
+  it('restates the environment context when a turn changes the cwd', async () => {
+    fixture = await startFixture('ours', [reply.text('first'), reply.text('second')], { files: { 'sub/x.txt': 'x' } });
+    const { server, model, cwd, threadId } = fixture;
+    await runTurn(fixture, 'one');
+    const { turn } = await server.request('turn/start', { threadId, input: [{ type: 'text', text: 'two', text_elements: [] }], cwd: path.join(cwd, 'sub') });
+    await server.waitFor('turn/completed', (p) => p.turn.id === turn.id);
+    const contexts = model.modelRequests[1].body.input
+      .map((i: any) => (i.content ?? []).map((c: any) => c.text).join(''))
+      .filter((t: string) => t.includes('<environment_context>'));
+    assert.equal(contexts.length, 2);
+    assert.ok(contexts[1].includes(`<cwd>${path.join(cwd, 'sub')}</cwd>`));
     assert.deepEqual(server.violations, []);
   });
 
