@@ -323,13 +323,14 @@ export class ThreadService {
     const summary = this.findStored(id);
     if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
     if (summary.archived) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} is already archived`);
+    // Move first: if that fails the thread stays loaded and nothing changed.
+    const archived = this.moveRollout(() => this.store.archive(id));
     if (loaded) {
       loaded.setStatus({ type: 'notLoaded' });
       this.manager.unload(id);
+      // Anyone still holding the unloaded thread writes into the archived file, never a new one.
+      loaded.relocateRollout(archived.path);
     }
-    const archived = this.moveRollout(() => this.store.archive(id));
-    // Anyone still holding the unloaded thread writes into the archived file, never a new one.
-    loaded?.relocateRollout(archived.path);
     this.afterResponse(() => this.server.broadcast('thread/archived', { threadId: id }));
     return {};
   }

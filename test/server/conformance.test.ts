@@ -9,7 +9,9 @@
  *   `account/rateLimits/updated`: the reference's remote-control, MCP and
  *   account subsystems report their state on their own schedule;
  * - `configWarning`, `warning`, `deprecationNotice`: advisories about the
- *   reference's own config/features (e.g. the scripted provider).
+ *   reference's own config/features (e.g. the scripted provider);
+ * - a `thread/status/changed` repeating the status the thread already has
+ *   (see significantMethods).
  */
 import assert from 'node:assert/strict';
 import { AppServerProcess, makeTempDir, type Which } from '../helpers/appServerProcess';
@@ -31,6 +33,28 @@ interface Run {
   methods: string[];
   results: unknown[];
   violations: unknown[];
+}
+
+/**
+ * Notification methods minus noise, and minus `thread/status/changed` that
+ * repeats the status a thread already has (as known from thread/started or an
+ * earlier change): the reference occasionally sends such a no-op status under
+ * load, which carries no information.
+ */
+function significantMethods(server: AppServerProcess): string[] {
+  const statusOf = new Map<string, string>();
+  const out: string[] = [];
+  for (const { method, params } of server.notifications) {
+    if (NOISE.has(method)) continue;
+    if (method === 'thread/started') statusOf.set(params.thread.id, JSON.stringify(params.thread.status));
+    if (method === 'thread/status/changed') {
+      const status = JSON.stringify(params.status);
+      if (statusOf.get(params.threadId) === status) continue;
+      statusOf.set(params.threadId, status);
+    }
+    out.push(method);
+  }
+  return out;
 }
 
 /** Waits until no notification arrived for 400 ms (trailing ones follow their response). */
@@ -58,7 +82,7 @@ async function run(which: Which, scenario: Scenario, model: ScriptedModel): Prom
     await quiet(current());
     return {
       // One sequence per process, separated by a marker.
-      methods: processes.flatMap((p, i) => [...(i ? ['(restart)'] : []), ...p.methods((m) => !NOISE.has(m))]),
+      methods: processes.flatMap((p, i) => [...(i ? ['(restart)'] : []), ...significantMethods(p)]),
       results,
       violations: processes.flatMap((p) => p.violations),
     };
