@@ -174,7 +174,7 @@ export class TurnRunner {
       this.consumeSteeredInput();
       const sampled = await this.sampleWithRetries(client);
       if ('error' in sampled) return { status: 'failed', error: sampled.error };
-      if (sampled.usage) this.thread.updateTokenUsage(this.turn.id, toBreakdown(sampled.usage));
+      if (sampled.usage) this.thread.updateTokenUsage(this.turn.id, toBreakdown(sampled.usage), this.contextWindow());
       if (this.diff.hasChanges) this.emitDiff();
       this.throwIfAborted();
       if (sampled.toolCalls > 0 || this.steered.length) continue;
@@ -185,6 +185,16 @@ export class TurnRunner {
       this.thread.appendHistory([userMessage(hookPrompt)], this.turn.id);
     }
     return { status: 'completed', error: null };
+  }
+
+  /**
+   * The usable context window: `model_context_window` from config, else the
+   * reference's fallback (272k), less the 5% it keeps in reserve.
+   */
+  private contextWindow(): number {
+    const configured = Number(this.thread.config.raw.model_context_window);
+    const window = Number.isFinite(configured) && configured > 0 ? configured : 272_000;
+    return Math.floor(window * 0.95);
   }
 
   emitDiff(): void {

@@ -47,6 +47,7 @@ describe('turns: the agent loop (our server, scripted model)', function () {
     }
     const usage = server.notifications.find((n) => n.method === 'thread/tokenUsage/updated')!;
     assert.equal(usage.params.tokenUsage.total.totalTokens, 120);
+    assert.equal(usage.params.tokenUsage.modelContextWindow, 258400, 'the same fallback window as the reference');
     assert.equal(turn.items[0].text, 'Hello from the scripted model.');
 
     const body = model.modelRequests[0].body;
