@@ -269,6 +269,13 @@ async function writeStdin(ctx: ToolCallContext, args: Record<string, unknown>): 
   if (chars) {
     if (session.process.exited) return `write_stdin failed: session ${id} has exited`;
     session.process.write(chars);
+    ctx.thread.notify('item/commandExecution/terminalInteraction', {
+      threadId: ctx.thread.id,
+      turnId: ctx.runner.id,
+      itemId: session.itemId,
+      processId: String(session.process.pid),
+      stdin: chars,
+    });
   }
   const exit = await session.process.waitForExitOrTimeout(clampYield(asNumber(args.yield_time_ms), chars ? WRITE_YIELD_MS : POLL_YIELD_MS), ctx.runner.abort.signal);
   return formatExecResult({

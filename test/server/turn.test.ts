@@ -133,6 +133,11 @@ describe('turns: the agent loop (our server, scripted model)', function () {
     const outputs = model.modelRequests[2].body.input.filter((i: any) => i.type === 'function_call_output');
     assert.match(outputs[1].output, /got:ping/);
     assert.match(outputs[1].output, /Process exited with code 0/);
+    const interaction = server.notifications.find((n) => n.method === 'item/commandExecution/terminalInteraction')!;
+    assert.equal(interaction.params.stdin, 'ping\n');
+    const commandItem = server.notifications.find((n) => n.method === 'item/completed' && n.params.item.type === 'commandExecution')!.params.item;
+    assert.equal(interaction.params.itemId, commandItem.id);
+    assert.match(commandItem.aggregatedOutput, /got:ping/);
     assert.deepEqual(server.violations, []);
   });
 
