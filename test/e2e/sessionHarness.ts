@@ -20,7 +20,7 @@ import {
 } from '../../scripts/codeServer';
 import { ScriptedModel } from '../helpers/scriptedModel';
 import { findWebviewFrame, openWorkbench, runCommand, type Workbench } from '../vscode/browser';
-import { createWorkspace } from '../vscode/integrationHarness';
+import { createWorkspace, removeUnlessKept } from '../vscode/integrationHarness';
 import { sharedVsix } from '../vscode/sharedVsix';
 
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
@@ -85,6 +85,7 @@ export class E2eSession {
     await this.workbench?.close();
     await this.codeServer?.stop();
     await this.model.stop();
+    if (this.root) removeUnlessKept(this.root);
   }
 
   /** Saves `test-results/e2e-NN-<name>.png`. */

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { bundleRunner, findSuites, formatReport, runInCodeServer, runInDesktopVsCode, type RunnerBundle } from './integrationHarness';
+import { bundleRunner, findSuites, formatReport, removeUnlessKept, runInCodeServer, runInDesktopVsCode, type RunnerBundle } from './integrationHarness';
 import { sharedVsix } from './sharedVsix';
 
 describe('integration suites in a real VS Code', function () {
@@ -13,6 +13,10 @@ describe('integration suites in a real VS Code', function () {
 
   before(async () => {
     bundle = await bundleRunner(findSuites());
+  });
+
+  after(() => {
+    if (bundle) removeUnlessKept(path.dirname(bundle.suitesFile));
   });
 
   it('pass in code-server against the installed .vsix', async () => {
@@ -27,6 +31,7 @@ describe('integration suites in a real VS Code', function () {
   it('reports a failing test from inside VS Code with its message (harness self-check)', async () => {
     const fixture = await bundleRunner([path.join(__dirname, 'fixtures', 'deliberate.itest.ts')]);
     const { report, diagnostics } = await runInCodeServer({ codexVsix: await sharedVsix(), bundle: fixture });
+    removeUnlessKept(path.dirname(fixture.suitesFile));
     assert.equal(report.runnerError, undefined);
     assert.deepEqual(
       report.results.map((r) => [r.title, r.state]),

@@ -188,7 +188,17 @@ export async function runInCodeServer(options: CodeServerRunOptions): Promise<Ha
   } finally {
     await workbench.close();
     await server.stop();
+    removeUnlessKept(root);
   }
+}
+
+/** Deletes a test's temporary folder unless CODEX_KEEP_TEST_DIRS is set (to inspect it). */
+export function removeUnlessKept(dir: string): void {
+  if (process.env.CODEX_KEEP_TEST_DIRS) {
+    console.log(`      kept ${dir} (CODEX_KEEP_TEST_DIRS)`);
+    return;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** code-server's own output plus the extension-host log, the places a failure explains itself. */
