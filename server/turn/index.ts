@@ -24,19 +24,24 @@ export const turnModule: NamespaceModule = (registry, server) => {
       return { turn: startedView(state.active.turn) };
     }
 
+    // Validate every override before applying any, so a bad request changes nothing.
+    const cwd = params.cwd ? resolveCwd(params.cwd, thread.cwd) : null;
+    let sandbox = null;
+    if (params.sandboxPolicy) {
+      sandbox = normalizeSandboxPolicy(params.sandboxPolicy);
+      if (!sandbox) throw new RpcError(ErrorCode.InvalidParams, `Invalid params: sandboxPolicy: unknown type ${JSON.stringify(params.sandboxPolicy.type)}`);
+    }
     let changed = false;
-    if (params.cwd) {
-      thread.cwd = resolveCwd(params.cwd, thread.cwd);
+    if (cwd) {
+      thread.cwd = cwd;
+      changed = true;
+    }
+    if (sandbox) {
+      thread.sandbox = sandbox;
       changed = true;
     }
     if (params.approvalPolicy) {
       thread.approvalPolicy = params.approvalPolicy;
-      changed = true;
-    }
-    if (params.sandboxPolicy) {
-      const policy = normalizeSandboxPolicy(params.sandboxPolicy);
-      if (!policy) throw new RpcError(ErrorCode.InvalidParams, `Invalid params: sandboxPolicy: unknown type ${JSON.stringify(params.sandboxPolicy.type)}`);
-      thread.sandbox = policy;
       changed = true;
     }
     if (params.model) {

@@ -98,6 +98,21 @@ describe('turns: the agent loop (our server, scripted model)', function () {
     assert.deepEqual(server.violations, []);
   });
 
+  it('rejects bad turn/start overrides without changing the thread or starting a turn', async () => {
+    fixture = await startFixture('ours', [reply.text('ok')]);
+    const { server, threadId, cwd } = fixture;
+    await assert.rejects(
+      server.request('turn/start', { threadId, input: [{ type: 'text', text: 'x', text_elements: [] }], cwd: '/', sandboxPolicy: { type: 'bogus' } }),
+      /sandboxPolicy/,
+    );
+    await assert.rejects(server.request('turn/start', { threadId, input: [] }), /input must contain at least one item/);
+    await assert.rejects(server.request('turn/start', { threadId, input: [{ type: 'text', text: 'x' }], cwd: path.join(cwd, 'missing') }), /cwd does not exist/);
+    const { thread } = await server.request('thread/read', { threadId, includeTurns: true });
+    assert.equal(thread.cwd, cwd);
+    assert.equal(thread.turns.length, 0);
+    assert.ok(!server.notifications.some((n) => n.method === 'turn/started'));
+  });
+
   it('runs a command in a PTY session and feeds the output back to the model', async () => {
     fixture = await startFixture('ours', [reply.call('exec_command', { cmd: 'echo hello; echo err 1>&2; exit 3' }, 'call_cmd'), reply.text('done')]);
     const { server, model } = fixture;
