@@ -15,6 +15,7 @@ import { commandVerdict, patchVerdict, retryUnsandboxedOnFailure } from '../appr
 import { endApprovalWait, requestApproval, type ApprovalDecision } from '../approvals/request';
 import { defaultShell, isWritableUnder, sandboxCommand } from '../sandbox/bubblewrap';
 import { applyPlan, extractHeredocPatch, parsePatch, PatchError, planPatch, summarizeChanges, type PlannedChange } from '../tools/applyPatch';
+import { parseCommandActions } from '../tools/commandActions';
 import { clampYield, DEFAULT_YIELD_MS, formatExecResult, POLL_YIELD_MS, shellQuote, WRITE_YIELD_MS, type ExecSession } from '../tools/exec';
 import { lifecycleHooks, type ToolUse } from './lifecycleHooks';
 import { developerMessage } from './context';
@@ -100,7 +101,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
     processId: null,
     source: 'unifiedExecStartup',
     status: 'inProgress',
-    commandActions: [{ type: 'unknown', command: cmd }],
+    commandActions: parseCommandActions(cmd, cwd),
     aggregatedOutput: null,
     exitCode: null,
     durationMs: null,
@@ -131,7 +132,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
   if (verdict.action === 'ask') {
     item.source = 'agent';
     const reason = typeof args.justification === 'string' ? args.justification : null;
-    const decision = await askCommandApproval(ctx, item, tool, cmd, reason, startItem);
+    const decision = await askCommandApproval(ctx, item, tool, reason, startItem);
     if (decision !== 'accept' && decision !== 'acceptForSession') return declineCommand(ctx, item, startItem, decision);
     endApprovalWait(thread);
     if (decision === 'acceptForSession') runner.state.sessionApprovals.allowCommand(cmd);
@@ -149,7 +150,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
   let exit = await run.process.waitForExitOrTimeout(yieldMs, runner.abort.signal);
 
   if (exit && exit.exitCode !== 0 && sandbox.type !== 'dangerFullAccess' && retryUnsandboxedOnFailure(thread.approvalPolicy) && !runner.abort.signal.aborted) {
-    const decision = await askCommandApproval(ctx, item, tool, cmd, `The command failed in the sandbox (exit ${exit.exitCode}). Run it again without the sandbox?`, startItem);
+    const decision = await askCommandApproval(ctx, item, tool, `The command failed in the sandbox (exit ${exit.exitCode}). Run it again without the sandbox?`, startItem);
     endApprovalWait(thread);
     if (decision === 'accept' || decision === 'acceptForSession') {
       if (decision === 'acceptForSession') runner.state.sessionApprovals.allowCommand(cmd);
@@ -185,7 +186,6 @@ async function askCommandApproval(
   ctx: ToolCallContext,
   item: CommandExecutionItem,
   tool: ToolUse,
-  cmd: string,
   reason: string | null,
   startItem: () => void,
 ): Promise<ApprovalDecision> {
@@ -206,7 +206,7 @@ async function askCommandApproval(
     reason,
     command: item.command,
     cwd: item.cwd,
-    commandActions: [{ type: 'unknown', command: cmd }],
+    commandActions: item.commandActions,
   };
   return requestApproval(thread, runner.approver(), 'item/commandExecution/requestApproval', params, runner.abort.signal, startItem);
 }

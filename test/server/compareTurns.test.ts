@@ -76,11 +76,20 @@ describe('comparison with the reference app-server (same scripted model)', funct
   });
 
   it('a command', async () => {
-    const { reference, ours } = await compare({ replies: () => [reply.call('exec_command', { cmd: 'echo hello; exit 3' }, 'call_c'), reply.text('done')] });
-    const [ref] = itemsOf(reference, 'commandExecution');
-    const [our] = itemsOf(ours, 'commandExecution');
-    for (const key of ['id', 'status', 'exitCode', 'source', 'commandActions'] as const) assert.deepEqual(our[key], ref[key], key);
-    assert.equal(our.aggregatedOutput.trim(), ref.aggregatedOutput.trim());
+    const { reference, ours } = await compare({
+      replies: () => [reply.call('exec_command', { cmd: 'echo hello; exit 3' }, 'call_c'), reply.call('exec_command', { cmd: 'cat a.txt | head' }, 'call_r'), reply.text('done')],
+      options: { files: { 'a.txt': 'file text\n' } },
+    });
+    const refItems = itemsOf(reference, 'commandExecution');
+    const ourItems = itemsOf(ours, 'commandExecution');
+    assert.equal(ourItems.length, 2);
+    const portable = (actions: any[], cwd: string) => actions.map((a) => (a.type === 'read' ? { ...a, path: path.relative(cwd, a.path) } : a));
+    ourItems.forEach((our, i) => {
+      const ref = refItems[i];
+      for (const key of ['id', 'status', 'exitCode', 'source'] as const) assert.deepEqual(our[key], ref[key], key);
+      assert.deepEqual(portable(our.commandActions, ours.cwd), portable(ref.commandActions, reference.cwd));
+      assert.equal(our.aggregatedOutput.trim(), ref.aggregatedOutput.trim());
+    });
   });
 
   it('a patch (apply_patch heredoc)', async () => {
