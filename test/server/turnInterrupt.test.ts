@@ -106,6 +106,19 @@ describe('turns: interrupt and steer', function () {
     assert.deepEqual(server.violations, []);
   });
 
+  it('turn/start during a running turn joins it instead of starting another', async () => {
+    fixture = await startFixture('ours', [{ items: [{ type: 'message', text: 'working on it, slowly' }], eventDelayMs: 60 }, reply.text('joined')]);
+    const { server, model, threadId } = fixture;
+    const first = await server.request('turn/start', { threadId, input: textInput('first') });
+    await server.waitFor('item/agentMessage/delta');
+    const second = await server.request('turn/start', { threadId, input: textInput('second') });
+    assert.equal(second.turn.id, first.turn.id);
+    await server.waitFor('turn/completed', (p) => p.turn.id === first.turn.id, 20000);
+    assert.equal(server.notifications.filter((n) => n.method === 'turn/started').length, 1);
+    assert.equal(model.modelRequests[1].body.input.at(-1).content[0].text, 'second');
+    assert.deepEqual(server.violations, []);
+  });
+
   it('turn/steer without an active turn is an error', async () => {
     fixture = await startFixture('ours', []);
     await assert.rejects(fixture.server.request('turn/steer', { threadId: fixture.threadId, input: textInput('x'), expectedTurnId: 'x' }), /no active turn/);
