@@ -143,14 +143,23 @@ describe('end-to-end session in code-server (packaged .vsix, headless Chromium)'
   step(2, 'send a prompt and see the streamed reply', async () => {
     session.model.enqueue({
       ...reply.text('Hello from the scripted model: **streaming** works.', ['Hello ', 'from the ', 'scripted model: ', '**streaming** ', 'works.']),
-      eventDelayMs: 60,
+      eventDelayMs: 250,
     });
     const frame = await session.sendPrompt('Say hello');
     await frame.locator('.entry-user', { hasText: 'Say hello' }).waitFor({ timeout: 15_000 });
-    // Seen while streaming: a partial agent message before the whole text.
     const agent = frame.locator('.entry-agent').last();
     await agent.waitFor({ timeout: 20_000 });
-    await eventually('the full streamed reply', async () => /streaming works\./.test(await agent.innerText()), 20_000);
+    // Watch the text grow: a partial message must be on screen before the whole one.
+    const seen = new Set<string>();
+    await eventually('the full streamed reply', async () => {
+      const text = (await agent.innerText()).trim();
+      const done = /streaming works\./.test(text);
+      if (text && !done && ![...seen].some((t) => !/streaming works\./.test(t))) await session.screenshot('step2-streaming');
+      if (text) seen.add(text);
+      return done;
+    }, 20_000);
+    const partial = [...seen].filter((text) => !/streaming works\./.test(text));
+    assert.ok(partial.length > 0, `the reply streamed in pieces (saw: ${JSON.stringify([...seen])})`);
     assert.equal(await agent.locator('strong').first().innerText(), 'streaming', 'markdown is rendered');
     assert.equal(session.model.modelRequests.length, 1, 'one model request');
   });
