@@ -7,9 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages code-server needs (libkrb5-dev, ripgrep) and git for the agent.
+# Debian packages: code-server needs libkrb5-dev and ripgrep, the agent git and bubblewrap
+# (sandbox); chromium is for the end-to-end tests, so `npm test` works right after this.
 missing=()
-for p in git libkrb5-dev ripgrep; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in git bubblewrap chromium libkrb5-dev ripgrep; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "[start] installing Debian packages: ${missing[*]}" >&2
