@@ -44,6 +44,8 @@ export type ModelEvent =
   | { type: 'textDelta'; itemId: string; delta: string }
   | { type: 'reasoningPartAdded'; itemId: string; summaryIndex: number }
   | { type: 'reasoningDelta'; itemId: string; summaryIndex: number; delta: string }
+  /** Raw reasoning text (open-weight models such as gpt-oss stream it). */
+  | { type: 'reasoningTextDelta'; itemId: string; contentIndex: number; delta: string }
   | { type: 'itemDone'; item: ResponseItem }
   | { type: 'completed'; usage: Usage | null };
 
@@ -147,6 +149,9 @@ export class ModelClient {
             break;
           case 'response.reasoning_summary_text.delta':
             yield { type: 'reasoningDelta', itemId: event.item_id, summaryIndex: event.summary_index, delta: event.delta };
+            break;
+          case 'response.reasoning_text.delta':
+            yield { type: 'reasoningTextDelta', itemId: event.item_id, contentIndex: event.content_index ?? 0, delta: event.delta };
             break;
           case 'response.output_item.done':
             yield { type: 'itemDone', item: event.item };

@@ -319,6 +319,18 @@ export class TurnRunner {
         });
         return;
       }
+      case 'reasoningTextDelta': {
+        const item = open.get(event.itemId);
+        if (item?.type === 'reasoning') item.content[event.contentIndex] = (item.content[event.contentIndex] ?? '') + event.delta;
+        this.thread.notify('item/reasoning/textDelta', {
+          threadId: this.thread.id,
+          turnId: this.turn.id,
+          itemId: event.itemId,
+          delta: event.delta,
+          contentIndex: event.contentIndex,
+        });
+        return;
+      }
       case 'itemDone': {
         const raw = event.item;
         const id = String(raw.id ?? '');
@@ -336,6 +348,8 @@ export class TurnRunner {
           open.delete(id);
           const summary = Array.isArray(raw.summary) ? (raw.summary as { text?: string }[]).map((part) => part.text ?? '') : [];
           if (summary.length) item.summary = summary;
+          const content = Array.isArray(raw.content) ? (raw.content as { text?: string }[]).map((part) => part.text ?? '') : [];
+          if (content.length) item.content = content;
           this.thread.appendHistory([raw], this.turn.id);
           this.notifyItem('completed', item);
         } else if (raw.type === 'function_call' || raw.type === 'custom_tool_call') {

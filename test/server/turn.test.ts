@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { reply } from '../helpers/scriptedModel';
 import { runTurn, startFixture, stopFixture, type TurnFixture } from './turnHelpers';
@@ -222,6 +224,40 @@ describe('turns: the agent loop (our server, scripted model)', function () {
     const toolMessage = model.modelRequests[1].body.messages.find((m: any) => m.role === 'tool');
     assert.match(toolMessage.content, /chat-ok/);
     assert.deepEqual(server.violations, []);
+  });
+
+  it('streams raw reasoning text (open-weight models) as item/reasoning/textDelta', async () => {
+    // The scripted model has no raw reasoning events, so a tiny Responses endpoint stands in for it.
+    const sse = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    const endpoint = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sse('response.created', { response: { id: 'r1', status: 'in_progress', output: [] } }));
+      res.write(sse('response.output_item.added', { output_index: 0, item: { type: 'reasoning', id: 'rs_raw', summary: [] } }));
+      for (const delta of ['Let me ', 'think.']) res.write(sse('response.reasoning_text.delta', { item_id: 'rs_raw', output_index: 0, content_index: 0, delta }));
+      res.write(sse('response.output_item.done', { output_index: 0, item: { type: 'reasoning', id: 'rs_raw', summary: [], content: [{ type: 'reasoning_text', text: 'Let me think.' }] } }));
+      res.write(sse('response.output_item.added', { output_index: 1, item: { type: 'message', id: 'm1', role: 'assistant', content: [] } }));
+      res.write(sse('response.output_text.delta', { item_id: 'm1', output_index: 1, content_index: 0, delta: 'Done.' }));
+      res.write(sse('response.output_item.done', { output_index: 1, item: { type: 'message', id: 'm1', role: 'assistant', content: [{ type: 'output_text', text: 'Done.' }] } }));
+      res.end(sse('response.completed', { response: { id: 'r1', status: 'completed', output: [], usage: { input_tokens: 5, output_tokens: 5, total_tokens: 10 } } }));
+    });
+    await new Promise<void>((r) => endpoint.listen(0, '127.0.0.1', r));
+    try {
+      fixture = await startFixture('ours', []);
+      const toml = path.join(fixture.codexHome, 'config.toml');
+      const port = (endpoint.address() as AddressInfo).port;
+      fs.writeFileSync(toml, fs.readFileSync(toml, 'utf8').replace(/base_url = ".*"/, `base_url = "http://127.0.0.1:${port}/v1"`));
+      const { thread } = await fixture.server.request('thread/start', { cwd: fixture.cwd });
+      fixture.threadId = thread.id;
+      const turn = await runTurn(fixture);
+      assert.equal(turn.status, 'completed');
+      const deltas = fixture.server.notifications.filter((n) => n.method === 'item/reasoning/textDelta').map((n) => n.params.delta);
+      assert.deepEqual(deltas, ['Let me ', 'think.']);
+      const item = fixture.server.notifications.find((n) => n.method === 'item/completed' && n.params.item.type === 'reasoning')!.params.item;
+      assert.deepEqual(item.content, ['Let me think.']);
+      assert.deepEqual(fixture.server.violations, []);
+    } finally {
+      endpoint.close();
+    }
   });
 
   it('retries 429, 5xx and dropped streams with backoff, then succeeds', async () => {
