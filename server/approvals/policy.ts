@@ -35,9 +35,16 @@ export function commandVerdict(policy: AskForApproval, sandbox: SandboxPolicy, r
   return { action: unrestricted ? 'unsandboxed' : 'sandboxed' };
 }
 
-/** After a sandboxed command failed: `on-failure` offers to run it again without the sandbox. */
-export function retryUnsandboxedOnFailure(policy: AskForApproval): boolean {
-  return policy === 'on-failure';
+/** What commands print when the sandbox, not the command itself, made them fail. */
+const SANDBOX_DENIAL = /read-only file system|permission denied|operation not permitted|network is unreachable|could not resolve host|temporary failure in name resolution/i;
+
+/**
+ * After a sandboxed command failed: `on-failure` offers to run it again
+ * without the sandbox, when its output shows the sandbox was in the way (an
+ * ordinary failure, like a failing test, is just reported).
+ */
+export function retryUnsandboxedOnFailure(policy: AskForApproval, output: string): boolean {
+  return policy === 'on-failure' && SANDBOX_DENIAL.test(output);
 }
 
 export type PatchVerdict = { action: 'apply' | 'ask' } | { action: 'reject'; reason: string };

@@ -149,7 +149,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
   let run = startProcess(ctx, item, argv, cwd, sandbox, tty, startItem);
   let exit = await run.process.waitForExitOrTimeout(yieldMs, runner.abort.signal);
 
-  if (exit && exit.exitCode !== 0 && sandbox.type !== 'dangerFullAccess' && retryUnsandboxedOnFailure(thread.approvalPolicy) && !runner.abort.signal.aborted) {
+  if (exit && exit.exitCode !== 0 && sandbox.type !== 'dangerFullAccess' && retryUnsandboxedOnFailure(thread.approvalPolicy, run.process.aggregatedOutput) && !runner.abort.signal.aborted) {
     const decision = await askCommandApproval(ctx, item, tool, `The command failed in the sandbox (exit ${exit.exitCode}). Run it again without the sandbox?`, startItem);
     endApprovalWait(thread);
     if (decision === 'accept' || decision === 'acceptForSession') {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bubblewrapArgs, bubblewrapStatus, isWritableUnder, sandboxCommand } from '../../server/sandbox/bubblewrap';
-import { commandVerdict, isKnownSafeCommand, patchVerdict } from '../../server/approvals/policy';
+import { commandVerdict, isKnownSafeCommand, patchVerdict, retryUnsandboxedOnFailure } from '../../server/approvals/policy';
 import type { SandboxPolicy } from '../../server/protocol/items';
 
 const workspace = (cwd: string, extra: string[] = []): SandboxPolicy & { type: 'workspaceWrite' } => ({ type: 'workspaceWrite', writableRoots: [cwd, ...extra], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true });
@@ -61,5 +61,8 @@ describe('sandbox policy and bubblewrap', () => {
     assert.equal(patchVerdict('never', false).action, 'reject');
     assert.deepEqual(patchVerdict('on-failure', false), { action: 'ask' });
     assert.equal(isKnownSafeCommand('cat a > b'), false);
+    assert.equal(retryUnsandboxedOnFailure('on-failure', "touch: cannot touch 'x': Read-only file system"), true);
+    assert.equal(retryUnsandboxedOnFailure('on-failure', '1 test failed'), false);
+    assert.equal(retryUnsandboxedOnFailure('on-request', 'Permission denied'), false);
   });
 });
