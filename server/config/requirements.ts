@@ -58,11 +58,7 @@ export function applyRequirements(merged: Table, requirements: ConfigRequirement
     const name = typeof current === 'string' ? current : isTable(current) ? Object.keys(current)[0] : String(current);
     if (allowed.includes(name)) return;
     out[key] = allowed[0];
-    warnings.push({
-      summary: `${key} = "${name}" is not allowed by ${requirements.file}; using "${allowed[0]}".`,
-      details: `Allowed values: ${allowed.join(', ')}.`,
-      path: requirements.file,
-    });
+    warnings.push(disallowedValueWarning(key, name, allowed, requirements.file));
   };
   constrain('approval_policy', requirements.allowed_approval_policies as string[] | undefined);
   constrain('sandbox_mode', requirements.allowed_sandbox_modes);
@@ -97,24 +93,43 @@ export function requirementsToWire(requirements: ConfigRequirementsToml): Record
   };
 }
 
+/** Prefix of the warning about a disallowed `key`, as the reference words it. */
+export function disallowedValuePrefix(key: 'approval_policy' | 'sandbox_mode'): string {
+  return `Configured value for \`${key}\` is disallowed by requirements`;
+}
+
+function disallowedValueWarning(key: 'approval_policy' | 'sandbox_mode', value: string, allowed: readonly string[], file: string): ConfigWarning {
+  return {
+    summary:
+      `${disallowedValuePrefix(key)}; falling back to required value ${allowed[0]}. ` +
+      `Details: invalid value for \`${key}\`: \`${value}\` is not in the allowed set [${allowed.join(', ')}] (set by ${file})`,
+    details: null,
+    path: file,
+  };
+}
+
 /**
  * Constrains per-thread choices (e.g. `thread/start.approvalPolicy`, `sandbox`) to the
- * system requirements: a disallowed value falls back to the first allowed one, with a warning.
+ * system requirements. Like the reference, a disallowed value is not an error: it
+ * falls back to the first allowed one, with a warning for the client.
+ * A granular approval policy (an object) counts as `granular`.
  */
-export function enforceRequirements(
-  choice: { approvalPolicy?: string | null; sandboxMode?: string | null },
+export function enforceRequirements<A extends string | object>(
+  choice: { approvalPolicy?: A | null; sandboxMode?: string | null },
   requirements: ConfigRequirementsToml | null,
-): { approvalPolicy?: string | null; sandboxMode?: string | null; warnings: ConfigWarning[] } {
+): { approvalPolicy?: A | string | null; sandboxMode?: string | null; warnings: ConfigWarning[] } {
   const warnings: ConfigWarning[] = [];
   if (!requirements) return { ...choice, warnings };
-  const fit = (name: string, value: string | null | undefined, allowed: readonly string[] | undefined) => {
-    if (!value || !allowed || allowed.length === 0 || allowed.includes(value)) return value;
-    warnings.push({ summary: `${name} "${value}" is not allowed by ${requirements.file}; using "${allowed[0]}".`, details: `Allowed values: ${allowed.join(', ')}.`, path: requirements.file });
+  const fit = <T>(key: 'approval_policy' | 'sandbox_mode', value: T | null | undefined, allowed: readonly string[] | undefined): T | string | null | undefined => {
+    if (value === null || value === undefined || !allowed || allowed.length === 0) return value;
+    const name = typeof value === 'string' ? value : 'granular';
+    if (allowed.includes(name)) return value;
+    warnings.push(disallowedValueWarning(key, name, allowed, requirements.file));
     return allowed[0];
   };
   return {
-    approvalPolicy: fit('approval policy', choice.approvalPolicy, requirements.allowed_approval_policies as string[] | undefined),
-    sandboxMode: fit('sandbox mode', choice.sandboxMode, requirements.allowed_sandbox_modes),
+    approvalPolicy: fit('approval_policy', choice.approvalPolicy, requirements.allowed_approval_policies as string[] | undefined),
+    sandboxMode: fit('sandbox_mode', choice.sandboxMode, requirements.allowed_sandbox_modes),
     warnings,
   };
 }

@@ -28,7 +28,23 @@ export function trustProjectForWritableThread(
   if (sandbox === 'read-only' || projectTrustDecision(dir, stack.merged.projects) !== null) return null;
   const markers = Array.isArray(stack.merged.project_root_markers) ? stack.merged.project_root_markers.filter((m): m is string => typeof m === 'string') : ['.git'];
   const root = findProjectRoot(dir, markers);
-  if (!root) return null;
+  if (!root || !isRealProjectRoot(root, markers)) return null;
   writeUserConfig(codexHome, [], [{ keyPath: 'projects', value: { [root]: { trust_level: 'trusted' } }, mergeStrategy: 'upsert' }]);
   return root;
+}
+
+/**
+ * The reference only trusts a real repository: an empty `.git` folder is not
+ * one. A `.git` file (worktree, submodule) or a folder with a HEAD is.
+ */
+function isRealProjectRoot(root: string, markers: string[]): boolean {
+  return markers.some((marker) => {
+    const target = path.join(root, marker);
+    if (marker !== '.git') return fs.existsSync(target);
+    try {
+      return fs.statSync(target).isFile() || fs.existsSync(path.join(target, 'HEAD'));
+    } catch {
+      return false;
+    }
+  });
 }

@@ -32,7 +32,7 @@ import { SERVER_VERSION } from '../version';
 import { LoadedThread, type HistoryEntry, type ResponseItem } from './loadedThread';
 import { threadManagerOf, validateThreadId, type ThreadManager } from './manager';
 import { decodeCursor, encodeCursor } from './cursor';
-import { effectiveConfigFor, readGitInfo, resolveCwd, resolveSettings } from './settings';
+import { admitNewThread, effectiveConfigFor, readGitInfo, resolveCwd, resolveSettings } from './settings';
 import { instructionSourcesFor } from './instructions';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -60,8 +60,8 @@ export class ThreadService {
 
   start(params: ThreadStartParams, session: ClientSession): ThreadSessionResponse {
     const cwd = resolveCwd(params.cwd, process.cwd());
-    const config = effectiveConfigFor(this.server, params.config, cwd);
-    const settings = resolveSettings(params, config, cwd);
+    const { config, request, warnings } = admitNewThread(this.server, params, cwd);
+    const settings = resolveSettings(request, config, cwd);
     const id = uuidv7();
     const now = new Date();
     const ephemeral = params.ephemeral ?? false;
@@ -90,7 +90,12 @@ export class ThreadService {
       this.manager,
     );
     this.manager.add(thread, session);
-    this.afterResponse(() => this.server.broadcast('thread/started', { thread: thread.toThread() }));
+    // As with the reference: configWarning before the response, the thread's own warning after thread/started.
+    for (const warning of warnings) session.notify('configWarning', warning);
+    this.afterResponse(() => {
+      this.server.broadcast('thread/started', { thread: thread.toThread() });
+      for (const warning of warnings) thread.notify('warning', { threadId: id, message: warning.summary });
+    });
     return this.sessionResponse(thread);
   }
 

@@ -7,8 +7,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppServer } from '../core/appServer';
-import { loadEffectiveConfig } from '../config/loader';
-import type { EffectiveConfig } from '../config/types';
+import { loadEffectiveConfig, loadLayerStack } from '../config/loader';
+import { disallowedValuePrefix, enforceRequirements } from '../config/requirements';
+import { trustProjectForWritableThread } from '../config/trust';
+import type { ConfigWarning, EffectiveConfig } from '../config/types';
 import { ErrorCode, RpcError } from '../rpc/errors';
 import { ApprovalsReviewer, AskForApproval, SandboxMode, type GitInfo, type SandboxPolicy } from '../protocol/items';
 import { DEFAULT_MODEL, DEFAULT_PROVIDER } from '../models/catalog';
@@ -38,6 +40,40 @@ export interface SettingsRequest {
  */
 export function effectiveConfigFor(server: AppServer, requestConfig: Record<string, unknown> | null | undefined, cwd: string): EffectiveConfig {
   return loadEffectiveConfig(server.codexHome, server.options.configOverrides ?? [], { cwd, sessionConfig: requestConfig ?? null });
+}
+
+/**
+ * Config for a new thread, as the reference admits it: a config file that is not
+ * valid TOML refuses the thread; an approval policy or sandbox the system
+ * requirements disallow falls back to an allowed one with a warning (from the
+ * request or from config alike); a writable thread in an undecided repository
+ * trusts that repository first, so its project config applies.
+ */
+export function admitNewThread(
+  server: AppServer,
+  params: SettingsRequest,
+  cwd: string,
+): { config: EffectiveConfig; request: SettingsRequest; warnings: ConfigWarning[] } {
+  const overrides = server.options.configOverrides ?? [];
+  const stack = loadLayerStack(server.codexHome, overrides, { cwd, sessionConfig: params.config ?? null });
+  const invalidFile = stack.warnings.find((warning) => warning.range);
+  if (invalidFile) {
+    throw new RpcError(ErrorCode.InvalidRequest, `failed to load configuration: ${invalidFile.summary.replace(/ This file was skipped\.$/, '')}`);
+  }
+  const enforced = enforceRequirements({ approvalPolicy: params.approvalPolicy, sandboxMode: params.sandbox }, stack.requirements);
+  // Config-level fallbacks were already applied by the loader; report those the request did not replace.
+  const fromConfig = stack.warnings.filter(
+    (warning) =>
+      (params.approvalPolicy == null && warning.summary.startsWith(disallowedValuePrefix('approval_policy'))) ||
+      (params.sandbox == null && warning.summary.startsWith(disallowedValuePrefix('sandbox_mode'))),
+  );
+  const sandbox = (enforced.sandboxMode ?? stack.merged.sandbox_mode) as SandboxMode | undefined;
+  trustProjectForWritableThread(server.codexHome, overrides, cwd, typeof sandbox === 'string' ? sandbox : null);
+  return {
+    config: effectiveConfigFor(server, params.config, cwd),
+    request: { ...params, approvalPolicy: enforced.approvalPolicy as AskForApproval | null | undefined, sandbox: enforced.sandboxMode as SandboxMode | null | undefined },
+    warnings: [...fromConfig, ...enforced.warnings],
+  };
 }
 
 /** An absolute, existing directory, or a -32600 error naming it. */

@@ -161,8 +161,83 @@ describe('config methods (ours vs reference)', function () {
     assert.equal(requirements.allowManagedHooksOnly, true);
     assert.equal((await server.request('config/read', {})).config.approval_policy, 'on-request');
     const warning = await server.waitFor('configWarning');
-    assert.match(warning.params.summary, /approval_policy = "never" is not allowed/);
+    assert.match(warning.params.summary, /`approval_policy` is disallowed by requirements; falling back to required value on-request/);
     assert.deepEqual(server.violations, []);
     assert.deepEqual(plain.violations, []);
+  });
+
+  // The reference reads requirements only from /etc/codex; run in a private mount namespace it
+  // answered exactly this way: no refusal, the first allowed value, a configWarning before the
+  // response and a thread `warning` after thread/started, and no trust for the read-only fallback.
+  it('thread/start falls back to what requirements.toml allows, warns, and trusts nothing for a read-only fallback', async () => {
+    write(path.join(etc, 'requirements.toml'), 'allowed_approval_policies = ["on-request"]\nallowed_sandbox_modes = ["read-only"]\n');
+    write(path.join(home, 'config.toml'), 'model = "user-model"\n');
+    write(path.join(repo, '.codex', 'config.toml'), 'model = "project-model"\n');
+    const server = await start('ours', repo);
+    const started = await server.request('thread/start', { cwd: repo, approvalPolicy: 'never', sandbox: 'workspace-write' });
+    assert.equal(started.approvalPolicy, 'on-request');
+    assert.deepEqual(started.sandbox, { type: 'readOnly', networkAccess: false });
+    assert.equal(started.model, 'user-model', 'the repository was not trusted');
+    assert.equal(fs.readFileSync(path.join(home, 'config.toml'), 'utf8'), 'model = "user-model"\n');
+
+    const threadWarnings = [];
+    for (let i = 0; i < 2; i++) threadWarnings.push(await server.waitFor('warning', (p) => p.threadId === started.thread.id && !threadWarnings.some((w) => w.params.message === p.message)));
+    const lines = server.rawLines.map((line) => JSON.parse(line));
+    const responseAt = lines.findIndex((m) => m.result?.thread?.id === started.thread.id);
+    const configWarnings = lines.map((m, i) => ({ m, i })).filter(({ m }) => m.method === 'configWarning' && /disallowed by requirements/.test(m.params.summary));
+    assert.deepEqual(
+      configWarnings.map(({ m }) => m.params.summary.match(/`(\w+)` is disallowed/)[1]),
+      ['approval_policy', 'sandbox_mode'],
+    );
+    assert.ok(configWarnings.every(({ i }) => i < responseAt), 'configWarning precedes the response');
+    assert.match(configWarnings[0].m.params.summary, /`never` is not in the allowed set \[on-request\]/);
+    const startedAt = lines.findIndex((m) => m.method === 'thread/started');
+    assert.ok(startedAt > responseAt);
+    assert.deepEqual(threadWarnings.map((w) => w.params.message), configWarnings.map(({ m }) => m.params.summary));
+
+    const allowed = await server.request('thread/start', { cwd: repo, approvalPolicy: 'on-request', sandbox: 'read-only' });
+    assert.equal(allowed.approvalPolicy, 'on-request');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(server.notifications.filter((n) => n.method === 'warning' && n.params.threadId === allowed.thread.id).length, 0, 'allowed values warn about nothing');
+    assert.deepEqual(server.violations, []);
+  });
+
+  it('a writable thread/start trusts an undecided repository before loading its config, like the reference', async () => {
+    write(path.join(repo, 'pkg', '.codex', 'config.toml'), 'model = "project-model"\n');
+    const fakeRepo = real(makeTempDir('cfg-e2e-fake-'));
+    fs.mkdirSync(path.join(fakeRepo, '.git'));
+    const results: Record<string, { readOnly: any; writable: any; fake: any; config: string }> = {};
+    for (const which of ['reference', 'ours'] as const) {
+      fs.rmSync(path.join(home, 'config.toml'), { force: true });
+      const server = await start(which, home);
+      const readOnly = await server.request('thread/start', { cwd: path.join(repo, 'pkg'), sandbox: 'read-only' });
+      const fake = await server.request('thread/start', { cwd: fakeRepo, sandbox: 'workspace-write' });
+      const writable = await server.request('thread/start', { cwd: path.join(repo, 'pkg'), sandbox: 'workspace-write' });
+      const configFile = path.join(home, 'config.toml');
+      results[which] = { readOnly: readOnly.model, writable: writable.model, fake: fake.model, config: fs.existsSync(configFile) ? fs.readFileSync(configFile, 'utf8') : '' };
+      assert.deepEqual(server.violations, [], which);
+      await server.stop();
+    }
+    assert.match(results.reference.config, new RegExp(`\\[projects\\."${repo}"\\]\\s*trust_level = "trusted"`));
+    assert.doesNotMatch(results.reference.config, /cfg-e2e-fake-/, 'an empty .git folder is no repository');
+    assert.equal(results.ours.config.trim(), `[projects."${repo}"]\ntrust_level = "trusted"`);
+    assert.equal(results.ours.writable, 'project-model', 'the project layer applies to the thread that trusted it');
+    assert.equal(results.ours.writable, results.reference.writable);
+    assert.notEqual(results.ours.readOnly, 'project-model', 'a read-only thread did not trust the repository');
+  });
+
+  it('thread/start refuses a config file that is not valid TOML, like the reference', async () => {
+    write(path.join(home, 'config.toml'), `[projects."${repo}"]\ntrust_level = "trusted"\n`);
+    write(path.join(repo, '.codex', 'config.toml'), 'model = "x"\n[oops\n');
+    for (const which of ['reference', 'ours'] as const) {
+      const server = await start(which, home);
+      await assert.rejects(
+        server.request('thread/start', { cwd: repo }),
+        (e: RpcResponseError) => e.code === -32600 && /^failed to load configuration: .*\.codex\/config\.toml.*line 2/s.test(e.message),
+        which,
+      );
+      const elsewhere = await server.request('thread/start', { cwd: home });
+      assert.ok(elsewhere.thread.id, `${which}: other folders still work`);
+    }
   });
 });
