@@ -180,7 +180,7 @@ describe('config methods (ours vs reference)', function () {
     assert.equal(started.model, 'user-model', 'the repository was not trusted');
     assert.equal(fs.readFileSync(path.join(home, 'config.toml'), 'utf8'), 'model = "user-model"\n');
 
-    const threadWarnings = [];
+    const threadWarnings: { params: any }[] = [];
     for (let i = 0; i < 2; i++) threadWarnings.push(await server.waitFor('warning', (p) => p.threadId === started.thread.id && !threadWarnings.some((w) => w.params.message === p.message)));
     const lines = server.rawLines.map((line) => JSON.parse(line));
     const responseAt = lines.findIndex((m) => m.result?.thread?.id === started.thread.id);
