@@ -13,7 +13,8 @@ import { HookListModel } from '../../extension/hooks/hookListModel';
 import { findHookDefinitionLine, type HookNode } from '../../extension/hooks/hookModel';
 import { StatusModel } from '../../extension/status/statusModel';
 
-const which = (process.env.CODEX_VIEWS_SERVER as 'ours' | 'reference' | undefined) ?? 'reference';
+// Both servers run turns now; CODEX_VIEWS_SERVER=ours|reference narrows the run to one.
+const servers = process.env.CODEX_VIEWS_SERVER ? [process.env.CODEX_VIEWS_SERVER as 'ours' | 'reference'] : (['reference', 'ours'] as const);
 
 function threadLabels(nodes: ThreadNode[]): string[] {
   return nodes.flatMap((n) => (n.kind === 'thread' ? [n.label] : n.kind === 'group' || n.kind === 'archivedSection' ? threadLabels(n.children) : []));
@@ -31,6 +32,7 @@ async function runTurn(server: AppServerProcess, model: ScriptedModel, cwd: stri
   return thread.id;
 }
 
+for (const which of servers)
 describe(`Threads view model against the ${which} server`, function () {
   this.timeout(120000);
   let model: ScriptedModel;
@@ -149,8 +151,7 @@ describe(`Threads view model against the ${which} server`, function () {
   });
 });
 
-// Listing and trust need no model turns: run them against both servers.
-for (const hooksServer of which === 'ours' ? (['ours'] as const) : (['reference', 'ours'] as const))
+for (const hooksServer of servers)
 describe(`Hooks view model against the ${hooksServer} server`, function () {
   this.timeout(120000);
   let model: ScriptedModel;
@@ -245,8 +246,6 @@ describe(`Hooks view model against the ${hooksServer} server`, function () {
   });
 
   it('shows the last run status and duration from hook/completed', async function () {
-    // Needs turn/start; CODEX_VIEWS_SERVER=ours runs it against our server once turns land.
-    if (hooksServer !== which) this.skip();
     const hooks = new HookListModel((m, p) => server.request(m, p), () => [project]);
     await hooks.refresh();
     const promptHook = hooks.hooks.find((h) => h.eventName === 'userPromptSubmit')!;

@@ -267,8 +267,6 @@ describe('conformance with the reference app-server (threads after a turn)', fun
   };
 
   it('start, turn, read, list, turns list, fork, archive', async function () {
-    if (!(await oursRunsTurns())) this.skip();
-
     const threadMethods = (m: string) => m.startsWith('thread/') && m !== 'thread/readState/changed';
     const ours = await run('ours', afterTurn, model);
     const reference = await run('reference', afterTurn, model);
@@ -279,7 +277,6 @@ describe('conformance with the reference app-server (threads after a turn)', fun
   });
 
   it('a turn, a restart, then list, read and resume', async function () {
-    if (!(await oursRunsTurns())) this.skip();
     const threadMethods = (m: string) => (m.startsWith('thread/') && m !== 'thread/readState/changed') || m === '(restart)';
     const ours = await run('ours', acrossRestart, model);
     const reference = await run('reference', acrossRestart, model);
@@ -289,16 +286,3 @@ describe('conformance with the reference app-server (threads after a turn)', fun
     assert.deepEqual(ours.results, reference.results);
   });
 });
-
-/** Whether our server implements turn/start yet (the turn engine lives in server/turn). */
-async function oursRunsTurns(): Promise<boolean> {
-  const probe = await AppServerProcess.start('ours', { codexHome: makeTempDir('conf-probe-') });
-  try {
-    return await probe.request('turn/start', {}).then(
-      () => true,
-      (error: { code?: number }) => error.code !== -32601,
-    );
-  } finally {
-    await probe.stop();
-  }
-}
