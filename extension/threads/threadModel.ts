@@ -128,13 +128,23 @@ export class ThreadListModel {
   private archived = emptyList();
   private term: string | undefined;
   private generation = 0;
+  /** Pending debounced `thread/read` calls by thread id, and the pending full refresh. */
+  private readonly rereadTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   lastError: string | undefined;
 
   constructor(
     private readonly request: Requester,
     private readonly onChange: () => void = () => undefined,
-    private readonly options: { pageSize?: number; cwd?: string } = {},
+    private readonly options: { pageSize?: number; cwd?: string; followUpDelayMs?: number } = {},
   ) {}
+
+  /** Cancels pending follow-up reads. */
+  dispose(): void {
+    for (const timer of this.rereadTimers.values()) clearTimeout(timer);
+    this.rereadTimers.clear();
+    clearTimeout(this.refreshTimer);
+  }
 
   get searchTerm(): string | undefined {
     return this.term;
@@ -205,21 +215,89 @@ export class ThreadListModel {
     });
   }
 
-  /** Applies a server notification; returns true when it touched the lists. */
+  /** Reloads the lists shortly, once for a burst of calls. */
+  scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, this.followUpDelay);
+  }
+
+  /**
+   * Re-reads one thread with `thread/read` shortly, once for a burst of calls.
+   * Notifications never carry a thread's new preview or times (`thread/started`
+   * comes before the first message), so the server's stored view is fetched.
+   */
+  scheduleReread(threadId: string): void {
+    clearTimeout(this.rereadTimers.get(threadId));
+    this.rereadTimers.set(
+      threadId,
+      setTimeout(() => {
+        this.rereadTimers.delete(threadId);
+        void this.reread(threadId);
+      }, this.followUpDelay),
+    );
+  }
+
+  /** Replaces a listed thread's fields with the server's; failures leave it as it was. */
+  async reread(threadId: string): Promise<void> {
+    let fresh: ThreadSummary | undefined;
+    try {
+      fresh = (await this.request<{ thread: ThreadSummary }>('thread/read', { threadId, includeTurns: false }))?.thread;
+    } catch {
+      return; // e.g. the thread was deleted meanwhile; the next refresh settles it
+    }
+    const listed = this.find(threadId);
+    if (!fresh || !listed) return;
+    Object.assign(listed, pickSummary(fresh));
+    this.onChange();
+  }
+
+  private get followUpDelay(): number {
+    return this.options.followUpDelayMs ?? 300;
+  }
+
+  /**
+   * Applies a server notification; returns true when it touched the lists.
+   * Notifications about threads outside the loaded pages schedule a refresh,
+   * and a finished turn schedules a re-read of its thread.
+   */
   applyNotification(method: string, params: any): boolean {
     switch (method) {
       case 'thread/started': {
         const thread: ThreadSummary | undefined = params?.thread;
-        if (!thread || this.find(thread.id)) return false;
+        if (!thread) return false;
+        const listed = this.find(thread.id);
+        if (listed) {
+          // A resumed thread: the notification carries its current stored fields.
+          Object.assign(listed, pickSummary(thread));
+          break;
+        }
         if (this.term && !threadLabel(thread).toLowerCase().includes(this.term.toLowerCase())) return false;
         this.active.threads.unshift(thread);
         break;
       }
       case 'thread/name/updated': {
         const thread = this.find(params?.threadId);
-        if (!thread) return false;
+        if (!thread) return this.refreshForUnlisted();
         thread.name = params.threadName ?? null;
         break;
+      }
+      case 'item/completed': {
+        // The first user message is the thread's preview: show it at once, before the turn ends.
+        const thread = this.find(params?.threadId);
+        const text = params?.item?.type === 'userMessage' ? userMessageText(params.item) : '';
+        if (!thread || thread.preview || !text) return false;
+        thread.preview = text;
+        break;
+      }
+      case 'turn/completed': {
+        const threadId: string | undefined = params?.threadId;
+        if (!threadId) return false;
+        if (this.find(threadId)) this.scheduleReread(threadId);
+        else this.refreshForUnlisted();
+        return false;
       }
       case 'thread/status/changed': {
         const thread = this.find(params?.threadId);
@@ -229,16 +307,22 @@ export class ThreadListModel {
         break;
       }
       case 'thread/archived':
-        if (!moveBetween(this.active, this.archived, params?.threadId)) return false;
+        if (!moveBetween(this.active, this.archived, params?.threadId)) return this.refreshForUnlisted();
         break;
       case 'thread/unarchived':
-        if (!moveBetween(this.archived, this.active, params?.threadId)) return false;
+        if (!moveBetween(this.archived, this.active, params?.threadId)) return this.refreshForUnlisted();
         break;
       default:
         return false;
     }
     this.onChange();
     return true;
+  }
+
+  /** A thread not on a loaded page changed: only the server knows where it belongs now. */
+  private refreshForUnlisted(): false {
+    this.scheduleRefresh();
+    return false;
   }
 
   /** The display tree. */
@@ -274,6 +358,21 @@ function threadNode(thread: ThreadSummary, archived: boolean, now: Date): Thread
   const when = relativeTime(activityTime(thread), now);
   const description = status.kind === 'active' || status.kind === 'error' ? `${status.text} · ${when}` : when;
   return { kind: 'thread', thread, archived, label: threadLabel(thread), description, status };
+}
+
+/** The listed fields of a `Thread` from `thread/read`, leaving out its turns. */
+function pickSummary(thread: ThreadSummary): Partial<ThreadSummary> {
+  const { name, preview, createdAt, updatedAt, recencyAt, status, path, cwd, forkedFromId } = thread;
+  return { name, preview, createdAt, updatedAt, recencyAt, status, path, cwd, forkedFromId };
+}
+
+/** The text parts of a `userMessage` item, joined. */
+function userMessageText(item: { content?: { type: string; text?: string }[] }): string {
+  return (item.content ?? [])
+    .filter((part) => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text)
+    .join('\n')
+    .trim();
 }
 
 function moveBetween(from: ListState, to: ListState, threadId: string | undefined): boolean {

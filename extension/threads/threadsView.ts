@@ -6,7 +6,16 @@ import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import { ThreadListModel, type ThreadNode, type ThreadSummary } from './threadModel';
 
-const REFRESHING_NOTIFICATIONS = ['thread/started', 'thread/name/updated', 'thread/archived', 'thread/unarchived', 'thread/status/changed'];
+/** What the model follows; `item/completed` and `turn/completed` bring a new thread's preview and times. */
+const FOLLOWED_NOTIFICATIONS = [
+  'thread/started',
+  'thread/name/updated',
+  'thread/archived',
+  'thread/unarchived',
+  'thread/status/changed',
+  'item/completed',
+  'turn/completed',
+];
 
 export class ThreadsTreeProvider implements vscode.TreeDataProvider<ThreadNode> {
   private readonly changed = new vscode.EventEmitter<ThreadNode | undefined>();
@@ -92,20 +101,10 @@ export function registerThreadsView(services: ExtensionServices): vscode.Disposa
   const view = vscode.window.createTreeView('codex.threads', { treeDataProvider: provider });
   disposables.push(view);
 
-  let refreshTimer: NodeJS.Timeout | undefined;
-  const scheduleRefresh = () => {
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => void model.refresh(), 300);
-  };
-  disposables.push({ dispose: () => clearTimeout(refreshTimer) });
+  disposables.push({ dispose: () => model.dispose() });
 
-  for (const method of REFRESHING_NOTIFICATIONS) {
-    disposables.push(
-      client.onNotification(method, (params) => {
-        // Threads not on a loaded page (or moved between lists) need the server's view.
-        if (!model.applyNotification(method, params) && method !== 'thread/status/changed') scheduleRefresh();
-      }),
-    );
+  for (const method of FOLLOWED_NOTIFICATIONS) {
+    disposables.push(client.onNotification(method, (params) => void model.applyNotification(method, params)));
   }
   disposables.push(
     client.onDidChangeState((state) => {
