@@ -16,6 +16,8 @@ export interface HooksEngineOptions {
   /** The server's `-c` overrides (session flags). */
   configOverrides: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /** The `thread/start.config` of a loaded thread, for contexts that do not carry it. */
+  sessionConfigOf?: (threadId: string) => Record<string, unknown> | null | undefined;
 }
 
 type EventName = HookEventInfo['config'];
@@ -34,9 +36,9 @@ interface Selection {
 export class HooksEngine implements LifecycleHooks {
   constructor(private readonly options: HooksEngineOptions) {}
 
-  /** The hooks that would run for an event in a cwd (trusted, enabled, matching). */
-  select(cwd: string, event: HookEventInfo, matcherInputs: string[] | null): RunnableHook[] {
-    const stack = loadLayerStack(this.options.codexHome, this.options.configOverrides, { cwd, env: this.options.env });
+  /** The hooks that would run for an event in a cwd (trusted, enabled, matching), under a thread's own config. */
+  select(cwd: string, event: HookEventInfo, matcherInputs: string[] | null, sessionConfig: Record<string, unknown> | null = null): RunnableHook[] {
+    const stack = loadLayerStack(this.options.codexHome, this.options.configOverrides, { cwd, env: this.options.env, sessionConfig });
     if (!hooksFeatureEnabled(stack.merged)) return [];
     return discoverHooks(stack).runnable.filter(
       (hook) => hook.event.config === event.config && (matcherInputs === null || matcherMatches(hook.matcher, matcherInputs)),
@@ -45,7 +47,8 @@ export class HooksEngine implements LifecycleHooks {
 
   /** Runs the matching hooks concurrently; outcomes come back in configured order. */
   private async run(ctx: HookContext, selection: Selection): Promise<HookOutcome[]> {
-    const hooks = this.select(ctx.cwd, selection.event, selection.matcherInputs);
+    const sessionConfig = ctx.sessionConfig !== undefined ? ctx.sessionConfig : (this.options.sessionConfigOf?.(ctx.threadId) ?? null);
+    const hooks = this.select(ctx.cwd, selection.event, selection.matcherInputs, sessionConfig);
     if (hooks.length === 0) return [];
     const isSessionStart = selection.event.config === 'SessionStart';
     const input = JSON.stringify({

@@ -22,7 +22,13 @@ export function listHooksFor(codexHome: string, overrides: readonly string[], cw
  * (`trusted_hash`, `enabled`) through `config/batchWrite`, as with the reference.
  */
 export const hooksModule: NamespaceModule = (registry, server) => {
-  installLifecycleHooks(new HooksEngine({ codexHome: server.codexHome, configOverrides: server.options.configOverrides }));
+  installLifecycleHooks(
+    new HooksEngine({
+      codexHome: server.codexHome,
+      configOverrides: server.options.configOverrides,
+      sessionConfigOf: (threadId) => threadManagerOf(server).findLoaded(threadId)?.sessionConfig,
+    }),
+  );
 
   registry.register('hooks/list', HooksListParams, (params): { data: HooksListEntry[] } => {
     const overrides = server.options.configOverrides;

@@ -77,6 +77,8 @@ export interface LoadedThreadInit {
   updatedAt: number;
   settings: ThreadSettings;
   config: EffectiveConfig;
+  /** The request's own `config` map (thread/start, resume, fork), kept for code that reloads config layers (hooks). */
+  sessionConfig?: Record<string, unknown> | null;
   ephemeral: boolean;
   /** Where the rollout lives (or will live once materialized); null if ephemeral. */
   rolloutPath: string | null;
@@ -129,6 +131,8 @@ export class LoadedThread {
   developerInstructions: string | null;
   /** Effective configuration for this thread (config.toml, `-c`, thread/start `config`). */
   config: EffectiveConfig;
+  /** The thread/start (or resume/fork) `config` map on its own: the session flags above `-c`. */
+  sessionConfig: Record<string, unknown> | null;
 
   name: string | null;
   preview: string;
@@ -174,6 +178,7 @@ export class LoadedThread {
     this.baseInstructions = s.baseInstructions;
     this.developerInstructions = s.developerInstructions;
     this.config = init.config;
+    this.sessionConfig = init.sessionConfig ?? null;
     this.name = init.name;
     this.preview = init.preview;
     this.turns = init.turns;

@@ -74,6 +74,7 @@ export class ThreadService {
         updatedAt: Math.floor(now.getTime() / 1000),
         settings,
         config,
+        sessionConfig: params.config ?? null,
         ephemeral,
         rolloutPath: ephemeral ? null : this.store.newRolloutPath(id, now),
         source: 'vscode',
@@ -170,6 +171,7 @@ export class ThreadService {
         updatedAt: Math.floor(now.getTime() / 1000),
         settings,
         config,
+        sessionConfig: params.config ?? null,
         ephemeral,
         rolloutPath: ephemeral ? null : this.store.newRolloutPath(id, now),
         source: 'vscode',
@@ -544,6 +546,7 @@ export class ThreadService {
         updatedAt: summary.updatedAt,
         settings,
         config,
+        sessionConfig: params.config ?? null,
         ephemeral: false,
         rolloutPath: summary.path,
         source: summary.source,
@@ -584,6 +587,7 @@ export class ThreadService {
         updatedAt: Math.floor(now.getTime() / 1000),
         settings,
         config,
+        sessionConfig: params.config ?? null,
         ephemeral: false,
         rolloutPath: this.store.newRolloutPath(id, now),
         source: 'vscode',
@@ -619,7 +623,7 @@ export class ThreadService {
       baseInstructions: thread.baseInstructions,
       developerInstructions: thread.developerInstructions,
     });
-    Object.assign(thread, settings, { config });
+    Object.assign(thread, settings, { config }, params.config ? { sessionConfig: params.config } : {});
     thread.persistSettings();
   }
 

@@ -14,6 +14,12 @@ export interface HookContext {
   transcriptPath: string | null;
   /** The approval policy, reported to hooks as `permission_mode`. */
   permissionMode: string;
+  /**
+   * The thread's own `config` from thread/start (session flags over the server's `-c`),
+   * deciding which hooks apply (e.g. `features.hooks = false`). Optional: when the
+   * caller leaves it out, the hooks engine looks the loaded thread up by `threadId`.
+   */
+  sessionConfig?: Record<string, unknown> | null;
   /** Sends a notification to the thread's subscribers (hook/started, hook/completed, warning…). */
   notify(method: string, params: unknown): void;
 }

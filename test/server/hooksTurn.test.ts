@@ -210,5 +210,21 @@ for (const which of SERVERS) {
       assert.ok(requestText(2).includes('not this one'));
       assert.deepEqual(server!.violations, []);
     });
+
+    it("a thread's own config decides which hooks run (features.hooks = false in thread/start.config)", async () => {
+      await startWith(hook('UserPromptSubmit', script('prompt', 'exit 0')));
+      model.enqueue(reply.text('quiet'), reply.text('heard'));
+      const { thread: quiet } = await server!.request('thread/start', { cwd: work, config: { 'features.hooks': false } });
+      await server!.request('turn/start', { threadId: quiet.id, input: [{ type: 'text', text: 'no hooks here', text_elements: [] }] });
+      await server!.waitFor('turn/completed', (p) => p.threadId === quiet.id, 60000);
+      assert.deepEqual(inputs('prompt'), [], 'the thread turned hooks off for itself');
+      assert.equal(hookRuns('hook/started').length, 0);
+
+      const { thread: plain } = await server!.request('thread/start', { cwd: work });
+      await server!.request('turn/start', { threadId: plain.id, input: [{ type: 'text', text: 'hooks here', text_elements: [] }] });
+      await server!.waitFor('turn/completed', (p) => p.threadId === plain.id, 60000);
+      assert.deepEqual(inputs('prompt').map((input) => input.prompt), ['hooks here'], 'other threads keep the configured hooks');
+      assert.deepEqual(server!.violations, []);
+    });
   });
 }
