@@ -10,7 +10,7 @@ import type { AppServer } from '../core/appServer';
 import type { ClientSession } from '../core/session';
 import { log } from '../log';
 import { ErrorCode, RpcError } from '../rpc/errors';
-import type { Thread, ThreadGoal, Turn, TurnItemsView } from '../protocol/items';
+import type { AskForApproval, Thread, ThreadGoal, Turn, TurnItemsView } from '../protocol/items';
 import type {
   ThreadForkParams,
   ThreadGoalSetParams,
@@ -437,7 +437,7 @@ export class ThreadService {
       disabledPluginIds: [],
       cwd: thread.cwd,
       instructionSources: instructionSourcesFor(this.server.codexHome, thread.cwd),
-      approvalPolicy: thread.approvalPolicy,
+      approvalPolicy: wireApprovalPolicy(thread.approvalPolicy),
       approvalsReviewer: thread.approvalsReviewer,
       sandbox: thread.sandbox,
       reasoningEffort: thread.reasoningEffort,
@@ -763,4 +763,13 @@ export function threadFromSummary(summary: ThreadSummary, turns: Turn[]): Thread
     name: summary.name,
     turns,
   };
+}
+
+/**
+ * The v2 protocol has no `on-failure` (it was folded into `on-request`); the
+ * thread keeps `on-failure` internally for its retry-after-sandbox-denial
+ * behaviour but reports `on-request`, as the reference does.
+ */
+function wireApprovalPolicy(policy: AskForApproval): AskForApproval {
+  return policy === 'on-failure' ? 'on-request' : policy;
 }
