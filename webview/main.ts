@@ -6,6 +6,7 @@
  */
 import './chat.css';
 import { Composer, type ComposerState } from './composer';
+import { el } from './dom';
 import { APPROVAL_POLICIES, SANDBOX_MODES, type ChatEntry, type HostToWebview, type SessionInfo, type WebviewToHost } from './protocol';
 import { estimateEntryHeight, renderEntry, type RenderState } from './render';
 import { EntryStore } from './store';
@@ -29,13 +30,6 @@ export interface ChatApp {
   list: VirtualList<ChatEntry>;
   composer: Composer;
   handle(message: HostToWebview): void;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text !== undefined) element.textContent = text;
-  return element;
 }
 
 function select(label: string, className: string, onChange: (value: string) => void): HTMLSelectElement {

@@ -4,6 +4,7 @@
  * Buttons carry `data-action` attributes; `main.ts` handles clicks for the
  * whole list in one place.
  */
+import { el } from './dom';
 import { renderMarkdownInto } from './markdown';
 import type { ApprovalDecision, ChatEntry, FileChangeSummary, PlanStep } from './protocol';
 
@@ -22,13 +23,6 @@ export const DECISION_LABELS: Record<ApprovalDecision, string> = {
   decline: 'Decline',
   cancel: 'Cancel turn',
 };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text !== undefined) element.textContent = text;
-  return element;
-}
 
 function icon(name: string, extra = ''): HTMLElement {
   return el('span', `codicon codicon-${name}${extra ? ` ${extra}` : ''}`);

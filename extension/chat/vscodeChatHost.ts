@@ -81,7 +81,8 @@ export class VscodeChatHost implements ChatHost {
   async openFile(filePath: string): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const absolute = path.isAbsolute(filePath) || !folder ? filePath : path.join(folder, filePath);
-    await vscode.window.showTextDocument(vscode.Uri.file(absolute), { preview: true });
+    // A file link clicked in the chat opens without taking focus from the chat while the agent streams.
+    await vscode.window.showTextDocument(vscode.Uri.file(absolute), { preview: true, preserveFocus: true });
   }
 
   reveal(preserveFocus: boolean): Promise<void> {

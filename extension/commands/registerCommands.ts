@@ -6,6 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
+import type { Model } from '../client/protocolTypes';
+import { registerGuardedCommands, type CommandHandlers } from './guardedCommands';
 import { collectIdeContext, EditorHistory } from '../ide/collectIdeContext';
 import { fileMention, selectionPrompt, type EditorSelection, type SelectionAction } from './selectionPrompts';
 
@@ -35,15 +37,6 @@ function currentSelection(editor: vscode.TextEditor | undefined): EditorSelectio
   };
 }
 
-interface ModelEntry {
-  id: string;
-  model: string;
-  displayName: string;
-  description: string;
-  hidden: boolean;
-  isDefault: boolean;
-}
-
 export function registerCommands(services: ExtensionServices): vscode.Disposable {
   const { chat, client, output } = services;
   const history = new EditorHistory();
@@ -64,7 +57,7 @@ export function registerCommands(services: ExtensionServices): vscode.Disposable
     await chat.sendPrompt(prompt.text, prompt.attachments);
   };
 
-  const handlers: Record<string, (...args: any[]) => Promise<unknown>> = {
+  const handlers: CommandHandlers = {
     'codex.sendSelection': () => sendSelection('send'),
     'codex.explainSelection': () => sendSelection('explain'),
     'codex.fixSelection': () => sendSelection('fix'),
@@ -84,10 +77,10 @@ export function registerCommands(services: ExtensionServices): vscode.Disposable
       await chat.sendPrompt(question, [attachment]);
     },
     'codex.switchModel': async () => {
-      const models: ModelEntry[] = [];
+      const models: Model[] = [];
       let cursor: string | null = null;
       do {
-        const page: { data: ModelEntry[]; nextCursor: string | null } = await client.request('model/list', { cursor, limit: 100 });
+        const page: { data: Model[]; nextCursor: string | null } = await client.request('model/list', { cursor, limit: 100 });
         models.push(...page.data.filter((m) => !m.hidden));
         cursor = page.nextCursor;
       } while (cursor);
@@ -115,22 +108,8 @@ export function registerCommands(services: ExtensionServices): vscode.Disposable
     },
   };
 
-  for (const [id, handler] of Object.entries(handlers)) {
-    try {
-      disposables.push(
-        vscode.commands.registerCommand(id, async (...args: any[]) => {
-          try {
-            await handler(...args);
-          } catch (error) {
-            void vscode.window.showErrorMessage(`Codex: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }),
-      );
-    } catch (error) {
-      // Another feature already owns this id; keep theirs and say so in the log.
-      output.appendLine(`[commands] ${id} not registered: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  // An id another feature already owns keeps its owner; the log says so.
+  disposables.push(...registerGuardedCommands(handlers, (line) => output.appendLine(line)));
 
   const disposable = vscode.Disposable.from(...disposables);
   services.context.subscriptions.push(disposable);

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
+import { guarded } from '../commands/guardedCommands';
 import { BASELINE_SCHEME, BaselineDocumentProvider, baselineUri } from './baselineDocuments';
 import { ChangedFileItem, ChangesTreeProvider } from './changesTree';
 import { HunkCodeLensProvider } from './codeLens';
@@ -47,18 +48,6 @@ export function registerDiffReview(services: ExtensionServices): ReviewControlle
     const count = review.store.list().length;
     changesView.badge = count ? { value: count, tooltip: `${count} file(s) changed by Codex` } : undefined;
   };
-
-  const report = (error: unknown) => void vscode.window.showErrorMessage(`Codex: ${error instanceof Error ? error.message : String(error)}`);
-  const guarded =
-    <A extends unknown[]>(run: (...args: A) => unknown) =>
-    async (...args: A) => {
-      try {
-        return await run(...args);
-      } catch (error) {
-        report(error);
-        return undefined;
-      }
-    };
 
   const openFileDiff = async (arg: unknown) => {
     const key = keyFrom(arg);

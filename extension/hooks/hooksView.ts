@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
+import { registerGuardedCommands, type CommandHandlers } from '../commands/guardedCommands';
+import { NodeTreeProvider, refreshOnConnect } from '../threads/nodeTreeProvider';
 import { HookListModel } from './hookListModel';
 import { eventDisplayName, findHookDefinitionLine, hookCommandText, type HookInfo, type HookNode } from './hookModel';
 
@@ -15,21 +17,7 @@ const TRUST_ICONS = {
   managed: new vscode.ThemeIcon('lock'),
 } as const;
 
-export class HooksTreeProvider implements vscode.TreeDataProvider<HookNode> {
-  private readonly changed = new vscode.EventEmitter<HookNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-
-  constructor(private readonly model: HookListModel) {}
-
-  fire(): void {
-    this.changed.fire(undefined);
-  }
-
-  getChildren(node?: HookNode): HookNode[] {
-    if (!node) return this.model.nodes();
-    return node.kind === 'event' || node.kind === 'source' ? node.children : [];
-  }
-
+export class HooksTreeProvider extends NodeTreeProvider<HookNode> {
   getTreeItem(node: HookNode): vscode.TreeItem {
     switch (node.kind) {
       case 'event': {
@@ -94,9 +82,7 @@ export function registerHooksView(services: ExtensionServices): vscode.Disposabl
 
   for (const method of ['hook/started', 'hook/completed']) disposables.push(client.onNotification(method, (params) => model.applyNotification(method, params)));
   disposables.push(
-    client.onDidChangeState((state) => {
-      if (state === 'connected') void model.refresh();
-    }),
+    refreshOnConnect(client, () => model.refresh()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void model.refresh()),
   );
   // Hook files edited by hand change what runs (and their trust): re-list on save.
@@ -104,17 +90,7 @@ export function registerHooksView(services: ExtensionServices): vscode.Disposabl
   const refreshSoon = () => void model.refresh();
   disposables.push(watcher, watcher.onDidChange(refreshSoon), watcher.onDidCreate(refreshSoon), watcher.onDidDelete(refreshSoon));
   disposables.push(vscode.workspace.onDidSaveTextDocument((doc) => /(hooks\.json|config\.toml)$/.test(doc.fileName) && refreshSoon()));
-  if (client.state === 'connected') void model.refresh();
 
-  const guarded =
-    (action: (arg: any) => Promise<unknown>) =>
-    async (arg: any): Promise<void> => {
-      try {
-        await action(arg);
-      } catch (error) {
-        void vscode.window.showErrorMessage(`Codex: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    };
   const requireHook = (arg: unknown): HookInfo => {
     const selected = view?.selection[0];
     const hook = hookOf(model, arg) ?? (selected?.kind === 'hook' ? model.find(selected.hook.key) : undefined);
@@ -122,36 +98,30 @@ export function registerHooksView(services: ExtensionServices): vscode.Disposabl
     return hook;
   };
 
-  const commands: [string, (arg: any) => Promise<unknown>][] = [
-    ['codex.hooks.refresh', () => model.refresh()],
-    [
-      'codex.hooks.trust',
-      async (arg) => {
-        const hook = requireHook(arg);
-        if (hook.isManaged) throw new Error('Managed hooks are trusted by your administrator.');
-        const changed = hook.trustStatus === 'modified' ? ' It changed since you last trusted it.' : '';
-        const answer = await vscode.window.showWarningMessage(
-          `Trust this ${eventDisplayName(hook.eventName)} hook? It will run automatically.${changed}`,
-          { modal: true, detail: `${hookCommandText(hook)}\n\nDefined in ${hook.sourcePath}` },
-          'Trust',
-        );
-        if (answer === 'Trust') await model.trust(hook);
-      },
-    ],
-    ['codex.hooks.disable', (arg) => model.setEnabled(requireHook(arg), false)],
-    ['codex.hooks.enable', (arg) => model.setEnabled(requireHook(arg), true)],
-    [
-      'codex.hooks.openDefinition',
-      async (arg) => {
-        const hook = requireHook(arg);
-        const document = await vscode.workspace.openTextDocument(vscode.Uri.file(hook.sourcePath));
-        const line = findHookDefinitionLine(document.getText(), hook);
-        const range = document.lineAt(Math.min(line, document.lineCount - 1)).range;
-        await vscode.window.showTextDocument(document, { selection: range, preview: true });
-      },
-    ],
-  ];
-  for (const [id, action] of commands) disposables.push(vscode.commands.registerCommand(id, guarded(action)));
+  const commands: CommandHandlers = {
+    'codex.hooks.refresh': () => model.refresh(),
+    'codex.hooks.trust': async (arg) => {
+      const hook = requireHook(arg);
+      if (hook.isManaged) throw new Error('Managed hooks are trusted by your administrator.');
+      const changed = hook.trustStatus === 'modified' ? ' It changed since you last trusted it.' : '';
+      const answer = await vscode.window.showWarningMessage(
+        `Trust this ${eventDisplayName(hook.eventName)} hook? It will run automatically.${changed}`,
+        { modal: true, detail: `${hookCommandText(hook)}\n\nDefined in ${hook.sourcePath}` },
+        'Trust',
+      );
+      if (answer === 'Trust') await model.trust(hook);
+    },
+    'codex.hooks.disable': (arg) => model.setEnabled(requireHook(arg), false),
+    'codex.hooks.enable': (arg) => model.setEnabled(requireHook(arg), true),
+    'codex.hooks.openDefinition': async (arg) => {
+      const hook = requireHook(arg);
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(hook.sourcePath));
+      const line = findHookDefinitionLine(document.getText(), hook);
+      const range = document.lineAt(Math.min(line, document.lineCount - 1)).range;
+      await vscode.window.showTextDocument(document, { selection: range, preview: true, preserveFocus: true });
+    },
+  };
+  disposables.push(...registerGuardedCommands(commands));
 
   const disposable = vscode.Disposable.from(...disposables);
   services.context.subscriptions.push(disposable);

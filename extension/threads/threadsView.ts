@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
+import { registerGuardedCommands, type CommandHandlers } from '../commands/guardedCommands';
+import { NodeTreeProvider, refreshOnConnect } from './nodeTreeProvider';
 import { ThreadListModel, type ThreadNode, type ThreadSummary } from './threadModel';
 
 /** What the model follows; `item/completed` and `turn/completed` bring a new thread's preview and times. */
@@ -17,22 +19,12 @@ const FOLLOWED_NOTIFICATIONS = [
   'turn/completed',
 ];
 
-export class ThreadsTreeProvider implements vscode.TreeDataProvider<ThreadNode> {
-  private readonly changed = new vscode.EventEmitter<ThreadNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-
+export class ThreadsTreeProvider extends NodeTreeProvider<ThreadNode> {
   constructor(
-    private readonly model: ThreadListModel,
+    model: ThreadListModel,
     private readonly currentThreadId: () => string | undefined,
-  ) {}
-
-  fire(): void {
-    this.changed.fire(undefined);
-  }
-
-  getChildren(node?: ThreadNode): ThreadNode[] {
-    if (!node) return this.model.nodes();
-    return node.kind === 'group' || node.kind === 'archivedSection' ? node.children : [];
+  ) {
+    super(model);
   }
 
   getTreeItem(node: ThreadNode): vscode.TreeItem {
@@ -107,12 +99,9 @@ export function registerThreadsView(services: ExtensionServices): vscode.Disposa
     disposables.push(client.onNotification(method, (params) => void model.applyNotification(method, params)));
   }
   disposables.push(
-    client.onDidChangeState((state) => {
-      if (state === 'connected') void model.refresh();
-    }),
+    refreshOnConnect(client, () => model.refresh()),
     chat.onDidChangeThread(() => provider?.fire()),
   );
-  if (client.state === 'connected') void model.refresh();
 
   const setSearch = async (term: string | undefined) => {
     await model.setSearchTerm(term);
@@ -120,100 +109,66 @@ export function registerThreadsView(services: ExtensionServices): vscode.Disposa
     await vscode.commands.executeCommand('setContext', 'codex.threadSearchActive', !!model.searchTerm);
   };
 
-  const guarded =
-    (action: (arg: any) => Promise<unknown>) =>
-    async (arg: any): Promise<void> => {
-      try {
-        await action(arg);
-      } catch (error) {
-        void vscode.window.showErrorMessage(`Codex: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    };
   const requireThread = (arg: unknown): ThreadSummary => {
     const thread = threadOf(model, arg) ?? (view.selection[0]?.kind === 'thread' ? view.selection[0].thread : undefined);
     if (!thread) throw new Error('Select a thread in the Threads view first.');
     return thread;
   };
 
-  const commands: [string, (arg: any) => Promise<unknown>][] = [
-    ['codex.threads.refresh', () => model.refresh()],
-    [
-      'codex.threads.search',
-      async () => {
-        const term = await vscode.window.showInputBox({ title: 'Search threads', prompt: 'Matches thread titles', value: model.searchTerm ?? '' });
-        if (term !== undefined) await setSearch(term);
-      },
-    ],
-    ['codex.threads.clearSearch', () => setSearch(undefined)],
-    ['codex.threads.loadMore', (node?: ThreadNode) => model.loadMore(node?.kind === 'loadMore' ? node.archived : false)],
-    [
-      'codex.threads.open',
-      async (arg) => {
-        const thread = requireThread(arg);
-        await chat.openThread(thread.id);
-        await chat.reveal();
-      },
-    ],
-    [
-      'codex.threads.rename',
-      async (arg) => {
-        const thread = requireThread(arg);
-        const name = await vscode.window.showInputBox({
-          title: 'Rename thread',
-          value: thread.name ?? thread.preview.split('\n')[0],
-          validateInput: (v) => (v.trim() ? undefined : 'The name cannot be empty'),
-        });
-        if (name === undefined) return;
-        await client.request('thread/name/set', { threadId: thread.id, name: name.trim() });
-        // The server confirms with thread/name/updated; apply now too so the view never lags.
-        model.applyNotification('thread/name/updated', { threadId: thread.id, threadName: name.trim() });
-      },
-    ],
-    [
-      'codex.threads.fork',
-      async (arg) => {
-        const thread = requireThread(arg);
-        const forked = await client.request<{ thread: ThreadSummary }>('thread/fork', { threadId: thread.id, excludeTurns: true });
-        model.applyNotification('thread/started', { thread: forked.thread });
-        await chat.openThread(forked.thread.id);
-        await chat.reveal();
-      },
-    ],
-    [
-      'codex.threads.archive',
-      async (arg) => {
-        const thread = requireThread(arg);
-        await client.request('thread/archive', { threadId: thread.id });
-        model.applyNotification('thread/archived', { threadId: thread.id });
-      },
-    ],
-    [
-      'codex.threads.unarchive',
-      async (arg) => {
-        const thread = requireThread(arg);
-        await client.request('thread/unarchive', { threadId: thread.id });
-        model.applyNotification('thread/unarchived', { threadId: thread.id });
-      },
-    ],
-    [
-      'codex.threads.copyId',
-      async (arg) => {
-        const thread = requireThread(arg);
-        await vscode.env.clipboard.writeText(thread.id);
-        vscode.window.setStatusBarMessage(`Copied thread id ${thread.id}`, 3000);
-      },
-    ],
-    [
-      'codex.threads.revealRollout',
-      async (arg) => {
-        const thread = requireThread(arg);
-        if (!thread.path) throw new Error('This thread has no rollout file on disk (it may be ephemeral).');
-        const document = await vscode.workspace.openTextDocument(vscode.Uri.file(thread.path));
-        await vscode.window.showTextDocument(document, { preview: true });
-      },
-    ],
-  ];
-  for (const [id, action] of commands) disposables.push(vscode.commands.registerCommand(id, guarded(action)));
+  const setArchived = async (arg: unknown, archived: boolean) => {
+    const thread = requireThread(arg);
+    await client.request(archived ? 'thread/archive' : 'thread/unarchive', { threadId: thread.id });
+    // The server confirms with a notification; apply now too so the view never lags.
+    model.applyNotification(archived ? 'thread/archived' : 'thread/unarchived', { threadId: thread.id });
+  };
+
+  const commands: CommandHandlers = {
+    'codex.threads.refresh': () => model.refresh(),
+    'codex.threads.search': async () => {
+      const term = await vscode.window.showInputBox({ title: 'Search threads', prompt: 'Matches thread titles', value: model.searchTerm ?? '' });
+      if (term !== undefined) await setSearch(term);
+    },
+    'codex.threads.clearSearch': () => setSearch(undefined),
+    'codex.threads.loadMore': (node?: ThreadNode) => model.loadMore(node?.kind === 'loadMore' ? node.archived : false),
+    'codex.threads.open': async (arg) => {
+      const thread = requireThread(arg);
+      await chat.openThread(thread.id);
+      await chat.reveal();
+    },
+    'codex.threads.rename': async (arg) => {
+      const thread = requireThread(arg);
+      const name = await vscode.window.showInputBox({
+        title: 'Rename thread',
+        value: thread.name ?? thread.preview.split('\n')[0],
+        validateInput: (v) => (v.trim() ? undefined : 'The name cannot be empty'),
+      });
+      if (name === undefined) return;
+      await client.request('thread/name/set', { threadId: thread.id, name: name.trim() });
+      // The server confirms with thread/name/updated; apply now too so the view never lags.
+      model.applyNotification('thread/name/updated', { threadId: thread.id, threadName: name.trim() });
+    },
+    'codex.threads.fork': async (arg) => {
+      const thread = requireThread(arg);
+      const forked = await client.request<{ thread: ThreadSummary }>('thread/fork', { threadId: thread.id, excludeTurns: true });
+      model.applyNotification('thread/started', { thread: forked.thread });
+      await chat.openThread(forked.thread.id);
+      await chat.reveal();
+    },
+    'codex.threads.archive': (arg) => setArchived(arg, true),
+    'codex.threads.unarchive': (arg) => setArchived(arg, false),
+    'codex.threads.copyId': async (arg) => {
+      const thread = requireThread(arg);
+      await vscode.env.clipboard.writeText(thread.id);
+      vscode.window.setStatusBarMessage(`Copied thread id ${thread.id}`, 3000);
+    },
+    'codex.threads.revealRollout': async (arg) => {
+      const thread = requireThread(arg);
+      if (!thread.path) throw new Error('This thread has no rollout file on disk (it may be ephemeral).');
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(thread.path));
+      await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true });
+    },
+  };
+  disposables.push(...registerGuardedCommands(commands));
   void vscode.commands.executeCommand('setContext', 'codex.threadSearchActive', false);
 
   const disposable = vscode.Disposable.from(...disposables);
