@@ -16,17 +16,6 @@ export interface ApprovalHost {
   notify(method: string, params: unknown): void;
 }
 
-/**
- * The id the connection will give its next server request. The connection
- * does not return ids from `request()`, and `serverRequest/resolved` needs
- * them; ids are assigned synchronously in order, so reading the counter just
- * before the call is exact.
- */
-function nextRequestId(session: ClientSession): number | string {
-  const counter = (session.connection as unknown as { nextServerRequestId?: number }).nextServerRequestId;
-  return typeof counter === 'number' ? counter : 0;
-}
-
 export async function requestApproval(
   thread: ApprovalHost,
   session: ClientSession | undefined,
@@ -41,8 +30,7 @@ export async function requestApproval(
     return 'decline';
   }
   setWaiting(thread, true);
-  const requestId = nextRequestId(session);
-  const answer = session.request(method, params);
+  const { id: requestId, result: answer } = session.startRequest(method, params);
   afterSend();
   let decision: ApprovalDecision;
   try {

@@ -1,4 +1,4 @@
-import type { JsonRpcConnection } from '../rpc/connection';
+import type { JsonRpcConnection, SentRequest } from '../rpc/connection';
 
 export interface ClientInfo {
   name: string;
@@ -38,6 +38,11 @@ export class ClientSession {
 
   request(method: string, params: unknown): Promise<unknown> {
     return this.connection.request(method, params);
+  }
+
+  /** Like request(), but also tells the request's id (for `serverRequest/resolved`). */
+  startRequest(method: string, params: unknown): SentRequest {
+    return this.connection.startRequest(method, params);
   }
 
   onClose(listener: () => void): void {

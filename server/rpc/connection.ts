@@ -22,6 +22,12 @@ export interface ConnectionLimits {
 
 export const UNBOUNDED: ConnectionLimits = { maxInFlightRequests: Infinity };
 
+/** A server-to-client request on its way: its wire id and the client's eventual result. */
+export interface SentRequest {
+  id: RequestId;
+  result: Promise<unknown>;
+}
+
 interface PendingServerRequest {
   resolve(result: unknown): void;
   reject(error: RpcError): void;
@@ -71,8 +77,16 @@ export class JsonRpcConnection {
 
   /** Sends a server-to-client request and resolves with the client's result. */
   request(method: string, params: unknown): Promise<unknown> {
+    return this.startRequest(method, params).result;
+  }
+
+  /**
+   * Sends a server-to-client request and returns its id at once (callers such
+   * as `serverRequest/resolved` must name the request) with the pending result.
+   */
+  startRequest(method: string, params: unknown): SentRequest {
     const id = this.nextServerRequestId++;
-    return new Promise((resolve, reject) => {
+    const result = new Promise<unknown>((resolve, reject) => {
       if (this.closed) {
         reject(new RpcError(ErrorCode.InternalError, 'connection closed'));
         return;
@@ -80,6 +94,7 @@ export class JsonRpcConnection {
       this.pending.set(id, { resolve, reject });
       this.write({ id, method, params });
     });
+    return { id, result };
   }
 
   /** Rejects every outstanding server request; called when the transport ends. */
