@@ -81,19 +81,37 @@ export function isWritableUnder(policy: SandboxPolicy, cwd: string, file: string
   });
 }
 
-/** Resolves symlinks of the deepest existing ancestor (the file may not exist yet). */
-function realpathOfNearest(file: string): string {
+/**
+ * Resolves symlinks of the deepest existing ancestor (the file may not exist
+ * yet). A dangling symlink is followed to where it points: writing through it
+ * would create its target, which may lie outside every writable root.
+ */
+function realpathOfNearest(file: string, linksFollowed = 0): string {
   let current = file;
   const rest: string[] = [];
   for (;;) {
     try {
       return path.join(fs.realpathSync(current), ...rest);
     } catch {
+      const target = danglingLinkTarget(current);
+      if (target !== null) {
+        // Like the kernel, give up on link loops; an unresolvable path is treated as the link itself.
+        if (linksFollowed >= 40) return path.join(current, ...rest);
+        return realpathOfNearest(path.join(path.resolve(path.dirname(current), target), ...rest), linksFollowed + 1);
+      }
       const parent = path.dirname(current);
       if (parent === current) return file;
       rest.unshift(path.basename(current));
       current = parent;
     }
+  }
+}
+
+function danglingLinkTarget(file: string): string | null {
+  try {
+    return fs.lstatSync(file).isSymbolicLink() ? fs.readlinkSync(file) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -97,6 +97,38 @@ describe('turns: approvals and the sandbox', function () {
     assert.deepEqual(server.violations, []);
   });
 
+  it('never + workspace-write: apply_patch cannot escape the writable roots through `..`, absolute paths or symlinks', async () => {
+    const outside = fs.mkdtempSync('/var/tmp/codex-patch-outside-');
+    try {
+      const patchCall = (file: string, callId: string) => ({ type: 'function_call' as const, name: 'apply_patch', arguments: { input: patchAdding(file) }, callId });
+      fixture = await startFixture('ours', [], { approvalPolicy: 'never', sandboxMode: 'workspace-write' });
+      const { server, cwd, model } = fixture;
+      fs.symlinkSync(outside, path.join(cwd, 'link-dir'));
+      fs.symlinkSync(path.join(outside, 'dangling.txt'), path.join(cwd, 'dangling'));
+      const dotdot = path.relative(cwd, path.join(outside, 'dotdot.txt'));
+      assert.ok(dotdot.startsWith('..'));
+      model.enqueue(
+        reply.items(
+          patchCall(dotdot, 'p_dotdot'),
+          patchCall(path.join(outside, 'absolute.txt'), 'p_abs'),
+          patchCall('link-dir/through-link.txt', 'p_link'),
+          patchCall('dangling', 'p_dangling'),
+          patchCall('inside.txt', 'p_inside'),
+        ),
+        reply.text('ok'),
+      );
+      await runTurn(fixture);
+      assert.deepEqual(fs.readdirSync(outside), [], 'nothing was written outside the writable roots');
+      assert.equal(fs.readFileSync(path.join(cwd, 'inside.txt'), 'utf8'), 'content\n');
+      assert.equal(server.serverRequests.length, 0, 'never does not ask');
+      const outputs = JSON.stringify(model.modelRequests.at(-1)!.body.input);
+      assert.equal(outputs.match(/patch rejected/g)?.length, 4, outputs);
+      assert.deepEqual(server.violations, []);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('cancel declines the command and interrupts the turn', async () => {
     fixture = await startFixture('ours', [escalatedTouch('c.txt'), reply.text('never sent')], { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' });
     const { server, model } = fixture;

@@ -23,6 +23,31 @@ describe('sandbox policy and bubblewrap', () => {
     assert.equal(isWritableUnder({ type: 'dangerFullAccess' }, cwd, '/etc/x'), true);
   });
 
+  it('writability follows `..` and symlinks, dangling ones included, before any write', () => {
+    const policy = workspace(cwd);
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-unit-outside-'));
+    try {
+      fs.symlinkSync(outside, path.join(cwd, 'link-to-outside'));
+      fs.symlinkSync(path.join(outside, 'not-yet.txt'), path.join(cwd, 'dangling-file'));
+      fs.symlinkSync(path.join(outside, 'no-dir'), path.join(cwd, 'dangling-dir'));
+      fs.symlinkSync('loop-b', path.join(cwd, 'loop-a'));
+      fs.symlinkSync('loop-a', path.join(cwd, 'loop-b'));
+      fs.mkdirSync(path.join(cwd, 'src'), { recursive: true });
+      fs.symlinkSync(path.join(cwd, 'src'), path.join(cwd, 'link-inside'));
+      assert.equal(isWritableUnder(policy, cwd, '../escape.txt'), false);
+      assert.equal(isWritableUnder(policy, cwd, 'src/../../escape.txt'), false);
+      assert.equal(isWritableUnder(policy, cwd, path.join(outside, 'abs.txt')), false);
+      assert.equal(isWritableUnder(policy, cwd, 'link-to-outside/x.txt'), false);
+      assert.equal(isWritableUnder(policy, cwd, 'dangling-file'), false, 'a dangling link is followed to its target');
+      assert.equal(isWritableUnder(policy, cwd, 'dangling-dir/new/x.txt'), false);
+      assert.equal(isWritableUnder(policy, cwd, 'link-inside/x.txt'), true);
+      assert.equal(isWritableUnder(policy, cwd, 'loop-a'), true, 'a link loop stays the link itself, inside the cwd');
+    } finally {
+      for (const name of ['link-to-outside', 'dangling-file', 'dangling-dir', 'loop-a', 'loop-b', 'link-inside']) fs.rmSync(path.join(cwd, name), { force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('builds bwrap arguments: read-only root, writable roots, protected .git, no network', () => {
     const args = bubblewrapArgs(workspace(cwd), cwd, ['echo', 'hi']);
     const joined = args.join(' ');
