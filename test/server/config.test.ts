@@ -120,6 +120,15 @@ describe('config methods (ours vs reference)', function () {
     });
     await assert.rejects(server.request('config/value/write', { keyPath: 'model.nested', value: 1, mergeStrategy: 'replace' }), /model is not a table/);
     await assert.rejects(server.request('config/value/write', { keyPath: 'model', value: 'x', mergeStrategy: 'replace', filePath: '/etc/passwd' }), /only the user config file/);
+    const besideHome = path.join(home, '..', `${path.basename(home)}-other`, 'config.toml');
+    for (const filePath of [besideHome, path.join(home, 'sub', '..', '..', 'config.toml'), path.join(home, 'config.toml.d', 'x.toml')]) {
+      await assert.rejects(server.request('config/batchWrite', { edits: [{ keyPath: 'model', value: 'x', mergeStrategy: 'replace' }], filePath }), (e: RpcResponseError) => {
+        assert.match(e.message, /only the user config file/);
+        assert.deepEqual(e.data, { config_write_error_code: 'configPathNotAllowed' });
+        return true;
+      });
+      assert.equal(fs.existsSync(filePath), false, filePath);
+    }
     assert.equal(fs.readFileSync(path.join(home, 'config.toml'), 'utf8'), text, 'failed writes change nothing');
 
     const removed = await server.request('config/value/write', { keyPath: 'tui', value: null, mergeStrategy: 'replace' });
