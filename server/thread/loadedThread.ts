@@ -94,6 +94,11 @@ export interface LoadedThreadInit {
   goal: ThreadGoal | null;
 }
 
+/** What a thread that has not run anything yet holds (fresh objects on each call). */
+export function emptyThreadContent(): Pick<LoadedThreadInit, 'name' | 'preview' | 'turns' | 'history' | 'tokenUsage' | 'goal'> {
+  return { name: null, preview: '', turns: [], history: [], tokenUsage: null, goal: null };
+}
+
 /** A history item and the turn that produced it (for fork at `lastTurnId`). */
 export interface HistoryEntry {
   turnId: string | null;

@@ -29,7 +29,7 @@ import { REFERENCE_NAME_INDEX, ThreadStore, type ThreadSummary } from '../rollou
 import { RolloutWriter } from '../rollout/writer';
 import { threadIdFromFileName } from '../rollout/format';
 import { SERVER_VERSION } from '../version';
-import { LoadedThread, type HistoryEntry, type ResponseItem } from './loadedThread';
+import { emptyThreadContent, LoadedThread, type HistoryEntry, type LoadedThreadInit, type ResponseItem } from './loadedThread';
 import { threadManagerOf, validateThreadId, type ThreadManager } from './manager';
 import { decodeCursor, encodeCursor } from './cursor';
 import { admitNewThread, effectiveConfigFor, readGitInfo, resolveCwd, resolveSettings } from './settings';
@@ -62,40 +62,17 @@ export class ThreadService {
     const cwd = resolveCwd(params.cwd, process.cwd());
     const { config, request, warnings } = admitNewThread(this.server, params, cwd);
     const settings = resolveSettings(request, config, cwd);
-    const id = uuidv7();
-    const now = new Date();
-    const ephemeral = params.ephemeral ?? false;
-    const thread = new LoadedThread(
-      {
-        id,
-        sessionId: id,
-        forkedFromId: null,
-        createdAt: Math.floor(now.getTime() / 1000),
-        updatedAt: Math.floor(now.getTime() / 1000),
-        settings,
-        config,
-        sessionConfig: params.config ?? null,
-        ephemeral,
-        rolloutPath: ephemeral ? null : this.store.newRolloutPath(id, now),
-        source: 'vscode',
-        originator: session.clientInfo?.name ?? 'codex_vscode',
-        cliVersion: SERVER_VERSION,
-        gitInfo: readGitInfo(cwd),
-        name: null,
-        preview: '',
-        turns: [],
-        history: [],
-        tokenUsage: null,
-        goal: null,
-      },
-      this.manager,
-    );
-    this.manager.add(thread, session);
+    const thread = this.createThread(session, cwd, {
+      settings,
+      config,
+      sessionConfig: params.config ?? null,
+      ephemeral: params.ephemeral ?? false,
+    });
     // As with the reference: configWarning before the response, the thread's own warning after thread/started.
     for (const warning of warnings) session.notify('configWarning', warning);
     this.afterResponse(() => {
       this.server.broadcast('thread/started', { thread: thread.toThread() });
-      for (const warning of warnings) thread.notify('warning', { threadId: id, message: warning.summary });
+      for (const warning of warnings) thread.notify('warning', { threadId: thread.id, message: warning.summary });
     });
     return this.sessionResponse(thread);
   }
@@ -159,39 +136,22 @@ export class ThreadService {
     const cwd = resolveCwd(params.cwd ?? (fs.existsSync(source.settings.cwd ?? '') ? source.settings.cwd : null), process.cwd());
     const config = effectiveConfigFor(this.server, params.config, cwd);
     const settings = resolveSettings(params, config, cwd, source.settings);
-    const id = uuidv7();
-    const now = new Date();
-    const ephemeral = params.ephemeral ?? false;
-    const thread = new LoadedThread(
-      {
-        id,
-        sessionId: id,
-        forkedFromId: source.id,
-        createdAt: Math.floor(now.getTime() / 1000),
-        updatedAt: Math.floor(now.getTime() / 1000),
-        settings,
-        config,
-        sessionConfig: params.config ?? null,
-        ephemeral,
-        rolloutPath: ephemeral ? null : this.store.newRolloutPath(id, now),
-        source: 'vscode',
-        originator: session.clientInfo?.name ?? 'codex_vscode',
-        cliVersion: SERVER_VERSION,
-        gitInfo: readGitInfo(cwd),
-        name: source.name,
-        preview: source.preview,
-        turns: structuredClone(turns),
-        history: structuredClone(history),
-        tokenUsage: source.tokenUsage,
-        goal: null,
-      },
-      this.manager,
-    );
-    this.manager.add(thread, session);
+    const thread = this.createThread(session, cwd, {
+      settings,
+      config,
+      sessionConfig: params.config ?? null,
+      ephemeral: params.ephemeral ?? false,
+      forkedFromId: source.id,
+      name: source.name,
+      preview: source.preview,
+      turns: structuredClone(turns),
+      history: structuredClone(history),
+      tokenUsage: source.tokenUsage,
+    });
     thread.materialize();
     const lastTurn = turns[turns.length - 1];
     this.afterResponse(() => {
-      if (thread.tokenUsage && lastTurn) thread.notify('thread/tokenUsage/updated', { threadId: id, turnId: lastTurn.id, tokenUsage: thread.tokenUsage });
+      if (thread.tokenUsage && lastTurn) thread.notify('thread/tokenUsage/updated', { threadId: thread.id, turnId: lastTurn.id, tokenUsage: thread.tokenUsage });
       this.server.broadcast('thread/started', { thread: thread.toThread() });
     });
     return this.sessionResponse(thread, !params.excludeTurns);
@@ -576,35 +536,45 @@ export class ThreadService {
       if (typeof item.type !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'Invalid params: history: every item needs a string `type`');
       return { turnId: null, item: item as ResponseItem };
     });
+    const thread = this.createThread(session, cwd, {
+      settings,
+      config,
+      sessionConfig: params.config ?? null,
+      ephemeral: false,
+      history,
+    });
+    thread.materialize();
+    return thread;
+  }
+
+  /** A brand-new thread (start, fork, resume with history): a fresh id and rollout path, owned by this client. */
+  private createThread(
+    session: ClientSession,
+    cwd: string,
+    fields: Pick<LoadedThreadInit, 'settings' | 'config' | 'sessionConfig' | 'ephemeral'> &
+      Partial<Pick<LoadedThreadInit, 'forkedFromId' | 'name' | 'preview' | 'turns' | 'history' | 'tokenUsage'>>,
+  ): LoadedThread {
     const id = uuidv7();
     const now = new Date();
+    const createdAt = Math.floor(now.getTime() / 1000);
     const thread = new LoadedThread(
       {
+        ...emptyThreadContent(),
+        forkedFromId: null,
+        ...fields,
         id,
         sessionId: id,
-        forkedFromId: null,
-        createdAt: Math.floor(now.getTime() / 1000),
-        updatedAt: Math.floor(now.getTime() / 1000),
-        settings,
-        config,
-        sessionConfig: params.config ?? null,
-        ephemeral: false,
-        rolloutPath: this.store.newRolloutPath(id, now),
+        createdAt,
+        updatedAt: createdAt,
+        rolloutPath: fields.ephemeral ? null : this.store.newRolloutPath(id, now),
         source: 'vscode',
         originator: session.clientInfo?.name ?? 'codex_vscode',
         cliVersion: SERVER_VERSION,
         gitInfo: readGitInfo(cwd),
-        name: null,
-        preview: '',
-        turns: [],
-        history,
-        tokenUsage: null,
-        goal: null,
       },
       this.manager,
     );
     this.manager.add(thread, session);
-    thread.materialize();
     return thread;
   }
 

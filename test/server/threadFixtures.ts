@@ -5,7 +5,7 @@
  * writes. Used where a test needs history without running a model.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { LoadedThread, type ResponseItem } from '../../server/thread/loadedThread';
+import { emptyThreadContent, LoadedThread, type ResponseItem } from '../../server/thread/loadedThread';
 import { ThreadStore } from '../../server/rollout/store';
 import type { ThreadItem } from '../../server/protocol/items';
 
@@ -69,12 +69,7 @@ export function createStoredThread(
       originator: 'fixture',
       cliVersion: 'test',
       gitInfo: null,
-      name: null,
-      preview: '',
-      turns: [],
-      history: [],
-      tokenUsage: null,
-      goal: null,
+      ...emptyThreadContent(),
     },
     { onThreadChanged: () => {} },
   );

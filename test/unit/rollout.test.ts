@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseRolloutText, readRollout } from '../../server/rollout/reader';
 import { RolloutWriter } from '../../server/rollout/writer';
 import { rolloutFileName, threadIdFromFileName } from '../../server/rollout/format';
-import { LoadedThread } from '../../server/thread/loadedThread';
+import { emptyThreadContent, LoadedThread } from '../../server/thread/loadedThread';
 import type { ClientSession } from '../../server/core/session';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-unit-'));
@@ -42,12 +42,7 @@ function newThread(dir: string, changes: string[] = []) {
       originator: 'unit',
       cliVersion: '1.0.0',
       gitInfo: null,
-      name: null,
-      preview: '',
-      turns: [],
-      history: [],
-      tokenUsage: null,
-      goal: null,
+      ...emptyThreadContent(),
     },
     { onThreadChanged: (thread) => changes.push(thread.id) },
   );
