@@ -292,23 +292,20 @@ function retryAfterMs(headers: Headers | undefined): number | null {
 
 function responsesUsage(u: any): Usage | null {
   if (!u) return null;
-  return {
-    inputTokens: u.input_tokens ?? 0,
-    cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0,
-    outputTokens: u.output_tokens ?? 0,
-    reasoningOutputTokens: u.output_tokens_details?.reasoning_tokens ?? 0,
-    totalTokens: u.total_tokens ?? (u.input_tokens ?? 0) + (u.output_tokens ?? 0),
-  };
+  return usage(u.input_tokens, u.input_tokens_details?.cached_tokens, u.output_tokens, u.output_tokens_details?.reasoning_tokens, u.total_tokens);
 }
 
 function chatUsage(u: any): Usage {
-  return {
-    inputTokens: u.prompt_tokens ?? 0,
-    cachedInputTokens: u.prompt_tokens_details?.cached_tokens ?? 0,
-    outputTokens: u.completion_tokens ?? 0,
-    reasoningOutputTokens: u.completion_tokens_details?.reasoning_tokens ?? 0,
-    totalTokens: u.total_tokens ?? (u.prompt_tokens ?? 0) + (u.completion_tokens ?? 0),
-  };
+  return usage(u.prompt_tokens, u.prompt_tokens_details?.cached_tokens, u.completion_tokens, u.completion_tokens_details?.reasoning_tokens, u.total_tokens);
+}
+
+type Count = number | null | undefined;
+
+/** Token counts from either API's usage object; absent counts are 0 and the total defaults to input + output. */
+function usage(input: Count, cachedInput: Count, output: Count, reasoningOutput: Count, total: Count): Usage {
+  const inputTokens = input ?? 0;
+  const outputTokens = output ?? 0;
+  return { inputTokens, cachedInputTokens: cachedInput ?? 0, outputTokens, reasoningOutputTokens: reasoningOutput ?? 0, totalTokens: total ?? inputTokens + outputTokens };
 }
 
 const textOf = (content: unknown): string =>

@@ -4,15 +4,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { reply } from '../helpers/scriptedModel';
-import { runTurn, startFixture, stopFixture, type TurnFixture } from './turnHelpers';
+import { runTurn, startFixture, stopStartedFixtures, type TurnFixture } from './turnHelpers';
 
 describe('turns: the agent loop (our server, scripted model)', function () {
   this.timeout(60000);
   let fixture: TurnFixture | undefined;
-  afterEach(async () => {
-    await stopFixture(fixture);
-    fixture = undefined;
-  });
+  afterEach(stopStartedFixtures);
 
   it('streams reasoning and an agent message, reports token usage, and builds the model request', async () => {
     fixture = await startFixture('ours', [

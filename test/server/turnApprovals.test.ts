@@ -3,17 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { reply } from '../helpers/scriptedModel';
 import { bubblewrapStatus } from '../../server/sandbox/bubblewrap';
-import { runTurn, startFixture, stopFixture, type TurnFixture } from './turnHelpers';
+import { runTurn, startFixture, stopFixture, stopStartedFixtures, type TurnFixture } from './turnHelpers';
 
 const patchAdding = (file: string) => `*** Begin Patch\n*** Add File: ${file}\n+content\n*** End Patch\n`;
 
 describe('turns: approvals and the sandbox', function () {
   this.timeout(60000);
   let fixture: TurnFixture | undefined;
-  afterEach(async () => {
-    await stopFixture(fixture);
-    fixture = undefined;
-  });
+  afterEach(stopStartedFixtures);
 
   const escalatedTouch = (file: string) => reply.call('exec_command', { cmd: `touch ${file}`, sandbox_permissions: 'require_escalated', justification: 'needs to write' }, 'call_esc');
 
@@ -221,13 +218,18 @@ describe('turns: approvals and the sandbox', function () {
     const toml = path.join(fixture.codexHome, 'config.toml');
     fs.writeFileSync(toml, fs.readFileSync(toml, 'utf8').replace('sandbox_mode = "danger-full-access"', 'sandbox_mode = "workspace-write"'));
     fixture.model.enqueue(reply.call('exec_command', { cmd: 'echo unsandboxed', shell: '/bin/bash' }), reply.text('ok'));
-    fixture.server = await AppServerProcess.start('ours', { codexHome: fixture.codexHome, cwd: fixture.cwd, env: { PATH: emptyBin, SHELL: '/bin/bash' } });
-    const { thread } = await fixture.server.request('thread/start', { cwd: fixture.cwd });
-    fixture.threadId = thread.id;
-    await runTurn(fixture);
-    const warning = fixture.server.notifications.find((n) => n.method === 'warning');
-    assert.ok(warning, 'a warning notification was sent');
-    assert.match(warning!.params.message, /WITHOUT a sandbox: bubblewrap \(bwrap\) is not installed/);
-    assert.deepEqual(fixture.server.violations, []);
+    try {
+      fixture.server = await AppServerProcess.start('ours', { codexHome: fixture.codexHome, cwd: fixture.cwd, env: { PATH: emptyBin, SHELL: '/bin/bash' } });
+      const { thread } = await fixture.server.request('thread/start', { cwd: fixture.cwd });
+      fixture.threadId = thread.id;
+      await runTurn(fixture);
+      const warning = fixture.server.notifications.find((n) => n.method === 'warning');
+      assert.ok(warning, 'a warning notification was sent');
+      assert.match(warning!.params.message, /WITHOUT a sandbox: bubblewrap \(bwrap\) is not installed/);
+      assert.deepEqual(fixture.server.violations, []);
+    } finally {
+      // Restarted by hand above, so afterEach no longer tracks it.
+      await stopFixture(fixture);
+    }
   });
 });

@@ -12,6 +12,9 @@ export interface TurnFixture {
   threadId: string;
 }
 
+/** Fixtures started and not stopped yet; stopStartedFixtures() ends them after each test. */
+const running = new Set<TurnFixture>();
+
 export async function startFixture(
   which: Which,
   replies: ScriptedReply[],
@@ -36,13 +39,22 @@ export async function startFixture(
   const server = await AppServerProcess.start(which, { codexHome, cwd });
   const { thread } = await server.request('thread/start', { cwd });
   server.clearNotifications();
-  return { model, server, codexHome, cwd, threadId: thread.id };
+  const fixture = { model, server, codexHome, cwd, threadId: thread.id };
+  running.add(fixture);
+  return fixture;
 }
 
+/** Stops the fixture's server and model (again, if a test restarted them). */
 export async function stopFixture(fixture: TurnFixture | undefined): Promise<void> {
   if (!fixture) return;
+  running.delete(fixture);
   await fixture.server.stop();
   await fixture.model.stop();
+}
+
+/** For afterEach: stops every fixture a test started (and did not stop itself). */
+export async function stopStartedFixtures(): Promise<void> {
+  for (const fixture of [...running]) await stopFixture(fixture);
 }
 
 export function textInput(text: string) {

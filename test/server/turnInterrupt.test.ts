@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { reply } from '../helpers/scriptedModel';
 import { bubblewrapStatus } from '../../server/sandbox/bubblewrap';
-import { startFixture, stopFixture, textInput, type TurnFixture } from './turnHelpers';
+import { startFixture, stopStartedFixtures, textInput, type TurnFixture } from './turnHelpers';
 
 /** Running (zombies count as gone: they only wait for a parent to reap them). */
 const alive = (pid: number) => {
@@ -26,10 +26,7 @@ async function waitUntil(check: () => boolean, timeoutMs = 10000): Promise<void>
 describe('turns: interrupt and steer', function () {
   this.timeout(60000);
   let fixture: TurnFixture | undefined;
-  afterEach(async () => {
-    await stopFixture(fixture);
-    fixture = undefined;
-  });
+  afterEach(stopStartedFixtures);
 
   const variants = [
     { tty: false, sandboxMode: undefined },
