@@ -188,8 +188,8 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-describe('conformance with the reference app-server (threads)', function () {
-  this.timeout(120000);
+/** One scripted model for the enclosing describe(): started before its tests, stopped after. */
+function useScriptedModel(): () => ScriptedModel {
   let model: ScriptedModel;
   before(async () => {
     model = await new ScriptedModel().start();
@@ -197,11 +197,17 @@ describe('conformance with the reference app-server (threads)', function () {
   after(async () => {
     await model.stop();
   });
+  return () => model;
+}
+
+describe('conformance with the reference app-server (threads)', function () {
+  this.timeout(120000);
+  const model = useScriptedModel();
 
   for (const [name, scenario] of Object.entries(scenarios)) {
     it(name, async () => {
-      const ours = await run('ours', scenario, model);
-      const reference = await run('reference', scenario, model);
+      const ours = await run('ours', scenario, model());
+      const reference = await run('reference', scenario, model());
       assert.deepEqual(ours.violations, [], 'our messages validate against the reference schema');
       assert.deepEqual(reference.violations, [], 'the reference validates against its own schema');
       assert.deepEqual(ours.methods, reference.methods, 'same notification methods in the same order');
@@ -218,16 +224,10 @@ describe('conformance with the reference app-server (threads)', function () {
  */
 describe('conformance with the reference app-server (threads after a turn)', function () {
   this.timeout(120000);
-  let model: ScriptedModel;
-  before(async () => {
-    model = await new ScriptedModel().start();
-  });
-  after(async () => {
-    await model.stop();
-  });
+  const model = useScriptedModel();
 
   const afterTurn: Scenario = async (server, codexHome) => {
-    model.enqueue(reply.text('Hello from the scripted model.'));
+    model().enqueue(reply.text('Hello from the scripted model.'));
     const { thread } = await startThread(server, { cwd: codexHome });
     await runTurn(server, thread.id, 'hi');
     const read = await server.request('thread/read', { threadId: thread.id, includeTurns: true });
@@ -249,7 +249,7 @@ describe('conformance with the reference app-server (threads after a turn)', fun
   };
 
   const acrossRestart: Scenario = async (first, codexHome, restart) => {
-    model.enqueue(reply.text('Stored answer.'));
+    model().enqueue(reply.text('Stored answer.'));
     const { thread } = await startThread(first, { cwd: codexHome });
     await runTurn(first, thread.id, 'keep this');
     await first.request('thread/name/set', { threadId: thread.id, name: 'Across restarts' });
@@ -268,8 +268,8 @@ describe('conformance with the reference app-server (threads after a turn)', fun
 
   it('start, turn, read, list, turns list, fork, archive', async function () {
     const threadMethods = (m: string) => m.startsWith('thread/') && m !== 'thread/readState/changed';
-    const ours = await run('ours', afterTurn, model);
-    const reference = await run('reference', afterTurn, model);
+    const ours = await run('ours', afterTurn, model());
+    const reference = await run('reference', afterTurn, model());
     assert.deepEqual(ours.violations, []);
     assert.deepEqual(reference.violations, []);
     assert.deepEqual(ours.methods.filter(threadMethods), reference.methods.filter(threadMethods));
@@ -278,8 +278,8 @@ describe('conformance with the reference app-server (threads after a turn)', fun
 
   it('a turn, a restart, then list, read and resume', async function () {
     const threadMethods = (m: string) => (m.startsWith('thread/') && m !== 'thread/readState/changed') || m === '(restart)';
-    const ours = await run('ours', acrossRestart, model);
-    const reference = await run('reference', acrossRestart, model);
+    const ours = await run('ours', acrossRestart, model());
+    const reference = await run('reference', acrossRestart, model());
     assert.deepEqual(ours.violations, []);
     assert.deepEqual(reference.violations, []);
     assert.deepEqual(ours.methods.filter(threadMethods), reference.methods.filter(threadMethods));
