@@ -112,6 +112,8 @@ export const commandModule: NamespaceModule = (registry, server) => {
     if (timer) clearTimeout(timer);
     processes.delete(key);
     allProcesses.delete(child);
+    // Like the reference: a program that cannot be started is an error, not an exit status.
+    if (child.spawnError) throw new RpcError(ErrorCode.InternalError, `failed to spawn command: ${child.spawnError.message}`);
     const text = (s: CapturedStream) => Buffer.concat(s.chunks).toString('utf8');
     return {
       exitCode: timedOut ? 124 : exit.exitCode,

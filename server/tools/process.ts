@@ -4,6 +4,7 @@
  * Output is kept whole (for `aggregatedOutput`) and as an unread tail (for
  * `write_stdin` polls).
  */
+import os from 'node:os';
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import * as pty from 'node-pty';
 
@@ -34,6 +35,8 @@ export class RunningProcess {
   private unread = '';
   private unreadOmitted = 0;
   private exitInfo: ExitInfo | null = null;
+  /** Why the program could not be started at all (not found, not executable), if so. */
+  spawnError: Error | null = null;
   private readonly dataListeners: ((chunk: string, stream: 'stdout' | 'stderr') => void)[] = [];
   private readonly exitWaiters: ((info: ExitInfo) => void)[] = [];
   private readonly dataWaiters: (() => void)[] = [];
@@ -64,6 +67,7 @@ export class RunningProcess {
         /* the process may close stdin early */
       });
       child.on('error', (error) => {
+        if (this.pid === -1) this.spawnError = error;
         this.onData(`${error.message}\n`, 'stderr');
         this.onExit({ exitCode: 127, signal: null });
       });
@@ -184,7 +188,7 @@ export class RunningProcess {
   }
 }
 
+/** The signal's number on this platform (SIGSEGV is 11 on Linux), so exit codes read 128 + n as in a shell. */
 function signalNumber(signal: NodeJS.Signals): number {
-  const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
-  return numbers[signal] ?? 1;
+  return os.constants.signals[signal] ?? 1;
 }

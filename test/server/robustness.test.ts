@@ -139,12 +139,17 @@ describe('server robustness: one session survives every kind of bad input and fa
       .filter((n) => n.method === 'item/completed' && n.params.turnId === turn2.id && n.params.item.type === 'commandExecution')
       .map((n) => n.params.item);
     assert.equal(commands.length, 3);
-    for (const item of commands) {
-      assert.equal(item.status, 'failed', JSON.stringify(item));
-      assert.notEqual(item.exitCode, 0);
-    }
+    // Exit codes read as in a shell: 128 + the signal number.
+    assert.deepEqual(commands.map((item) => [item.status, item.exitCode]), [['failed', 128 + 11], ['failed', 128 + 9], ['failed', 3]]);
     const toolOutputs = JSON.stringify(model.modelRequests.at(-1)!.body.input);
     assert.ok(toolOutputs.includes('segv') && toolOutputs.includes('killed') && toolOutputs.includes('exit3'), 'every call got an output');
+
+    // The same through command/exec: the crash is the command's exit status, not the server's.
+    const segv = await server.request('command/exec', { command: ['/bin/sh', '-c', 'echo before; kill -SEGV $$'], cwd, sandboxPolicy: { type: 'dangerFullAccess' } });
+    assert.equal(segv.exitCode, 128 + 11);
+    assert.equal(segv.stdout, 'before\n');
+    const missingBinary = await rpcError(server.request('command/exec', { command: ['/nonexistent/tool'], cwd, sandboxPolicy: { type: 'dangerFullAccess' } }));
+    assert.match(missingBinary.message, /nonexistent\/tool|ENOENT|not found/i);
 
     // 6. The model endpoint dies mid-stream: the turn fails with an error, the thread stays usable.
     model.enqueue({ items: [{ type: 'message', text: 'this reply is cut off half way through' }], dropAfterEvents: 3 });
