@@ -185,6 +185,8 @@ describe('server robustness: one session survives every kind of bad input and fa
     const storedCommand = storedItems.find((item: any) => item.type === 'commandExecution' && String(item.command).includes('before-the-kill'));
     assert.equal(storedCommand?.aggregatedOutput?.trim(), 'before-the-kill');
     assert.ok(read.thread.turns.some((t: any) => t.id === turn2.id && t.status === 'completed'));
+    const doomedStored = read.thread.turns.find((t: any) => t.id === doomed.id);
+    assert.equal(doomedStored?.status, 'interrupted', 'the turn the kill cut short reads as interrupted, not in progress');
 
     // The resumed thread takes new turns.
     await server.request('thread/resume', { threadId });
