@@ -19,7 +19,7 @@ import type {
 } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import { ApprovalQueue } from './approvals';
-import { Transcript } from './transcript';
+import { Transcript, turnErrorNoticeId } from './transcript';
 
 /** The part of `CodexClient` the controller uses (a remote client offers the same). */
 export type ChatClient = Pick<
@@ -447,7 +447,8 @@ export class ChatControllerImpl implements ChatController {
       case 'turn/completed': {
         const turn = params.turn ?? {};
         this.transcript.finishStreaming();
-        if (turn.status === 'failed' && turn.error) this.transcript.notice('error', turn.error.message);
+        // Same id as the `error` notification's notice: a failed turn shows its error once.
+        if (turn.status === 'failed' && turn.error) this.transcript.notice('error', turn.error.message, turnErrorNoticeId(turn.id));
         else if (turn.status === 'interrupted') this.transcript.notice('info', 'Turn interrupted.');
         this.approvals.closeAll(turn.id);
         if (this.turnId === turn.id || !turn.id) this.setTurn(undefined);
@@ -481,7 +482,8 @@ export class ChatControllerImpl implements ChatController {
         this.transcript.setPlan(params.turnId, params.explanation ?? null, params.plan ?? []);
         return;
       case 'error':
-        this.transcript.notice(params.willRetry ? 'warning' : 'error', `${params.error?.message ?? 'Error'}${params.willRetry ? ' (retrying)' : ''}`);
+        if (params.willRetry) this.transcript.notice('warning', `${params.error?.message ?? 'Error'} (retrying)`);
+        else this.transcript.notice('error', params.error?.message ?? 'Error', params.turnId ? turnErrorNoticeId(params.turnId) : undefined);
         return;
       case 'warning':
         this.transcript.notice('warning', params.message);

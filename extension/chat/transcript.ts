@@ -40,7 +40,7 @@ export class Transcript {
         if (entry) entries.push(entry);
       }
       if (turn.status === 'failed' && turn.error) {
-        entries.push({ kind: 'notice', id: `turn-error-${turn.id}`, level: 'error', text: turn.error.message });
+        entries.push({ kind: 'notice', id: turnErrorNoticeId(turn.id), level: 'error', text: turn.error.message });
       } else if (turn.status === 'interrupted') {
         entries.push({ kind: 'notice', id: `turn-interrupted-${turn.id}`, level: 'info', text: 'Turn interrupted.' });
       }
@@ -199,4 +199,9 @@ export function summarizeChange(change: FileUpdateChange): FileChangeSummary {
   }
   const movePath = change.kind?.type === 'update' ? (change.kind.move_path ?? undefined) : undefined;
   return { path: change.path, kind, movePath, added, removed };
+}
+
+/** One error notice per failed turn, whether it came from `error`, `turn/completed` or `thread/read`. */
+export function turnErrorNoticeId(turnId: string): string {
+  return `turn-error-${turnId}`;
 }

@@ -467,4 +467,20 @@ describe('chat integration with our dist/server.js', function () {
     assert.equal((view.document.querySelector('.composer-input') as HTMLTextAreaElement).value, '', 'the composer was cleared');
     assert.equal(controller.sessionInfo().connection, 'connected');
   });
+
+  it('shows a failed turn\'s error once, with the reason, and the next prompt works', async () => {
+    model.enqueue(reply.status(500), reply.text('Recovered.'));
+    rig = await startRig('ours', model);
+    const { view, controller } = rig;
+    composerSend(view, 'first');
+    await waitUntil(() => view.document.querySelector('.notice-error') !== null, 'the error notice');
+    await waitUntil(() => !controller.activeTurnId, 'the failed turn to end');
+    // The server sends `error` and then `turn/completed` (failed): both describe one failure.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const errors = [...view.document.querySelectorAll('.notice-error')].map((e) => e.textContent);
+    assert.equal(errors.length, 1, `one error notice, got ${JSON.stringify(errors)}`);
+    assert.match(errors[0]!, /500/);
+    composerSend(view, 'second');
+    await waitUntil(() => /Recovered\./.test(view.transcript().textContent!), 'the next answer');
+  });
 });
