@@ -1,8 +1,8 @@
 import { AppServer } from './core/appServer';
 import { parseArgs, type ServerOptions } from './cli';
-import { authPolicyFromFlags, type WebSocketAuthPolicy } from './auth/wsAuth';
+import type { WebSocketAuthPolicy } from './auth/wsAuth';
 import { isLoopbackHost, parseListenUrl, type ListenTarget } from './transport/listenUrl';
-import { serveWebSocket, type SocketListener } from './transport/websocket';
+import type { SocketListener } from './transport/websocket';
 import { log } from './log';
 import { namespaceModules } from './modules';
 import { serveStdio } from './transport/stdio';
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
 
 /** `--listen ws://…`, `unix://…` or `off`: validates the auth flags, listens, and stays up until a signal. */
 async function serveSocketTransport(server: AppServer, options: ServerOptions): Promise<void> {
+  // Loaded only here: ws, jose and node:http cost the stdio server's cold start time it never needs.
+  const [{ authPolicyFromFlags }, { serveWebSocket }] = await Promise.all([import('./auth/wsAuth'), import('./transport/websocket')]);
   let target: ListenTarget;
   let auth: WebSocketAuthPolicy;
   try {

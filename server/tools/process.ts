@@ -6,7 +6,14 @@
  */
 import os from 'node:os';
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
-import * as pty from 'node-pty';
+import type * as NodePty from 'node-pty';
+
+/** node-pty (a native addon) loads on the first PTY command, not at server start. */
+let nodePty: typeof NodePty | undefined;
+function loadNodePty(): typeof NodePty {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (nodePty ??= require('node-pty') as typeof NodePty);
+}
 
 export interface SpawnSpec {
   argv: string[];
@@ -40,13 +47,13 @@ export class RunningProcess {
   private readonly dataListeners: ((chunk: string, stream: 'stdout' | 'stderr') => void)[] = [];
   private readonly exitWaiters: ((info: ExitInfo) => void)[] = [];
   private readonly dataWaiters: (() => void)[] = [];
-  private readonly terminal: pty.IPty | null = null;
+  private readonly terminal: NodePty.IPty | null = null;
   private readonly child: ChildProcess | null = null;
 
   constructor(readonly spec: SpawnSpec) {
     const [file, ...args] = spec.argv;
     if (spec.tty) {
-      this.terminal = pty.spawn(file, args, {
+      this.terminal = loadNodePty().spawn(file, args, {
         name: 'xterm-256color',
         cwd: spec.cwd,
         env: spec.env as Record<string, string>,
