@@ -4,7 +4,7 @@ import type { WebSocketAuthPolicy } from './auth/wsAuth';
 import { isLoopbackHost, parseListenUrl, type ListenTarget } from './transport/listenUrl';
 import type { SocketListener } from './transport/websocket';
 import { log } from './log';
-import { namespaceModules } from './modules';
+import { initializeModule } from './initialize';
 import { serveStdio } from './transport/stdio';
 
 async function main(): Promise<void> {
@@ -17,7 +17,17 @@ async function main(): Promise<void> {
   }
 
   const server = new AppServer(options.codexHome, options);
-  for (const module of namespaceModules) server.use(module);
+  // Cold start: `initialize` is served at once; the other namespaces (and the libraries they
+  // bring: zod schemas, the OpenAI SDK, config and thread stores) are evaluated right after.
+  server.use(initializeModule);
+  const modulesLoaded = server.loadLater(async () => {
+    const { namespaceModules } = await import('./modules');
+    return namespaceModules.filter((module) => module !== initializeModule);
+  });
+  modulesLoaded.catch((error) => {
+    log.error('cannot start the app-server:', error);
+    process.exit(1);
+  });
 
   let shuttingDown = false;
   const shutdown = async (code: number) => {
@@ -36,6 +46,7 @@ async function main(): Promise<void> {
   if (options.listen === 'stdio://' || options.listen === 'stdio') {
     log.info(`app-server listening on stdio (CODEX_HOME=${options.codexHome})`);
     await serveStdio(server);
+    await server.loaded();
     await shutdown(0);
   } else {
     await serveSocketTransport(server, options);
@@ -68,6 +79,7 @@ async function serveSocketTransport(server: AppServer, options: ServerOptions): 
   }
   let listener: SocketListener;
   try {
+    await server.loaded();
     listener = await serveWebSocket(server, target, auth);
   } catch (error) {
     process.stderr.write(`codex app-server: cannot listen on ${options.listen}: ${(error as Error).message}\n`);

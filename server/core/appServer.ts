@@ -18,6 +18,8 @@ export class AppServer {
   readonly sessions = new Set<ClientSession>();
   private readonly disposers: (() => Promise<void> | void)[] = [];
   private readonly readyListeners: ((session: ClientSession) => void)[] = [];
+  /** Set while namespace modules are still loading (see `loadLater`). */
+  private pendingLoad: Promise<void> | null = null;
 
   constructor(
     readonly codexHome: string,
@@ -30,9 +32,36 @@ export class AppServer {
     return this;
   }
 
-  /** Called when a client sends `initialized` (e.g. to tell it about config problems found at startup). */
+  /**
+   * Called when a client sends `initialized` (e.g. to tell it about config problems found at startup).
+   * A module loaded after a client is already initialized still reaches it, at once.
+   */
   onSessionReady(listener: (session: ClientSession) => void): void {
     this.readyListeners.push(listener);
+    for (const session of this.sessions) if (session.ready) listener(session);
+  }
+
+  /**
+   * Registers modules after the current event-loop turn, so that a cold start can answer
+   * `initialize` before evaluating the rest of the server. A request for a method that is
+   * not registered yet waits for the load instead of failing.
+   */
+  loadLater(load: () => Promise<NamespaceModule[]>): Promise<void> {
+    const loading = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(load)
+      .then((modules) => {
+        for (const module of modules) this.use(module);
+      })
+      .finally(() => {
+        if (this.pendingLoad === loading) this.pendingLoad = null;
+      });
+    this.pendingLoad = loading;
+    return loading;
+  }
+
+  /** Resolves once modules passed to `loadLater` are registered (at once if none are pending). */
+  async loaded(): Promise<void> {
+    await this.pendingLoad;
   }
 
   /** Called on shutdown, in reverse order of registration (flush rollouts, kill processes…). */
@@ -47,7 +76,10 @@ export class AppServer {
     this.sessions.add(session);
     session.onClose(() => this.sessions.delete(session));
     connection.setHandler({
-      onRequest: (request: IncomingRequest) => this.registry.dispatch(request.method, request.params, session),
+      onRequest: async (request: IncomingRequest) => {
+        if (this.pendingLoad && !this.registry.has(request.method)) await this.pendingLoad;
+        return this.registry.dispatch(request.method, request.params, session);
+      },
       onNotification: (method) => {
         if (method === 'initialized') {
           session.ready = true;
