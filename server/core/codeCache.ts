@@ -37,7 +37,7 @@ function removeStaleCaches(cacheFile: string): void {
 }
 
 function defaultCacheDir(): string {
-  return process.env.CODEX_VSCODE_CODE_CACHE_DIR || path.join(os.tmpdir(), `codex-vscode-code-cache-${os.userInfo().uid}`);
+  return process.env.CODEX_VSCODE_CODE_CACHE_DIR || path.join(os.tmpdir(), `codex-vscode-code-cache-${process.getuid?.() ?? 'user'}`);
 }
 
 export interface CodeCacheRun {
