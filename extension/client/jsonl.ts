@@ -80,21 +80,9 @@ export class JsonlMessageReader extends AbstractMessageReader implements Message
   private emitLine(rawLine: string): void {
     const line = rawLine.trim();
     if (!line) return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch (error) {
-      // A stray non-JSON line (a panic message, a debug print) must not kill the connection.
-      this.fireError(new Error(`Ignoring a server line that is not JSON: ${line.slice(0, 200)} (${(error as Error).message})`));
-      return;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      this.fireError(new Error(`Ignoring a server line that is not a JSON-RPC message: ${line.slice(0, 200)}`));
-      return;
-    }
-    const message = parsed as Record<string, unknown>;
-    if (message.jsonrpc === undefined) message.jsonrpc = '2.0';
-    this.callback?.(message as unknown as Message);
+    const parsed = parseServerMessage(line, 'line');
+    if ('error' in parsed) this.fireError(parsed.error);
+    else this.callback?.(parsed.message);
   }
 }
 
@@ -146,4 +134,25 @@ export class JsonlMessageWriter extends AbstractMessageWriter implements Message
   end(): void {
     this.ended = true;
   }
+}
+
+/**
+ * Parses one server message (a JSONL line or a WebSocket text frame). The
+ * app-server omits `"jsonrpc":"2.0"`; vscode-jsonrpc needs it, so it is added.
+ * Junk (a panic message, a debug print) becomes an error to log, never a
+ * dropped connection.
+ */
+export function parseServerMessage(text: string, unit: 'line' | 'frame'): { message: Message } | { error: Error } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { error: new Error(`Ignoring a server ${unit} that is not JSON: ${text.slice(0, 200)} (${(error as Error).message})`) };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { error: new Error(`Ignoring a server ${unit} that is not a JSON-RPC message: ${text.slice(0, 200)}`) };
+  }
+  const message = parsed as Record<string, unknown>;
+  if (message.jsonrpc === undefined) message.jsonrpc = '2.0';
+  return { message: message as unknown as Message };
 }

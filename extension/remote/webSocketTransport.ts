@@ -18,6 +18,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import WebSocket from 'ws';
 import type { ServerTransport, TransportExit, TransportFactory } from '../client/transport';
+import { parseServerMessage } from '../client/jsonl';
 import { mayCarryToken, parseRemoteUrl, tokenRefusalMessage } from './remotePolicy';
 
 export interface WebSocketTransportOptions {
@@ -54,21 +55,9 @@ class WebSocketMessageReader extends AbstractMessageReader implements MessageRea
       this.fireError(new Error('Ignoring a binary frame from the server; JSON-RPC travels in text frames.'));
       return;
     }
-    const text = data.toString();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      this.fireError(new Error(`Ignoring a server frame that is not JSON: ${text.slice(0, 200)} (${(error as Error).message})`));
-      return;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      this.fireError(new Error(`Ignoring a server frame that is not a JSON-RPC message: ${text.slice(0, 200)}`));
-      return;
-    }
-    const message = parsed as Record<string, unknown>;
-    if (message.jsonrpc === undefined) message.jsonrpc = '2.0';
-    this.callback?.(message as unknown as Message);
+    const parsed = parseServerMessage(data.toString(), 'frame');
+    if ('error' in parsed) this.fireError(parsed.error);
+    else this.callback?.(parsed.message);
   }
 }
 
