@@ -54,6 +54,7 @@ describe('npm run package (.vsix)', function () {
       'extension/package.json',
       'extension/dist/extension.js',
       'extension/dist/server.js',
+      'extension/dist/server-main.js',
       'extension/dist/webview.js',
       'extension/dist/webview.css',
       'extension/media/codex.svg',
