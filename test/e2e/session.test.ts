@@ -162,6 +162,10 @@ describe('end-to-end session in code-server (packaged .vsix, headless Chromium)'
     assert.ok(partial.length > 0, `the reply streamed in pieces (saw: ${JSON.stringify([...seen])})`);
     assert.equal(await agent.locator('strong').first().innerText(), 'streaming', 'markdown is rendered');
     assert.equal(session.model.modelRequests.length, 1, 'one model request');
+    // The last words are on screen ~1 s before the model's stream ends and the turn completes.
+    // Reloading (step 5) or prompting (step 3, a steer) before then interrupts or extends the
+    // turn, and the official server then stores no reply for it: wait as a user waits for Stop to go.
+    await eventually('the turn to complete (Stop button gone)', async () => !(await frame.evaluate(() => document.body.classList.contains('turn-running'))), 20_000);
   });
 
   step(3, 'approve a command and see its output', async () => {

@@ -337,6 +337,57 @@ describe('chat integration: webview + controller + client + reference app-server
     assert.match(rig.view.transcript().textContent!, /remember me/);
   });
 
+  it('a new window restores every turn of a thread with approvals, and reopening it keeps the first reply', async () => {
+    // The e2e session's shape: a streamed first reply, then a turn whose command needed approval.
+    model.enqueue(
+      { ...reply.text('Hello: **streaming** works.', ['Hello: ', '**streaming** ', 'works.']), eventDelayMs: 150 },
+      reply.call('exec_command', { cmd: 'echo approved-output', yield_time_ms: 2000 }),
+      reply.text('The command ran.'),
+    );
+    const codexHome = makeTempDir('codex-chat-home-');
+    model.writeConfig(codexHome);
+    rig = await startRig('reference', model, { codexHome });
+    rig.host.settingsValue.approvalPolicy = 'untrusted';
+    rig.controller.reloadSettings();
+    composerSend(rig.view, 'Say hello');
+    await waitUntil(() => !rig!.controller.activeTurnId && /streaming works\./.test(rig!.view.transcript().textContent!), 'the first reply');
+    composerSend(rig.view, 'Run it');
+    await waitUntil(() => rig!.view.document.querySelector('.approval.pending [data-decision="accept"]') !== null, 'the approval card');
+    (rig.view.document.querySelector('.approval.pending [data-decision="accept"]') as HTMLElement).click();
+    await waitUntil(() => !rig!.controller.activeTurnId && /The command ran\./.test(rig!.view.transcript().textContent!), 'the second reply');
+    const threadId = rig.controller.currentThreadId!;
+    await rig.dispose();
+
+    rig = await startRig('reference', model, { codexHome, saved: threadId });
+    rig.host.settingsValue.approvalPolicy = 'untrusted';
+    const restored = () => rig!.view.transcript().textContent!;
+    await waitUntil(() => /The command ran\./.test(restored()), 'the restored transcript');
+    assert.match(restored(), /Say hello[\s\S]*streaming works\.[\s\S]*Run it[\s\S]*The command ran\./);
+    // Picking the thread again (Threads view) resumes it once more: nothing may go missing.
+    await rig.controller.openThread(threadId);
+    assert.match(restored(), /Say hello[\s\S]*streaming works\.[\s\S]*Run it[\s\S]*The command ran\./);
+    assert.equal(entriesOfKind(rig.view, 'agent').filter((a) => /streaming works\./.test(a.textContent!)).length, 1);
+  });
+
+  it('a window closed while the reply is still streaming restores the turn as interrupted', async () => {
+    // The text can be complete on screen while the model stream (and so the turn) is still open;
+    // the official server then keeps no reply for the turn, and the chat says it was interrupted.
+    model.enqueue({ ...reply.text('Almost done.', ['Almost ', 'done.']), eventDelayMs: 400 });
+    const codexHome = makeTempDir('codex-chat-home-');
+    model.writeConfig(codexHome);
+    rig = await startRig('reference', model, { codexHome });
+    composerSend(rig.view, 'Say hello');
+    await waitUntil(() => /Almost done\./.test(rig!.view.transcript().textContent!), 'the streamed text');
+    assert.ok(rig.controller.activeTurnId, 'the turn is still running although the text looks complete');
+    const threadId = rig.controller.currentThreadId!;
+    await rig.dispose();
+
+    rig = await startRig('reference', model, { codexHome, saved: threadId });
+    await waitUntil(() => /Turn interrupted/.test(rig!.view.transcript().textContent!), 'the restored, interrupted turn');
+    assert.match(rig.view.transcript().textContent!, /Say hello/);
+    assert.equal(rig.controller.activeTurnId, undefined, 'nothing is left running');
+  });
+
   it('runs slash commands: /status, /clear, /diff, /hooks, /new', async () => {
     model.enqueue({ ...reply.text('Counted.'), usage: { input_tokens: 1200, output_tokens: 34 } });
     rig = await startRig('reference', model);
