@@ -200,7 +200,10 @@ describe('inline diff review in a real VS Code', function () {
     assert.deepEqual(state.turns, []);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(target));
     assert.equal(lenses.filter((l) => l.command?.command.startsWith('codex.diff.')).length, 0);
-    assert.ok(fs.readFileSync(target, 'utf8').includes('inserted by codex'), 'accepting keeps the agent text');
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === target);
+    assert.ok(document?.getText().includes('inserted by codex'), 'accepting keeps the agent text in the editor');
+    // The undo above left the editor dirty, so a save may be rewriting the file right now: poll, don't race it.
+    await waitFor(() => fs.readFileSync(target, 'utf8').includes('inserted by codex'), 5_000, 'the agent text to stay on disk');
     assert.ok(fs.existsSync(workspaceFile('review', 'added.txt')));
   });
 
