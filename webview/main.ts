@@ -80,6 +80,12 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   const policyPicker = select('Approval policy', 'policy-picker', (value) => post({ type: 'setApprovalPolicy', value }));
   const sandboxPicker = select('Sandbox mode', 'sandbox-picker', (value) => post({ type: 'setSandboxMode', value }));
   pickers.append(modelPicker, policyPicker, sandboxPicker);
+  const policyOptions = [{ value: '', label: 'Approvals: default' }, ...APPROVAL_POLICIES.map((p) => ({ value: p, label: `Approvals: ${p}` }))];
+  const sandboxOptions = [{ value: '', label: 'Sandbox: default' }, ...SANDBOX_MODES.map((m) => ({ value: m, label: `Sandbox: ${m}` }))];
+  // Labelled from the first frame, before the host's first session message arrives.
+  setOptions(modelPicker, [{ value: '', label: 'Model: default' }], '');
+  setOptions(policyPicker, policyOptions, '');
+  setOptions(sandboxPicker, sandboxOptions, '');
   header.append(banner, title);
 
   const viewport = el('div', 'transcript');
@@ -142,8 +148,8 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
     if (session.model && !models.some((m) => m.value === session.model)) models.unshift({ value: session.model, label: session.model });
     if (!session.model) models.unshift({ value: '', label: 'Model: default' });
     setOptions(modelPicker, models, session.model);
-    setOptions(policyPicker, [{ value: '', label: 'Approvals: default' }, ...APPROVAL_POLICIES.map((p) => ({ value: p, label: `Approvals: ${p}` }))], session.approvalPolicy);
-    setOptions(sandboxPicker, [{ value: '', label: 'Sandbox: default' }, ...SANDBOX_MODES.map((m) => ({ value: m, label: `Sandbox: ${m}` }))], session.sandboxMode);
+    setOptions(policyPicker, policyOptions, session.approvalPolicy);
+    setOptions(sandboxPicker, sandboxOptions, session.sandboxMode);
     composer.setSession(session);
     document.body.classList.toggle('turn-running', session.turnRunning);
   };

@@ -33,6 +33,13 @@ describe('chat webview (jsdom)', function () {
   });
   afterEach(() => view.close());
 
+  it('labels the pickers before the host has sent anything', () => {
+    const label = (cls: string) => (view.document.querySelector(`.${cls}`) as HTMLSelectElement).selectedOptions[0]?.textContent;
+    assert.equal(label('model-picker'), 'Model: default');
+    assert.equal(label('policy-picker'), 'Approvals: default');
+    assert.equal(label('sandbox-picker'), 'Sandbox: default');
+  });
+
   it('asks the host for its state on load and renders a snapshot', () => {
     assert.deepEqual(view.posted[0], { type: 'ready' });
     view.send({
