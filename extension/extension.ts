@@ -32,15 +32,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
 
   // ── Features (one line each) ──
   registerRemote(services);
-  registerThreadsView(services);
-  registerHooksView(services);
+  const threadsView = registerThreadsView(services);
+  const hooksView = registerHooksView(services);
   registerCommands(services);
   registerStatusBar(services);
   registerDiffReview(services);
 
   activeServices = { stop: () => client.dispose() };
   void client.start().catch((error: Error) => output.appendLine(`[client] ${error.message}`));
-  return services;
+  // The views' shown rows, read by the integration tests (test/integration/views.itest.ts).
+  return Object.assign(services, { views: { threads: threadsView, hooks: hooksView } });
 }
 
 export async function deactivate(): Promise<void> {

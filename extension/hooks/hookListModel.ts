@@ -22,11 +22,24 @@ interface HooksListResponse {
   data: { cwd: string; hooks: HookInfo[]; warnings: string[]; errors: { path: string; message: string }[] }[];
 }
 
+/**
+ * Where the list stands. Until the first answer the view says it is waiting or
+ * loading, never "No hooks configured": an empty list is only shown once the
+ * server said so, and a failure is shown as a failure (with a Retry).
+ */
+export type HookListStatus = 'waitingForServer' | 'loading' | 'loaded' | 'failed';
+
 export class HookListModel {
   private hookList: HookInfo[] = [];
   private warnings: string[] = [];
   private errors: { path: string; message: string }[] = [];
   private readonly runs = new Map<string, HookRunInfo>();
+  /** True once a `hooks/list` answer arrived (the list may still be empty). */
+  private loaded = false;
+  private serverReady = false;
+  /** Requests in flight; only the newest one's answer (or error) is kept. */
+  private latestRequest = 0;
+  private pendingRequests = 0;
   lastError: string | undefined;
 
   constructor(
@@ -43,29 +56,66 @@ export class HookListModel {
     return needsReviewCount(this.hookList);
   }
 
+  get status(): HookListStatus {
+    if (this.lastError !== undefined) return 'failed';
+    if (this.loaded) return 'loaded';
+    return this.serverReady || this.pendingRequests > 0 ? 'loading' : 'waitingForServer';
+  }
+
+  /** True while a `hooks/list` request is in flight. */
+  get isLoading(): boolean {
+    return this.pendingRequests > 0;
+  }
+
   find(key: string): HookInfo | undefined {
     return this.hookList.find((h) => h.key === key);
   }
 
+  /**
+   * Follows the connection: the list loads as soon as the server is ready
+   * (first start and every restart, since the server re-reads its config).
+   */
+  setServerReady(ready: boolean): Promise<void> {
+    const changed = this.serverReady !== ready;
+    this.serverReady = ready;
+    if (ready) return this.refresh();
+    if (changed) this.onChange();
+    return Promise.resolve();
+  }
+
   async refresh(): Promise<void> {
+    const requestId = ++this.latestRequest;
+    this.pendingRequests++;
+    this.onChange();
     try {
       const response = await this.request<HooksListResponse>('hooks/list', { cwds: this.cwds() });
-      const byKey = new Map<string, HookInfo>();
-      const warnings = new Set<string>();
-      const errors = new Map<string, { path: string; message: string }>();
-      for (const entry of response.data) {
-        for (const hook of entry.hooks) if (!byKey.has(hook.key)) byKey.set(hook.key, { ...hook, displayOrder: Number(hook.displayOrder) });
-        for (const w of entry.warnings) warnings.add(w);
-        for (const e of entry.errors) errors.set(`${e.path}\n${e.message}`, e);
-      }
-      this.hookList = [...byKey.values()];
-      this.warnings = [...warnings];
-      this.errors = [...errors.values()];
-      this.lastError = undefined;
+      // An older request answered after a newer one was sent: its list may predate a file change.
+      if (requestId !== this.latestRequest) return;
+      this.apply(response);
     } catch (error) {
+      if (requestId !== this.latestRequest) return;
       this.lastError = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.pendingRequests--;
+      this.onChange();
     }
-    this.onChange();
+  }
+
+  private apply(response: HooksListResponse): void {
+    if (!response || !Array.isArray(response.data)) throw new Error('the server sent no hook list');
+    const byKey = new Map<string, HookInfo>();
+    const warnings = new Set<string>();
+    const errors = new Map<string, { path: string; message: string }>();
+    for (const entry of response.data) {
+      for (const hook of entry.hooks ?? []) if (!byKey.has(hook.key)) byKey.set(hook.key, { ...hook, displayOrder: Number(hook.displayOrder) });
+      for (const w of entry.warnings ?? []) warnings.add(w);
+      for (const e of entry.errors ?? []) errors.set(`${e.path}\n${e.message}`, e);
+    }
+    this.hookList = [...byKey.values()];
+    this.warnings = [...warnings];
+    this.errors = [...errors.values()];
+    this.lastError = undefined;
+    this.loaded = true;
   }
 
   /** Records a run from `hook/started` or `hook/completed`. */
@@ -90,8 +140,27 @@ export class HookListModel {
   }
 
   nodes(): HookNode[] {
-    const tree = buildHookTree(this.hookList, this.runs, { warnings: this.warnings, errors: this.errors });
-    return this.lastError ? [{ kind: 'message', severity: 'error', text: `Could not list hooks: ${this.lastError}` }, ...tree] : tree;
+    switch (this.status) {
+      case 'waitingForServer':
+        return [{ kind: 'message', severity: 'loading', text: 'Waiting for the Codex server…' }];
+      case 'loading':
+        return [{ kind: 'message', severity: 'loading', text: 'Loading hooks…' }];
+      case 'failed': {
+        const failure: HookNode[] = [
+          { kind: 'message', severity: 'error', text: `Could not load hooks: ${this.lastError}` },
+          { kind: 'retry', label: this.isLoading ? 'Retrying…' : 'Retry' },
+        ];
+        // What loaded before stays visible (it may be stale), but an error is never "No hooks configured".
+        const previous = this.loaded ? this.tree().filter((node) => !(node.kind === 'message' && node.severity === 'info')) : [];
+        return [...failure, ...previous];
+      }
+      case 'loaded':
+        return this.tree();
+    }
+  }
+
+  private tree(): HookNode[] {
+    return buildHookTree(this.hookList, this.runs, { warnings: this.warnings, errors: this.errors });
   }
 
   trust(hook: HookInfo): Promise<void> {

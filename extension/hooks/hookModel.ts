@@ -152,7 +152,9 @@ export type HookNode =
       lastRun?: HookRunInfo;
       tooltip: string;
     }
-  | { kind: 'message'; text: string; severity: 'warning' | 'error' | 'info' };
+  | { kind: 'message'; text: string; severity: 'warning' | 'error' | 'info' | 'loading' }
+  /** Shown under a load failure: runs `codex.hooks.refresh`. */
+  | { kind: 'retry'; label: string };
 
 /** Event → source → hooks, in a stable order, plus warnings and load errors. */
 export function buildHookTree(

@@ -3,11 +3,13 @@
  * `HookListModel`, with trust / disable / enable / open-definition actions
  * and a badge counting hooks that need review.
  */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionServices } from '../services';
+import type { AppServerClient, ExtensionServices } from '../services';
 import { registerGuardedCommands, type CommandHandlers } from '../commands/guardedCommands';
-import { NodeTreeProvider, refreshOnConnect } from '../threads/nodeTreeProvider';
-import { HookListModel } from './hookListModel';
+import { NodeTreeProvider, describeTree, followServerState, type ViewSnapshot } from '../threads/nodeTreeProvider';
+import { HookListModel, type HookListStatus } from './hookListModel';
 import { eventDisplayName, findHookDefinitionLine, hookCommandText, type HookInfo, type HookNode } from './hookModel';
 
 const TRUST_ICONS = {
@@ -16,6 +18,8 @@ const TRUST_ICONS = {
   disabled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
   managed: new vscode.ThemeIcon('lock'),
 } as const;
+
+const MESSAGE_ICONS = { error: 'error', warning: 'warning', info: 'info', loading: 'loading~spin' } as const;
 
 export class HooksTreeProvider extends NodeTreeProvider<HookNode> {
   getTreeItem(node: HookNode): vscode.TreeItem {
@@ -44,8 +48,17 @@ export class HooksTreeProvider extends NodeTreeProvider<HookNode> {
       }
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : node.severity === 'warning' ? 'warning' : 'info');
+        item.id = `message:${node.severity}:${node.text}`;
+        item.iconPath = new vscode.ThemeIcon(MESSAGE_ICONS[node.severity]);
         item.tooltip = node.text;
+        return item;
+      }
+      case 'retry': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = 'retry';
+        item.iconPath = new vscode.ThemeIcon('refresh');
+        item.tooltip = 'Ask the Codex server for the hooks again';
+        item.command = { command: 'codex.hooks.refresh', title: 'Refresh Hooks' };
         return item;
       }
     }
@@ -62,7 +75,28 @@ function workspaceCwds(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
-export function registerHooksView(services: ExtensionServices): vscode.Disposable {
+/**
+ * CODEX_HOME as the connected server reports it (`initialize`), else as the
+ * server would resolve it: `codex.serverEnv`, the environment, `~/.codex`.
+ */
+function codexHomeOf(client: AppServerClient): string {
+  const reported = (client as { initializeResult?: { codexHome?: unknown } }).initializeResult?.codexHome;
+  if (typeof reported === 'string' && reported) return reported;
+  const serverEnv = vscode.workspace.getConfiguration('codex').get<Record<string, string>>('serverEnv', {});
+  return serverEnv.CODEX_HOME || process.env.CODEX_HOME || path.join(os.homedir(), '.codex');
+}
+
+const HOOK_FILES = '{config.toml,hooks.json}';
+/** Coalesces the burst of watcher events one save makes. */
+const FILE_CHANGE_DEBOUNCE_MS = 150;
+
+/** What the installed Hooks view shows, for integration tests (through the extension's exports). */
+export interface HooksViewHandle extends vscode.Disposable {
+  readonly status: HookListStatus;
+  snapshot(): ViewSnapshot;
+}
+
+export function registerHooksView(services: ExtensionServices): HooksViewHandle {
   const { client } = services;
   const disposables: vscode.Disposable[] = [];
   let provider: HooksTreeProvider | undefined;
@@ -81,15 +115,39 @@ export function registerHooksView(services: ExtensionServices): vscode.Disposabl
   disposables.push(view);
 
   for (const method of ['hook/started', 'hook/completed']) disposables.push(client.onNotification(method, (params) => model.applyNotification(method, params)));
+
+  // Hook files changed on disk change what runs (and their trust): re-list, once per burst.
+  // Only while connected: the next connection lists them anyway.
+  let fileChangeTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshSoon = () => {
+    clearTimeout(fileChangeTimer);
+    fileChangeTimer = setTimeout(() => {
+      fileChangeTimer = undefined;
+      if (client.state === 'connected') void model.refresh();
+    }, FILE_CHANGE_DEBOUNCE_MS);
+  };
+  const watch = (watcher: vscode.FileSystemWatcher): vscode.Disposable =>
+    vscode.Disposable.from(watcher, watcher.onDidChange(refreshSoon), watcher.onDidCreate(refreshSoon), watcher.onDidDelete(refreshSoon));
+  // Project files (`.codex/config.toml`, `.codex/hooks.json`) live in the workspace…
+  disposables.push(watch(vscode.workspace.createFileSystemWatcher(`**/${HOOK_FILES}`)));
+  // …the user's live in CODEX_HOME, usually outside it: watched on their own, re-aimed after each connection.
+  let userWatcher: { home: string; disposable: vscode.Disposable } | undefined;
+  const watchCodexHome = () => {
+    const home = codexHomeOf(client);
+    if (userWatcher?.home === home) return;
+    userWatcher?.disposable.dispose();
+    userWatcher = { home, disposable: watch(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(home), HOOK_FILES))) };
+  };
+  watchCodexHome();
   disposables.push(
-    refreshOnConnect(client, () => model.refresh()),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void model.refresh()),
+    followServerState(client, (ready) => {
+      if (ready) watchCodexHome();
+      void model.setServerReady(ready);
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(refreshSoon),
+    vscode.workspace.onDidSaveTextDocument((doc) => /(hooks\.json|config\.toml)$/.test(doc.fileName) && refreshSoon()),
+    { dispose: () => (clearTimeout(fileChangeTimer), userWatcher?.disposable.dispose()) },
   );
-  // Hook files edited by hand change what runs (and their trust): re-list on save.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{hooks.json,config.toml}');
-  const refreshSoon = () => void model.refresh();
-  disposables.push(watcher, watcher.onDidChange(refreshSoon), watcher.onDidCreate(refreshSoon), watcher.onDidDelete(refreshSoon));
-  disposables.push(vscode.workspace.onDidSaveTextDocument((doc) => /(hooks\.json|config\.toml)$/.test(doc.fileName) && refreshSoon()));
 
   const requireHook = (arg: unknown): HookInfo => {
     const selected = view?.selection[0];
@@ -125,5 +183,11 @@ export function registerHooksView(services: ExtensionServices): vscode.Disposabl
 
   const disposable = vscode.Disposable.from(...disposables);
   services.context.subscriptions.push(disposable);
-  return disposable;
+  return {
+    dispose: () => disposable.dispose(),
+    get status() {
+      return model.status;
+    },
+    snapshot: () => describeTree(provider!),
+  };
 }

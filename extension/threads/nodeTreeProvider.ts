@@ -28,10 +28,43 @@ export abstract class NodeTreeProvider<N extends object> implements vscode.TreeD
   abstract getTreeItem(node: N): vscode.TreeItem;
 }
 
-/** Loads the view now when connected, and again whenever the client (re)connects. */
-export function refreshOnConnect(client: Pick<AppServerClient, 'state' | 'onDidChangeState'>, refresh: () => Promise<void>): vscode.Disposable {
-  if (client.state === 'connected') void refresh();
-  return client.onDidChangeState((state) => {
-    if (state === 'connected') void refresh();
-  });
+/**
+ * Tells a view whether the server is ready now and on every change, so it
+ * loads as soon as the server is connected (first start and each restart)
+ * and says it is waiting while it is not.
+ */
+export function followServerState(client: Pick<AppServerClient, 'state' | 'onDidChangeState'>, onReady: (ready: boolean) => void): vscode.Disposable {
+  onReady(client.state === 'connected');
+  return client.onDidChangeState((state) => onReady(state === 'connected'));
+}
+
+/** One shown row: its depth, label and description, as a user reads the tree. */
+export interface ViewRow {
+  depth: number;
+  label: string;
+  description?: string;
+  command?: string;
+}
+
+export interface ViewSnapshot {
+  rows: ViewRow[];
+  /** The rows as indented text, for test failure messages. */
+  text: string;
+}
+
+/** The whole tree as the provider gives it to VS Code (every node expanded). */
+export function describeTree<N extends object>(provider: NodeTreeProvider<N>): ViewSnapshot {
+  const rows: ViewRow[] = [];
+  const walk = (nodes: N[], depth: number) => {
+    for (const node of nodes) {
+      const item = provider.getTreeItem(node);
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+      const description = typeof item.description === 'string' ? item.description : undefined;
+      rows.push({ depth, label, description, command: item.command?.command });
+      walk(provider.getChildren(node), depth + 1);
+    }
+  };
+  walk(provider.getChildren(), 0);
+  const text = rows.map((row) => `${'  '.repeat(row.depth)}${row.label}${row.description ? ` — ${row.description}` : ''}`).join('\n');
+  return { rows, text };
 }

@@ -107,7 +107,9 @@ export type ThreadNode =
   | { kind: 'archivedSection'; children: ThreadNode[] }
   | { kind: 'thread'; thread: ThreadSummary; archived: boolean; label: string; description: string; status: StatusPresentation }
   | { kind: 'loadMore'; archived: boolean }
-  | { kind: 'message'; text: string };
+  | { kind: 'message'; text: string; severity?: 'error' | 'loading' }
+  /** Shown under a load failure: runs `codex.threads.refresh`. */
+  | { kind: 'retry'; label: string };
 
 interface ListState {
   threads: ThreadSummary[];
@@ -131,6 +133,13 @@ export class ThreadListModel {
   /** Pending debounced `thread/read` calls by thread id, and the pending full refresh. */
   private readonly rereadTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private serverReady = false;
+  /**
+   * Notifications that arrived while the newest `thread/list` was in flight:
+   * its pages may predate them, so they are applied again on top of its answer.
+   */
+  private arrivedDuringRefresh: [method: string, params: any][] | undefined;
+  private replaying = false;
   lastError: string | undefined;
 
   constructor(
@@ -170,20 +179,56 @@ export class ThreadListModel {
     return this.active.threads.find((t) => t.id === threadId) ?? this.archived.threads.find((t) => t.id === threadId);
   }
 
+  /** True while the newest refresh is in flight. */
+  get isLoading(): boolean {
+    return this.arrivedDuringRefresh !== undefined;
+  }
+
+  /**
+   * Follows the connection: the lists load as soon as the server is ready
+   * (first start and every restart: statuses do not survive a restart).
+   */
+  setServerReady(ready: boolean): Promise<void> {
+    const changed = this.serverReady !== ready;
+    this.serverReady = ready;
+    if (ready) return this.refresh();
+    if (changed) this.onChange();
+    return Promise.resolve();
+  }
+
   /** Reloads the first page of both lists. */
   async refresh(): Promise<void> {
     const generation = ++this.generation;
+    const arrived: [string, any][] = [];
+    this.arrivedDuringRefresh = arrived;
+    this.onChange();
     try {
       const [active, archived] = await Promise.all([this.fetch(false, null), this.fetch(true, null)]);
       if (generation !== this.generation) return; // a newer refresh (e.g. a new search) won
       this.active = { threads: active.data, nextCursor: active.nextCursor, loaded: true };
       this.archived = { threads: archived.data, nextCursor: archived.nextCursor, loaded: true };
       this.lastError = undefined;
+      this.arrivedDuringRefresh = undefined;
+      this.replay(arrived);
     } catch (error) {
       if (generation !== this.generation) return;
       this.lastError = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.generation) this.arrivedDuringRefresh = undefined;
     }
     this.onChange();
+  }
+
+  /** Applies notifications the fresh pages may predate, then settles with the server once more. */
+  private replay(arrived: [string, any][]): void {
+    if (arrived.length === 0) return;
+    this.replaying = true;
+    try {
+      for (const [method, params] of arrived) this.applyNotification(method, params);
+    } finally {
+      this.replaying = false;
+    }
+    this.scheduleRefresh();
   }
 
   async setSearchTerm(term: string | undefined): Promise<void> {
@@ -264,11 +309,13 @@ export class ThreadListModel {
    * and a finished turn schedules a re-read of its thread.
    */
   applyNotification(method: string, params: any): boolean {
+    this.arrivedDuringRefresh?.push([method, params]);
     switch (method) {
       case 'thread/started': {
         const thread: ThreadSummary | undefined = params?.thread;
         if (!thread) return false;
         const listed = this.find(thread.id);
+        if (listed && this.replaying) return false; // the fresh page already has its stored fields
         if (listed) {
           // A resumed thread: the notification carries its current stored fields.
           Object.assign(listed, pickSummary(thread));
@@ -328,7 +375,12 @@ export class ThreadListModel {
   /** The display tree. */
   nodes(now: Date = new Date()): ThreadNode[] {
     const roots: ThreadNode[] = [];
-    if (this.lastError) roots.push({ kind: 'message', text: `Could not list threads: ${this.lastError}` });
+    if (this.lastError) {
+      roots.push({ kind: 'message', severity: 'error', text: `Could not load threads: ${this.lastError}` }, { kind: 'retry', label: this.isLoading ? 'Retrying…' : 'Retry' });
+    } else if (!this.active.loaded) {
+      // Nothing to show yet: say why rather than show an empty view.
+      roots.push({ kind: 'message', severity: 'loading', text: this.serverReady || this.isLoading ? 'Loading threads…' : 'Waiting for the Codex server…' });
+    }
     const groups = new Map<DateGroup, ThreadNode[]>();
     const sorted = [...this.active.threads].sort((a, b) => activityTime(b) - activityTime(a));
     for (const thread of sorted) {

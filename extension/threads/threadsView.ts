@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import { registerGuardedCommands, type CommandHandlers } from '../commands/guardedCommands';
-import { NodeTreeProvider, refreshOnConnect } from './nodeTreeProvider';
+import { NodeTreeProvider, describeTree, followServerState, type ViewSnapshot } from './nodeTreeProvider';
 import { ThreadListModel, type ThreadNode, type ThreadSummary } from './threadModel';
 
 /** What the model follows; `item/completed` and `turn/completed` bring a new thread's preview and times. */
@@ -49,7 +49,17 @@ export class ThreadsTreeProvider extends NodeTreeProvider<ThreadNode> {
       }
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon('info');
+        item.id = `message:${node.text}`;
+        item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : node.severity === 'loading' ? 'loading~spin' : 'info');
+        item.tooltip = node.text;
+        return item;
+      }
+      case 'retry': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = 'retry';
+        item.iconPath = new vscode.ThemeIcon('refresh');
+        item.tooltip = 'Ask the Codex server for the threads again';
+        item.command = { command: 'codex.threads.refresh', title: 'Refresh Threads' };
         return item;
       }
       case 'thread': {
@@ -84,7 +94,12 @@ function threadOf(model: ThreadListModel, arg: unknown): ThreadSummary | undefin
   return undefined;
 }
 
-export function registerThreadsView(services: ExtensionServices): vscode.Disposable {
+/** What the installed Threads view shows, for integration tests (through the extension's exports). */
+export interface ThreadsViewHandle extends vscode.Disposable {
+  snapshot(): ViewSnapshot;
+}
+
+export function registerThreadsView(services: ExtensionServices): ThreadsViewHandle {
   const { client, chat } = services;
   const disposables: vscode.Disposable[] = [];
   let provider: ThreadsTreeProvider | undefined;
@@ -99,7 +114,7 @@ export function registerThreadsView(services: ExtensionServices): vscode.Disposa
     disposables.push(client.onNotification(method, (params) => void model.applyNotification(method, params)));
   }
   disposables.push(
-    refreshOnConnect(client, () => model.refresh()),
+    followServerState(client, (ready) => void model.setServerReady(ready)),
     chat.onDidChangeThread(() => provider?.fire()),
   );
 
@@ -173,5 +188,5 @@ export function registerThreadsView(services: ExtensionServices): vscode.Disposa
 
   const disposable = vscode.Disposable.from(...disposables);
   services.context.subscriptions.push(disposable);
-  return disposable;
+  return { dispose: () => disposable.dispose(), snapshot: () => describeTree(provider!) };
 }

@@ -120,6 +120,90 @@ describe('Threads view freshness (pure model)', () => {
   });
 });
 
+/** A `thread/list` requester whose answers the test releases, in any order. */
+class ScriptedThreadServer {
+  readonly calls: { method: string; params: any; resolve: (value: unknown) => void; reject: (error: Error) => void }[] = [];
+  readonly request = (method: string, params?: any): Promise<any> => new Promise((resolve, reject) => this.calls.push({ method, params, resolve, reject }));
+  /** Answers every pending `thread/list` call: `active` for the active list, nothing archived. */
+  async answerLists(active: ThreadSummary[]): Promise<void> {
+    for (const call of this.calls.splice(0)) {
+      if (call.method === 'thread/list') call.resolve({ data: call.params.archived ? [] : active, nextCursor: null });
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  async failAll(message: string): Promise<void> {
+    for (const call of this.calls.splice(0)) call.reject(new Error(message));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+function shownRoots(nodes: ThreadNode[]): string[] {
+  return nodes.map((n) => (n.kind === 'message' ? `${n.severity ?? 'info'}: ${n.text}` : n.kind === 'retry' ? `retry: ${n.label}` : n.kind === 'group' ? `group ${n.label}` : n.kind));
+}
+
+describe('Threads view loading states (pure model)', () => {
+  it('waits for the server, loads as soon as it is ready, and says "No threads yet" only after the answer', async () => {
+    const server = new ScriptedThreadServer();
+    const model = new ThreadListModel(server.request, undefined, { followUpDelayMs: FOLLOW_UP_MS });
+    assert.deepEqual(shownRoots(model.nodes()), ['loading: Waiting for the Codex server…']);
+    const loading = model.setServerReady(true);
+    assert.deepEqual(server.calls.map((c) => c.method), ['thread/list', 'thread/list']);
+    assert.deepEqual(shownRoots(model.nodes()), ['loading: Loading threads…']);
+    await server.answerLists([]);
+    await loading;
+    assert.deepEqual(shownRoots(model.nodes()), ['info: No threads yet']);
+    model.dispose();
+  });
+
+  it('shows a failure with a Retry instead of an empty view, and Retry loads the threads', async () => {
+    const server = new ScriptedThreadServer();
+    const model = new ThreadListModel(server.request, undefined, { followUpDelayMs: FOLLOW_UP_MS });
+    const first = model.setServerReady(true);
+    await server.failAll('The Codex server exited.');
+    await first;
+    assert.deepEqual(shownRoots(model.nodes()), ['error: Could not load threads: The Codex server exited.', 'retry: Retry']);
+    const retry = model.refresh();
+    assert.deepEqual(shownRoots(model.nodes()), ['error: Could not load threads: The Codex server exited.', 'retry: Retrying…']);
+    await server.answerLists([summary('t1', { createdAt: Date.now() / 1000, updatedAt: Date.now() / 1000 })]);
+    await retry;
+    assert.deepEqual(shownRoots(model.nodes()), ['group Today']);
+    model.dispose();
+  });
+
+  it('keeps a thread started while the list was in flight, and settles with the server once more', async () => {
+    const server = new ScriptedThreadServer();
+    const model = new ThreadListModel(server.request, undefined, { followUpDelayMs: FOLLOW_UP_MS });
+    const loading = model.setServerReady(true);
+    // The server answers with pages computed before these notifications.
+    model.applyNotification('thread/started', { thread: summary('new') });
+    model.applyNotification('thread/name/updated', { threadId: 'old', threadName: 'Renamed' });
+    await server.answerLists([summary('old')]);
+    await loading;
+    assert.ok(model.find('new'), 'the started thread is still listed');
+    assert.equal(model.find('old')!.name, 'Renamed');
+    await until(() => server.calls.filter((c) => c.method === 'thread/list').length === 2);
+    await server.answerLists([summary('new', { name: 'From server' }), summary('old', { name: 'Renamed' })]);
+    assert.equal(model.find('new')!.name, 'From server');
+    model.dispose();
+  });
+
+  it('re-lists after a server restart: statuses from before the restart do not stay', async () => {
+    const server = new ScriptedThreadServer();
+    const model = new ThreadListModel(server.request, undefined, { followUpDelayMs: FOLLOW_UP_MS });
+    const first = model.setServerReady(true);
+    await server.answerLists([summary('t1', { status: { type: 'active', activeFlags: [] } })]);
+    await first;
+    await model.setServerReady(false);
+    assert.equal(server.calls.length, 0, 'nothing is asked while the server is down');
+    assert.equal(model.find('t1')!.status.type, 'active', 'the list stays shown meanwhile');
+    const again = model.setServerReady(true);
+    await server.answerLists([summary('t1', { status: { type: 'notLoaded' } })]);
+    await again;
+    assert.equal(model.find('t1')!.status.type, 'notLoaded');
+    model.dispose();
+  });
+});
+
 const servers = process.env.CODEX_VIEWS_SERVER ? [process.env.CODEX_VIEWS_SERVER as 'ours' | 'reference'] : (['ours', 'reference'] as const);
 
 for (const which of servers)
