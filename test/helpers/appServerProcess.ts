@@ -5,10 +5,9 @@
  * `violations` is empty.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { makeTempDir, testHome } from './tempDir';
 import { loadProtocolSchema, REFERENCE_CODEX, REPO_ROOT, type Violation, type ProtocolSchema } from './protocolSchema';
 
 export type Which = 'ours' | 'reference';
@@ -47,9 +46,7 @@ export interface SpawnOptions {
 
 export const OUR_SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
 
-export function makeTempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { makeTempDir };
 
 export class AppServerProcess {
   readonly notifications: Notification[] = [];
@@ -87,7 +84,7 @@ export class AppServerProcess {
       which === 'ours' ? [process.execPath, [OUR_SERVER, ...(options.args ?? [])]] : [REFERENCE_CODEX, ['app-server', ...(options.args ?? [])]];
     const child = spawn(command, args, {
       cwd: options.cwd ?? codexHome,
-      env: { ...process.env, CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', RUST_LOG: 'warn', ...options.env },
+      env: { ...process.env, HOME: testHome(), CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', RUST_LOG: 'warn', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     }) as ChildProcessWithoutNullStreams;
     return new AppServerProcess(which, child, codexHome, options.validate ?? true);

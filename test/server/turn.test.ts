@@ -136,7 +136,8 @@ describe('turns: the agent loop (our server, scripted model)', function () {
   it('keeps a session for a long command and talks to it with write_stdin (tty)', async () => {
     fixture = await startFixture('ours', [
       reply.call('exec_command', { cmd: 'read line; echo "got:$line"', tty: true, yield_time_ms: 300 }),
-      reply.call('write_stdin', { session_id: 1000, chars: 'ping\n', yield_time_ms: 1500 }),
+      // The longest yield: write_stdin returns as soon as the process exits, so this only matters on a slow machine.
+      reply.call('write_stdin', { session_id: 1000, chars: 'ping\n', yield_time_ms: 30000 }),
       reply.text('done'),
     ]);
     const { server, model } = fixture;

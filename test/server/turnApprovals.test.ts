@@ -4,6 +4,7 @@ import path from 'node:path';
 import { reply } from '../helpers/scriptedModel';
 import { bubblewrapStatus } from '../../server/sandbox/bubblewrap';
 import { runTurn, startFixture, stopFixture, stopStartedFixtures, type TurnFixture } from './turnHelpers';
+import { makeTempDir } from '../helpers/tempDir';
 
 const patchAdding = (file: string) => `*** Begin Patch\n*** Add File: ${file}\n+content\n*** End Patch\n`;
 
@@ -211,7 +212,7 @@ describe('turns: approvals and the sandbox', function () {
     await stopFixture(fixture);
     // Same workspace, but a PATH without bwrap.
     const { AppServerProcess } = await import('../helpers/appServerProcess');
-    const emptyBin = fs.mkdtempSync('/tmp/codex-nobwrap-');
+    const emptyBin = makeTempDir('codex-nobwrap-');
     fs.symlinkSync('/bin/bash', path.join(emptyBin, 'bash'));
     await fixture.model.start();
     fixture.model.writeConfig(fixture.codexHome, {});

@@ -15,10 +15,10 @@ const alive = (pid: number) => {
   }
 };
 
-async function waitUntil(check: () => boolean, timeoutMs = 10000): Promise<void> {
+async function waitUntil(what: string, check: () => boolean, timeoutMs = 20000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -35,20 +35,23 @@ describe('turns: interrupt and steer', function () {
   ];
   for (const { tty, sandboxMode } of variants) it(`turn/interrupt kills a running command (${tty ? 'PTY' : 'pipes'}${sandboxMode ? ', bubblewrap' : ''}) and its background children within 1 s; the turn completes interrupted`, async function () {
     if (sandboxMode && !bubblewrapStatus().available) this.skip();
-    const cmd = 'sleep 37 & echo $! > child.pid; echo $$ > shell.pid; sleep 38';
+    // Fractional durations unique to this run: another test process on the machine may run the same command.
+    const tag = String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+    const cmd = `sleep 37.${tag} & echo $! > child.pid; echo $$ > shell.pid; sleep 38.${tag}`;
     fixture = await startFixture('ours', [reply.call('exec_command', { cmd, yield_time_ms: 20000, tty }), reply.text('never')], { sandboxMode, approvalPolicy: 'never' });
     const { server, cwd, threadId } = fixture;
     const { turn } = await server.request('turn/start', { threadId, input: textInput('go') });
-    await waitUntil(() => fs.existsSync(path.join(cwd, 'child.pid')) && fs.existsSync(path.join(cwd, 'shell.pid')));
+    await waitUntil('the command wrote child.pid and shell.pid', () => fs.existsSync(path.join(cwd, 'child.pid')) && fs.existsSync(path.join(cwd, 'shell.pid')));
     // Inside a PID namespace the pids are not ours to check; find the sleeps by their arguments instead.
     const sleepers = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && alive(Number(p))).filter((p) => {
       try {
-        return /^sleep\x0037\x00|^sleep\x0038\x00/.test(fs.readFileSync(`/proc/${p}/cmdline`, 'latin1'));
+        const cmdline = fs.readFileSync(`/proc/${p}/cmdline`, 'latin1');
+        return cmdline === `sleep\x0037.${tag}\x00` || cmdline === `sleep\x0038.${tag}\x00`;
       } catch {
         return false;
       }
     });
-    await waitUntil(() => sleepers().length >= 2);
+    await waitUntil('both sleeps are running', () => sleepers().length >= 2);
     const childPid = Number(sleepers()[0]);
     const shellPid = Number(sleepers()[1]);
     assert.ok(alive(childPid) && alive(shellPid));
@@ -58,7 +61,7 @@ describe('turns: interrupt and steer', function () {
     const elapsed = Date.now() - started;
     assert.equal(completed.params.turn.status, 'interrupted');
     assert.ok(elapsed < 1000, `interrupt took ${elapsed} ms`);
-    await waitUntil(() => !alive(childPid) && !alive(shellPid), 1000);
+    await waitUntil('the command and its background child are gone', () => !alive(childPid) && !alive(shellPid), 1000);
     const item = server.notifications.find((n) => n.method === 'item/completed' && n.params.item.type === 'commandExecution')!.params.item;
     assert.notEqual(item.status, 'inProgress');
     assert.equal(fixture.model.modelRequests.length, 1, 'no further model request after the interrupt');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { applyPlan, extractHeredocPatch, parsePatch, PatchError, planPatch, summarizeChanges } from '../../server/tools/applyPatch';
+import { makeTempDir } from '../helpers/tempDir';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'patch-unit-'));
+const tmp = () => makeTempDir('patch-unit-');
 const apply = (dir: string, patch: string) => {
   const plan = planPatch(parsePatch(patch), dir);
   applyPlan(plan);

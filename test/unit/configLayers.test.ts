@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadEffectiveConfig, loadLayerStack } from '../../server/config/loader';
 import { enforceRequirements } from '../../server/config/requirements';
+import { makeTempDir } from '../helpers/tempDir';
 
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
-const tmp = (prefix: string) => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+const tmp = (prefix: string) => fs.realpathSync(makeTempDir(prefix));
 const write = (file: string, text: string) => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);

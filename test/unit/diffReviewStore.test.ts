@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { reconstructBaseline, reconstructFromFileChanges, applyFilePatch, type FileUpdateChange } from '../../extension/diff/core/baseline';
 import { diffPathResolver, findGitRoot, readTextFile } from '../../extension/diff/core/diffRoot';
 import { ReviewStore, reviewKind } from '../../extension/diff/core/reviewStore';
 import { parseTurnDiff, patchLineCounts } from '../../extension/diff/core/turnDiff';
+import { makeTempDir } from '../helpers/tempDir';
 
 const text = (...lines: string[]) => lines.join('\n') + '\n';
 
@@ -61,7 +61,7 @@ const A_BEFORE = text('one', 'two', 'three', 'four', 'five', 'six', 'seven', 'ei
 const A_AFTER = text('one', 'TWO', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten!', 'eleven');
 
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'diff-review-'));
+  return makeTempDir('diff-review-');
 }
 
 /** Lays out a folder as the agent left it after TURN_DIFF. */

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadLayerStack } from '../../server/config/loader';
 import { discoverHooks, matcherInputsForTool, matcherMatches } from '../../server/hooks/discovery';
+import { makeTempDir } from '../helpers/tempDir';
 
-const tmp = (prefix: string) => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+const tmp = (prefix: string) => fs.realpathSync(makeTempDir(prefix));
 const write = (file: string, text: string) => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);

@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { writeUserConfig } from '../../server/config';
 import { HooksEngine } from '../../server/hooks/engine';
 import { listHooksFor } from '../../server/hooks';
 import type { HookContext } from '../../server/turn/lifecycleHooks';
 import { loadProtocolSchema } from '../helpers/protocolSchema';
+import { makeTempDir } from '../helpers/tempDir';
 
 interface Env {
   home: string;
@@ -22,7 +22,7 @@ interface Env {
   engine: HooksEngine;
 }
 
-const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+const tmp = (prefix: string) => makeTempDir(prefix);
 
 /** Writes a hook script; `$OUT` files let a test see what the hook received. */
 function script(dir: string, name: string, body: string): string {

@@ -5,15 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseRolloutText, readRollout } from '../../server/rollout/reader';
 import { RolloutWriter } from '../../server/rollout/writer';
 import { rolloutFileName, threadIdFromFileName } from '../../server/rollout/format';
 import { emptyThreadContent, LoadedThread } from '../../server/thread/loadedThread';
 import type { ClientSession } from '../../server/core/session';
+import { makeTempDir } from '../helpers/tempDir';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-unit-'));
+const tmp = () => makeTempDir('rollout-unit-');
 
 function newThread(dir: string, changes: string[] = []) {
   const id = '019a1111-2222-7333-8444-555566667777';

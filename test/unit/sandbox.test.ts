@@ -6,11 +6,12 @@ import path from 'node:path';
 import { bubblewrapArgs, bubblewrapStatus, isWritableUnder, sandboxCommand } from '../../server/sandbox/bubblewrap';
 import { commandVerdict, isKnownSafeCommand, patchVerdict, retryUnsandboxedOnFailure } from '../../server/approvals/policy';
 import type { SandboxPolicy } from '../../server/protocol/items';
+import { makeTempDir } from '../helpers/tempDir';
 
 const workspace = (cwd: string, extra: string[] = []): SandboxPolicy & { type: 'workspaceWrite' } => ({ type: 'workspaceWrite', writableRoots: [cwd, ...extra], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true });
 
 describe('sandbox policy and bubblewrap', () => {
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-unit-'));
+  const cwd = makeTempDir('sandbox-unit-');
   fs.mkdirSync(path.join(cwd, '.git'));
 
   it('decides writability: writable roots yes, .git/.codex and outside no', () => {

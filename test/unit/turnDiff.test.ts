@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { blobSha, TurnDiffTracker } from '../../server/diff/turnDiff';
+import { makeTempDir } from '../helpers/tempDir';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'turndiff-unit-'));
+const tmp = () => makeTempDir('turndiff-unit-');
 
 describe('turn diff tracker', () => {
   it('aggregates several changes to one file against its content before the turn (outside git)', () => {
