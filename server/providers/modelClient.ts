@@ -120,7 +120,8 @@ export class ModelClient {
       input: request.input,
       tools: request.tools,
       tool_choice: 'auto',
-      parallel_tool_calls: false,
+      // Calls of one response run concurrently where safe (see tools/toolRuntime), as in the reference.
+      parallel_tool_calls: true,
       store: false,
       stream: true,
     };
@@ -161,10 +162,8 @@ export class ModelClient {
             yield { type: 'completed', usage: responsesUsage(event.response?.usage) };
             break;
           case 'response.failed':
-          case 'error': {
-            const error = event.response?.error ?? event.error ?? event;
-            throw new ModelError(error?.message ?? 'the model reported an error', false, 'other');
-          }
+          case 'error':
+            throw responseFailed(event.response?.error ?? event.error ?? event);
         }
       }
     } catch (error) {
@@ -252,6 +251,21 @@ export class ModelClient {
 function streamBroke(error: unknown, signal: AbortSignal): Error {
   if (error instanceof ModelError || signal.aborted) return error as Error;
   const message = (error as Error)?.message ?? String(error);
+  return new ModelError(`stream disconnected before completion: ${message}`, true, { responseStreamDisconnected: { httpStatusCode: null } });
+}
+
+/** Error codes of `response.failed` that a retry cannot fix; any other failure is a broken stream, retried as such (as in the reference). */
+const FINAL_RESPONSE_ERRORS: Record<string, string> = {
+  context_length_exceeded: 'contextWindowExceeded',
+  insufficient_quota: 'usageLimitExceeded',
+  usage_not_included: 'usageLimitExceeded',
+  invalid_prompt: 'badRequest',
+};
+
+function responseFailed(error: { code?: unknown; message?: unknown } | undefined): ModelError {
+  const message = typeof error?.message === 'string' && error.message ? error.message : 'the model reported an error';
+  const finalInfo = typeof error?.code === 'string' ? FINAL_RESPONSE_ERRORS[error.code] : undefined;
+  if (finalInfo) return new ModelError(message, false, finalInfo);
   return new ModelError(`stream disconnected before completion: ${message}`, true, { responseStreamDisconnected: { httpStatusCode: null } });
 }
 

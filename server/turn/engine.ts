@@ -16,6 +16,7 @@ import { ProviderError, resolveProvider } from '../providers/registry';
 import type { LoadedThread } from '../thread/loadedThread';
 import { TurnDiffTracker } from '../diff/turnDiff';
 import { ALL_TOOLS } from '../tools/specs';
+import { isParallelSafe, ToolRuntime } from '../tools/toolRuntime';
 import { lifecycleHooks, type HookContext } from './lifecycleHooks';
 import { agentsInstructions, BASE_INSTRUCTIONS, developerMessage, environmentContext, userMessage } from './context';
 import { turnStateOf, type ThreadTurnState } from './state';
@@ -39,6 +40,8 @@ export class TurnRunner {
   private lastAgentMessage: string | null = null;
   /** Set once `cancel` was chosen for an approval: the turn ends as interrupted. */
   cancelled = false;
+  /** Approval requests of concurrent tool calls still unanswered (the thread shows waitingOnApproval meanwhile). */
+  approvalsPending = 0;
   readonly done: Promise<void>;
   private resolveDone!: () => void;
 
@@ -228,6 +231,8 @@ export class TurnRunner {
         const used = isStreamDrop ? streamRetries : requestRetries;
         const budget = isStreamDrop ? provider.streamMaxRetries : provider.requestMaxRetries;
         if (!error.retryable || used >= budget) {
+          // Like the reference, a stream that stays broken fails the turn with its own message and `other`.
+          if (isStreamDrop) return { error: this.reportError(error.message, 'other') };
           const attempts = requestRetries + streamRetries + 1;
           const info = error.retryable && attempts > 1 ? { responseTooManyFailedAttempts: { httpStatusCode: error.httpStatus } } : error.codexErrorInfo;
           const message = attempts > 1 ? `${error.message} (gave up after ${attempts} attempts)` : error.message;
@@ -263,23 +268,43 @@ export class TurnRunner {
       headers: { session_id: this.thread.id, 'x-codex-turn-id': this.turn.id },
     };
     const open = new Map<string, AgentMessageItem | ReasoningItem>();
-    let toolCalls = 0;
+    const tools = new ToolRuntime({ execute: (call) => this.executeToolCall(call), runsInParallel: isParallelSafe });
     let usage: Usage | null = null;
+    let streamFailed = false;
+    let streamError: unknown;
     try {
       for await (const event of client.stream(request, this.abort.signal)) {
         this.throwIfAborted();
-        const result = await this.onModelEvent(event, open);
-        if (result === 'toolCall') toolCalls++;
+        this.onModelEvent(event, open, tools);
         if (event.type === 'completed') usage = event.usage;
       }
-    } finally {
-      // Items of an attempt that broke off are closed with what arrived, so clients never wait on them.
-      for (const item of open.values()) this.notifyItem('completed', item);
+    } catch (error) {
+      streamFailed = true;
+      streamError = error;
     }
-    return { usage, toolCalls };
+    // Items of an attempt that broke off are closed with what arrived, so clients never wait on them.
+    for (const item of open.values()) this.notifyItem('completed', item);
+    // Like the reference, calls already started run to their end even if the stream broke (an
+    // interrupt kills them); their outputs follow the response's items, in call order.
+    const drained = await tools.drain();
+    if (drained.outputs.length) this.thread.appendHistory(drained.outputs, this.turn.id);
+    if (streamFailed) throw streamError;
+    if (drained.error !== null) throw drained.error;
+    return { usage, toolCalls: tools.count };
   }
 
-  private async onModelEvent(event: ModelEvent, open: Map<string, AgentMessageItem | ReasoningItem>): Promise<'toolCall' | void> {
+  private async executeToolCall(call: ResponseItem): Promise<string> {
+    const output = await runToolCall(this.toolContext(), call);
+    // A cancelled approval ends the turn like an interrupt: the stream and the other running calls stop too.
+    if (this.cancelled && !this.abort.signal.aborted) {
+      this.abort.abort();
+      void this.state.execSessions.killAll();
+    }
+    return output;
+  }
+
+  /** Handles one stream event; a completed tool call is dispatched at once and runs while the stream goes on. */
+  private onModelEvent(event: ModelEvent, open: Map<string, AgentMessageItem | ReasoningItem>, tools: ToolRuntime): void {
     switch (event.type) {
       case 'itemAdded': {
         const raw = event.item;
@@ -354,13 +379,7 @@ export class TurnRunner {
           this.notifyItem('completed', item);
         } else if (raw.type === 'function_call' || raw.type === 'custom_tool_call') {
           this.thread.appendHistory([raw], this.turn.id);
-          const output = await runToolCall(this.toolContext(), raw);
-          const outputItem =
-            raw.type === 'function_call'
-              ? { type: 'function_call_output', call_id: raw.call_id, output }
-              : { type: 'custom_tool_call_output', call_id: raw.call_id, output };
-          this.thread.appendHistory([outputItem], this.turn.id);
-          return 'toolCall';
+          tools.dispatch(raw);
         }
         return;
       }

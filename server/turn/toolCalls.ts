@@ -134,7 +134,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
     const reason = typeof args.justification === 'string' ? args.justification : null;
     const decision = await askCommandApproval(ctx, item, tool, reason, startItem);
     if (decision !== 'accept' && decision !== 'acceptForSession') return declineCommand(ctx, item, startItem, decision);
-    endApprovalWait(thread);
+    settleApprovalWait(runner);
     if (decision === 'acceptForSession') runner.state.sessionApprovals.allowCommand(cmd);
     sandbox = { type: 'dangerFullAccess' };
     item.source = 'unifiedExecStartup';
@@ -151,7 +151,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
 
   if (exit && exit.exitCode !== 0 && sandbox.type !== 'dangerFullAccess' && retryUnsandboxedOnFailure(thread.approvalPolicy, run.process.aggregatedOutput) && !runner.abort.signal.aborted) {
     const decision = await askCommandApproval(ctx, item, tool, `The command failed in the sandbox (exit ${exit.exitCode}). Run it again without the sandbox?`, startItem);
-    endApprovalWait(thread);
+    settleApprovalWait(runner);
     if (decision === 'accept' || decision === 'acceptForSession') {
       if (decision === 'acceptForSession') runner.state.sessionApprovals.allowCommand(cmd);
       run = startProcess(ctx, item, argv, cwd, { type: 'dangerFullAccess' }, tty, startItem);
@@ -208,14 +208,34 @@ async function askCommandApproval(
     cwd: item.cwd,
     commandActions: item.commandActions,
   };
-  return requestApproval(thread, runner.approver(), 'item/commandExecution/requestApproval', params, runner.abort.signal, startItem);
+  return askClient(runner, 'item/commandExecution/requestApproval', params, startItem);
+}
+
+/** Sends one approval request; concurrent tool calls may each have one open. */
+async function askClient(
+  runner: TurnRunner,
+  method: 'item/commandExecution/requestApproval' | 'item/fileChange/requestApproval',
+  params: Record<string, unknown>,
+  startItem: () => void,
+): Promise<ApprovalDecision> {
+  runner.approvalsPending++;
+  try {
+    return await requestApproval(runner.thread, runner.approver(), method, params, runner.abort.signal, startItem);
+  } finally {
+    runner.approvalsPending--;
+  }
+}
+
+/** Drops `waitingOnApproval` once the call's item is settled, unless another call still waits for an answer. */
+function settleApprovalWait(runner: TurnRunner): void {
+  if (runner.approvalsPending === 0) endApprovalWait(runner.thread);
 }
 
 function declineCommand(ctx: ToolCallContext, item: CommandExecutionItem, startItem: () => void, decision: ApprovalDecision): string {
   startItem();
   item.status = 'declined';
   ctx.runner.notifyItem('completed', { ...item });
-  endApprovalWait(ctx.thread);
+  settleApprovalWait(ctx.runner);
   if (decision === 'cancel') ctx.runner.cancelled = true;
   return item.aggregatedOutput ? `exec command rejected: ${item.aggregatedOutput}` : 'exec command rejected by user';
 }
@@ -329,17 +349,17 @@ export async function applyPatchTool(ctx: ToolCallContext, callId: string, patch
       // The reference shows the pending file change before it asks.
       startItem();
       const params = { threadId: thread.id, turnId: runner.id, itemId: callId, startedAtMs: Date.now(), reason: null, grantRoot: null };
-      decision = await requestApproval(thread, runner.approver(), 'item/fileChange/requestApproval', params, runner.abort.signal, startItem);
+      decision = await askClient(runner, 'item/fileChange/requestApproval', params, startItem);
     }
     if (decision !== 'accept' && decision !== 'acceptForSession') {
       startItem();
       item.status = 'declined';
       runner.notifyItem('completed', item);
-      endApprovalWait(thread);
+      settleApprovalWait(runner);
       if (decision === 'cancel') runner.cancelled = true;
       return permission.decision === 'deny' && permission.reason ? `patch rejected: ${permission.reason}` : 'patch rejected by user';
     }
-    endApprovalWait(thread);
+    settleApprovalWait(runner);
     if (decision === 'acceptForSession') runner.state.sessionApprovals.allowPaths(touched);
   }
 

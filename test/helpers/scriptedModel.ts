@@ -14,7 +14,24 @@ export type ScriptedItem =
   | { type: 'message'; text: string; chunks?: string[] }
   | { type: 'reasoning'; summary: string[] }
   | { type: 'function_call'; name: string; arguments: string | object; callId?: string }
-  | { type: 'custom_tool_call'; name: string; input: string; callId?: string };
+  | { type: 'custom_tool_call'; name: string; input: string; callId?: string }
+  /** Not an output item: holds the stream open here for `ms`, or until `until` settles if that comes first. */
+  | { type: 'hold'; ms: number; until?: Promise<unknown> }
+  /** Not an output item: breaks the stream here, by closing the connection or by sending `response.failed`. */
+  | { type: 'break'; how: 'drop' | 'failed'; message?: string };
+
+/** An SSE event the model has written, in order (see `ScriptedModel.sentEvents`). */
+export interface SentEvent {
+  /** Index of the model request (into `modelRequests`) whose stream carried it. */
+  request: number;
+  /** The SSE event type, e.g. `response.output_item.done`, `response.completed`, or `drop`. */
+  type: string;
+  /** When it was written (Date.now()). */
+  at: number;
+}
+
+/** What the event generators yield: an SSE frame to write, or a pause/break of the stream. */
+type StreamStep = string | { hold: { ms: number; until?: Promise<unknown> } } | { break: 'drop' };
 
 export interface ScriptedReply {
   items: ScriptedItem[];
@@ -47,6 +64,8 @@ export const reply = {
 
 export class ScriptedModel {
   readonly requests: RecordedRequest[] = [];
+  /** Every SSE event written so far: lets tests check what a server did before the model's stream ended. */
+  readonly sentEvents: SentEvent[] = [];
   private readonly queue: ScriptedReply[] = [];
   private server: http.Server | undefined;
   private port = 0;
@@ -139,6 +158,7 @@ export class ScriptedModel {
     }
 
     const script = this.queue.shift() ?? this.fallback;
+    const requestIndex = this.modelRequests.length - 1;
     if (script.initialDelayMs) await sleep(script.initialDelayMs);
     if (script.httpStatus && script.httpStatus >= 400) {
       res.writeHead(script.httpStatus, { 'content-type': 'application/json', 'retry-after-ms': '10' });
@@ -150,12 +170,23 @@ export class ScriptedModel {
     let sent = 0;
     for (const event of events) {
       if (res.destroyed) return;
+      if (typeof event !== 'string') {
+        if ('hold' in event) await holdFor(event.hold.ms, event.hold.until);
+        else {
+          this.sentEvents.push({ request: requestIndex, type: 'drop', at: Date.now() });
+          res.destroy();
+          return;
+        }
+        continue;
+      }
       if (script.dropAfterEvents !== undefined && sent >= script.dropAfterEvents) {
         res.destroy();
         return;
       }
       if (script.eventDelayMs) await sleep(script.eventDelayMs);
+      if (res.destroyed) return;
       res.write(event);
+      this.sentEvents.push({ request: requestIndex, type: sseType(event), at: Date.now() });
       sent++;
     }
     res.end();
@@ -166,14 +197,25 @@ export class ScriptedModel {
   }
 
   /** Server-sent events of the Responses API. */
-  private *responsesEvents(script: ScriptedReply): Generator<string> {
+  private *responsesEvents(script: ScriptedReply): Generator<StreamStep> {
     const responseId = this.nextId('resp');
     const sse = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
     yield sse('response.created', { response: { id: responseId, object: 'response', status: 'in_progress', output: [] } });
     const output: object[] = [];
-    for (let outputIndex = 0; outputIndex < script.items.length; outputIndex++) {
-      const item = script.items[outputIndex];
-      if (item.type === 'message') {
+    for (const item of script.items) {
+      // Holds and breaks are not output items, so they take no output index.
+      const outputIndex = output.length;
+      if (item.type === 'hold') {
+        yield { hold: item };
+      } else if (item.type === 'break') {
+        if (item.how === 'drop') {
+          yield { break: 'drop' };
+        } else {
+          const error = { code: 'server_error', message: item.message ?? 'scripted failure' };
+          yield sse('response.failed', { response: { id: responseId, object: 'response', status: 'failed', error, output } });
+        }
+        return;
+      } else if (item.type === 'message') {
         const id = this.nextId('msg');
         yield sse('response.output_item.added', { output_index: outputIndex, item: { type: 'message', id, role: 'assistant', status: 'in_progress', content: [] } });
         yield sse('response.content_part.added', { item_id: id, output_index: outputIndex, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
@@ -235,7 +277,7 @@ export class ScriptedModel {
   }
 
   /** Server-sent events of the Chat Completions API. */
-  private *chatEvents(script: ScriptedReply, model: string): Generator<string> {
+  private *chatEvents(script: ScriptedReply, model: string): Generator<StreamStep> {
     const id = this.nextId('chatcmpl');
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: object, finish: string | null = null, extra: object = {}) =>
@@ -245,6 +287,11 @@ export class ScriptedModel {
     for (const item of script.items) {
       if (item.type === 'message') {
         for (const delta of item.chunks ?? splitText(item.text)) yield chunk({ content: delta });
+      } else if (item.type === 'hold') {
+        yield { hold: item };
+      } else if (item.type === 'break') {
+        yield { break: 'drop' };
+        return;
       } else if (item.type === 'reasoning') {
         for (const text of item.summary) yield chunk({ reasoning: text });
       } else if (item.type === 'function_call') {
@@ -269,3 +316,18 @@ export function splitText(text: string, size = 8): string[] {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits `ms`, or less if `until` settles first. */
+async function holdFor(ms: number, until?: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([timeout, until?.then(() => undefined, () => undefined) ?? timeout]);
+  clearTimeout(timer);
+}
+
+/** The `event:` name of an SSE frame (Chat Completions frames have none: `chunk`, or `done` for [DONE]). */
+function sseType(frame: string): string {
+  const named = /^event: (.+)$/m.exec(frame);
+  if (named) return named[1];
+  return frame.includes('[DONE]') ? 'done' : 'chunk';
+}
