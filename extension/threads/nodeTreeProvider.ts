@@ -41,6 +41,7 @@ export function followServerState(client: Pick<AppServerClient, 'state' | 'onDid
 /** One shown row: its depth, label and description, as a user reads the tree. */
 export interface ViewRow {
   depth: number;
+  id?: string;
   label: string;
   description?: string;
   command?: string;
@@ -60,7 +61,7 @@ export function describeTree<N extends object>(provider: NodeTreeProvider<N>): V
       const item = provider.getTreeItem(node);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
       const description = typeof item.description === 'string' ? item.description : undefined;
-      rows.push({ depth, label, description, command: item.command?.command });
+      rows.push({ depth, id: item.id, label, description, command: item.command?.command });
       walk(provider.getChildren(node), depth + 1);
     }
   };

@@ -4,6 +4,7 @@
  * in dark and light themes and at a narrow side bar width. Screenshots go to /tmp/qa-shots.
  *
  *   npx tsx test/e2e/qaExplore.ts
+ *   QA_ONLY='hooks view at start-up' npx tsx test/e2e/qaExplore.ts   (only the scenarios whose name contains it)
  *
  * Each scenario is independent: a failure is logged with its screenshot and the walk goes on.
  */
@@ -31,6 +32,7 @@ async function chatShot(frame: Frame, name: string): Promise<void> {
 }
 
 async function scenario(name: string, body: () => Promise<void>): Promise<void> {
+  if (process.env.QA_ONLY && !name.includes(process.env.QA_ONLY)) return;
   console.log(`== ${name}`);
   try {
     await body();
@@ -121,6 +123,22 @@ async function main(): Promise<void> {
     },
   });
   const chat = () => session.chatFrame();
+
+  await scenario('hooks view at start-up', async () => {
+    // Open the Hooks view at once, while the server may still be starting, and record every
+    // text it shows until it lists the Stop hook configured in CODEX_HOME's config.toml.
+    await session.openCodexContainer();
+    const pane = await session.expandView('Hooks');
+    const seen: string[] = [];
+    await eventually('the configured Stop hook in the Hooks view', async () => {
+      const text = (await pane.locator('.pane-body').innerText({ timeout: 1_000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+      return text.includes('echo qa-hook');
+    }, 90_000);
+    console.log('   the Hooks view showed, in order:', seen);
+    if (seen.some((text) => /No hooks configured/.test(text))) problems.push('the Hooks view said "No hooks configured" before it listed the configured Stop hook');
+    await shot('hooks-view-at-startup');
+  });
 
   await scenario('empty chat', async () => {
     await session.openCodexContainer();

@@ -9,9 +9,11 @@ import * as vscode from 'vscode';
 import { HOOKS_VIEW_COMMANDS, PALETTE_COMMANDS, THREADS_VIEW_COMMANDS } from '../../extension/commands/commandIds';
 import { HookListModel } from '../../extension/hooks/hookListModel';
 import { HooksTreeProvider } from '../../extension/hooks/hooksView';
+import type { HooksViewHandle } from '../../extension/hooks/hooksView';
 import type { ExtensionServices } from '../../extension/services';
+import type { ViewSnapshot } from '../../extension/threads/nodeTreeProvider';
 import { ThreadListModel } from '../../extension/threads/threadModel';
-import { ThreadsTreeProvider } from '../../extension/threads/threadsView';
+import { ThreadsTreeProvider, type ThreadsViewHandle } from '../../extension/threads/threadsView';
 import { activateCodex, codexHome, waitFor, workspaceRoot } from './index.helpers';
 
 async function connectedServices(): Promise<ExtensionServices> {
@@ -98,5 +100,119 @@ describe('Codex views and commands in a real VS Code', () => {
     assert.match(String(item.description), /just now/);
     const group = flatten(provider).find((n) => n.kind === 'group');
     assert.equal(group && provider.getTreeItem(group).label, 'Today');
+  });
+});
+
+/** What `activate()` returns: the services, and the installed views' shown rows. */
+type LiveServices = ExtensionServices & { views: { hooks: HooksViewHandle; threads: ThreadsViewHandle } };
+
+/** Waits until the live view shows what `check` wants; on timeout, says what it showed. */
+async function waitForView(view: { snapshot(): ViewSnapshot }, check: (snapshot: ViewSnapshot) => boolean, what: string, timeoutMs = 20_000): Promise<ViewSnapshot> {
+  try {
+    return await waitFor(() => {
+      const snapshot = view.snapshot();
+      return check(snapshot) ? snapshot : undefined;
+    }, timeoutMs, what);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nthe view showed:\n${view.snapshot().text}`);
+  }
+}
+
+const hasRow = (snapshot: ViewSnapshot, label: string | RegExp) => snapshot.rows.some((row) => (typeof label === 'string' ? row.label === label : label.test(row.label)));
+
+describe('The installed Hooks and Threads views, as a user sees them', () => {
+  const STOP_COMMAND = 'echo views-itest-user-stop';
+  const stopHookToml = `\n[[hooks.Stop]]\n[[hooks.Stop.hooks]]\ntype = "command"\ncommand = "${STOP_COMMAND}"\n`;
+  let services: LiveServices;
+  let configFile: string;
+  let originalConfig: string | undefined;
+
+  before(async function () {
+    this.timeout(40_000);
+    services = await activateCodex<LiveServices>();
+    await waitFor(() => services.client.state === 'connected', 30_000, 'the extension connected to its app-server');
+    configFile = path.join(codexHome(), 'config.toml');
+    originalConfig = fs.existsSync(configFile) ? fs.readFileSync(configFile, 'utf8') : undefined;
+  });
+
+  const restoreConfig = () => {
+    if (originalConfig === undefined) fs.rmSync(configFile, { force: true });
+    else fs.writeFileSync(configFile, originalConfig);
+  };
+
+  after(async function () {
+    this.timeout(40_000);
+    restoreConfig();
+    const settings = vscode.workspace.getConfiguration('codex');
+    if (settings.inspect('serverPath')?.globalValue !== undefined) await settings.update('serverPath', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor(() => services.client.state === 'connected', 30_000, 'the extension reconnected to its app-server');
+  });
+
+  it('follows the user\'s config.toml in CODEX_HOME (outside the workspace) as it changes on disk', async function () {
+    this.timeout(60_000);
+    const hooks = services.views.hooks;
+    await waitForView(hooks, (s) => hooks.status === 'loaded' && !hasRow(s, STOP_COMMAND), 'the Hooks view loaded, without the new hook yet');
+
+    // Written by another program (not saved in VS Code): only a file watcher on CODEX_HOME sees it.
+    fs.appendFileSync(configFile, stopHookToml);
+    const shown = await waitForView(hooks, (s) => hasRow(s, STOP_COMMAND), 'the Stop hook from config.toml to appear');
+    const row = shown.rows.find((r) => r.label === STOP_COMMAND)!;
+    assert.match(row.description ?? '', /^needs review/);
+    assert.ok(hasRow(shown, 'Stop'), 'under its event');
+    assert.ok(!hasRow(shown, /No hooks configured|Could not load/), shown.text);
+
+    restoreConfig();
+    await waitForView(hooks, (s) => !hasRow(s, STOP_COMMAND), 'the removed Stop hook to disappear');
+  });
+
+  it('says plainly when hooks cannot be loaded, with a Retry, and fills itself again once the server is back', async function () {
+    this.timeout(90_000);
+    const hooks = services.views.hooks;
+    fs.appendFileSync(configFile, stopHookToml);
+    await vscode.commands.executeCommand('codex.hooks.refresh');
+    await waitForView(hooks, (s) => hasRow(s, STOP_COMMAND), 'the Stop hook to be listed');
+
+    // A server that cannot start: the next listing fails.
+    const settings = vscode.workspace.getConfiguration('codex');
+    await settings.update('serverPath', path.join(workspaceRoot(), 'no-such-codex-binary'), vscode.ConfigurationTarget.Global);
+    await waitFor(() => services.client.state !== 'connected' && services.client.state !== 'starting', 30_000, 'the server to be down');
+    await vscode.commands.executeCommand('codex.hooks.refresh');
+    const failed = await waitForView(hooks, (s) => hasRow(s, /^Could not load hooks: /) && hasRow(s, 'Retry'), 'the failure and a Retry');
+    assert.equal(failed.rows.find((r) => r.label === 'Retry')?.command, 'codex.hooks.refresh', 'Retry re-lists the hooks');
+    assert.ok(!hasRow(failed, /No hooks configured/), `a failure is not an empty list:\n${failed.text}`);
+    assert.equal(hooks.status, 'failed');
+
+    // The server is back: the view re-lists by itself (no Retry click), and the failure goes away.
+    await settings.update('serverPath', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor(() => services.client.state === 'connected', 30_000, 'the server to be back');
+    const back = await waitForView(hooks, (s) => hasRow(s, STOP_COMMAND) && !hasRow(s, /^Could not load hooks/) && !hasRow(s, 'Retry'), 'the hooks without the failure');
+    assert.equal(hooks.status, 'loaded', back.text);
+    restoreConfig();
+    await waitForView(hooks, (s) => !hasRow(s, STOP_COMMAND), 'the removed Stop hook to disappear');
+  });
+
+  it('shows threads started, renamed and archived by anyone (the chat, another client) without a refresh', async function () {
+    this.timeout(60_000);
+    const threads = services.views.threads;
+    await waitForView(threads, (s) => !hasRow(s, /^(Loading threads|Waiting for the Codex server)/), 'the Threads view loaded');
+    const { thread } = await services.client.request('thread/start', { cwd: workspaceRoot() });
+    const rowId = `thread:${thread.id}`;
+    await waitForView(threads, (s) => s.rows.some((r) => r.id === rowId), 'the started thread to be listed');
+
+    const name = `Renamed by the views itest ${Date.now()}`;
+    await services.client.request('thread/name/set', { threadId: thread.id, name });
+    await waitForView(threads, (s) => s.rows.some((r) => r.id === rowId && r.label === name), 'the new name to show');
+
+    await services.client.request('thread/archive', { threadId: thread.id });
+    const archived = await waitForView(threads, (s) => {
+      const section = s.rows.findIndex((r) => r.id === 'archived');
+      return section >= 0 && s.rows.findIndex((r) => r.id === rowId) > section;
+    }, 'the thread to move to the Archived section');
+    assert.equal(archived.rows.filter((r) => r.id === rowId).length, 1, 'listed once');
+
+    // After a server restart the view is listed again and still shows the archived thread.
+    await vscode.commands.executeCommand('codex.restartServer');
+    await waitFor(() => services.client.state === 'connected', 30_000, 'the server to be back');
+    await waitForView(threads, (s) => s.rows.some((r) => r.id === rowId && r.label === name) && !hasRow(s, /^Could not load threads/), 'the thread after the restart');
   });
 });
