@@ -24,6 +24,15 @@ export const DECISION_LABELS: Record<ApprovalDecision, string> = {
   cancel: 'Cancel turn',
 };
 
+/** What a resolved approval card says happened (past tense: the buttons are gone). */
+export const RESOLUTION_LABELS: Record<ApprovalDecision | 'resolved', string> = {
+  accept: 'Accepted',
+  acceptForSession: 'Accepted for this session',
+  decline: 'Declined',
+  cancel: 'Declined; turn cancelled',
+  resolved: 'No longer waiting',
+};
+
 function icon(name: string, extra = ''): HTMLElement {
   return el('span', `codicon codicon-${name}${extra ? ` ${extra}` : ''}`);
 }
@@ -114,7 +123,7 @@ function statusBadge(status: string, exitCode?: number | null): HTMLElement {
     badge.append(icon('loading', 'codicon-modifier-spin'), el('span', '', 'running'));
   } else if (exitCode !== undefined && exitCode !== null) {
     badge.classList.add(exitCode === 0 ? 'ok' : 'fail');
-    badge.textContent = `exit ${exitCode}`;
+    badge.append(icon(exitCode === 0 ? 'check' : 'error'), el('span', '', `exit ${exitCode}`));
   } else {
     badge.textContent = status;
   }
@@ -196,8 +205,7 @@ function renderApproval(entry: Extract<ChatEntry, { kind: 'approval' }>): HTMLEl
   card.append(el('pre', 'approval-detail', entry.detail));
   if (entry.reason) card.append(el('div', 'card-detail', entry.reason));
   if (entry.resolution) {
-    const text = entry.resolution === 'resolved' ? 'No longer waiting' : DECISION_LABELS[entry.resolution];
-    card.append(el('div', 'approval-resolution', text));
+    card.append(el('div', 'approval-resolution', RESOLUTION_LABELS[entry.resolution]));
   } else {
     const actions = el('div', 'approval-actions');
     for (const decision of entry.decisions) {

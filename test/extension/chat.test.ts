@@ -224,7 +224,7 @@ describe('chat integration: webview + controller + client + reference app-server
     assert.match(command.querySelector('.command-line')!.textContent!, /echo from-approved-command/);
     assert.match(command.querySelector('.command-output')!.textContent!, /from-approved-command/);
     assert.equal(command.querySelector('.badge')!.textContent, 'exit 0');
-    assert.equal(view.document.querySelector('.approval .approval-resolution')!.textContent, 'Accept');
+    assert.equal(view.document.querySelector('.approval .approval-resolution')!.textContent, 'Accepted');
   });
 
   it('shows a file change card with counts and opens its diff through the diff command', async () => {

@@ -210,7 +210,7 @@ describe('chat webview (jsdom)', function () {
     assert.deepEqual(view.posted.at(-1), { type: 'approve', id: 'ap', decision: 'decline' });
     view.send({ type: 'upsert', entry: { ...approval, resolution: 'decline' } });
     assert.equal(view.document.querySelectorAll('[data-id="ap"] button').length, 0);
-    assert.equal(view.document.querySelector('[data-id="ap"] .approval-resolution')!.textContent, 'Decline');
+    assert.equal(view.document.querySelector('[data-id="ap"] .approval-resolution')!.textContent, 'Declined');
   });
 
   it('composer: Enter sends, Shift+Enter does not, history, Stop', () => {
