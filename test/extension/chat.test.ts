@@ -475,7 +475,7 @@ describe('chat with a server that cannot start', function () {
     const controller = new ChatControllerImpl(client, host);
     try {
       await assert.rejects(client.start(), /did not start|could not start/);
-      await waitUntil(() => attempts.length >= 4, 'several attempts', 10000);
+      await waitUntil(() => attempts.length >= 4, 'several attempts', 20000);
       const gaps = attempts.slice(1).map((at, i) => at - attempts[i]);
       assert.ok(gaps[2] > gaps[0], `the delay grows (${gaps.join(', ')} ms)`);
       const notices = controller.entries.filter((entry) => entry.kind === 'notice');

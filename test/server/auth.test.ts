@@ -37,7 +37,7 @@ async function expectAccepted(url: string, token: string): Promise<void> {
 }
 
 describe('websocket auth: capability token', function () {
-  this.timeout(30000);
+  this.timeout(60000);
   let server: ListeningServer;
   const token = 'capability-' + crypto.randomBytes(16).toString('hex');
 
@@ -53,7 +53,7 @@ describe('websocket auth: capability token', function () {
     await expectRefused(server.url, token + 'x', 'invalid websocket bearer token');
     await expectRefused(server.url, token.slice(0, -1), 'invalid websocket bearer token');
     // Each refusal happened at the handshake and is logged by the server.
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20000;
     const refusals = () => server.stderrLines.filter((l) => l.includes('refused websocket client')).length;
     while (refusals() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(refusals(), 3);
@@ -68,7 +68,7 @@ describe('websocket auth: capability token', function () {
 });
 
 describe('websocket auth: signed bearer token (HS256 JWT)', function () {
-  this.timeout(30000);
+  this.timeout(60000);
   let server: ListeningServer;
   let home: string;
 
@@ -82,7 +82,8 @@ describe('websocket auth: signed bearer token (HS256 JWT)', function () {
         '--ws-shared-secret-file', path.join(home, 'secret'),
         '--ws-issuer', 'https://issuer.test',
         '--ws-audience', 'codex-app-server',
-        '--ws-max-clock-skew-seconds', '5',
+        // A wide skew, so that a slow handshake on a loaded machine stays inside it (the expired cases are far outside).
+        '--ws-max-clock-skew-seconds', '30',
       ],
       { codexHome: home },
     );
@@ -96,7 +97,7 @@ describe('websocket auth: signed bearer token (HS256 JWT)', function () {
   });
 
   it('accepts a token that expired within the allowed clock skew', async () => {
-    await expectAccepted(server.url, await sign({ ...valid, exp: now() - 2 }));
+    await expectAccepted(server.url, await sign({ ...valid, exp: now() - 5 }));
   });
 
   it('refuses a missing token', async () => {
@@ -142,14 +143,15 @@ describe('websocket auth: signed bearer token (HS256 JWT)', function () {
 });
 
 describe('websocket auth: startup validation', function () {
-  this.timeout(20000);
+  // Several server starts per test, each one slow on a loaded machine.
+  this.timeout(90000);
   const run = (args: string[]) => {
     const home = makeTempDir('codex-auth-cfg-');
     const result = spawnSync(process.execPath, [OUR_SERVER, '--listen', 'ws://127.0.0.1:0', ...args], {
       cwd: home,
       env: { ...process.env, CODEX_HOME: home },
       encoding: 'utf8',
-      timeout: 10000,
+      timeout: 30000,
     });
     return { status: result.status, stderr: result.stderr };
   };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { AppServerProcess, makeTempDir } from '../helpers/appServerProcess';
 
 describe('command/exec (standalone commands)', function () {
-  this.timeout(30000);
+  this.timeout(60000);
   let server: AppServerProcess;
   let cwd: string;
   before(async () => {
@@ -61,7 +61,7 @@ describe('command/exec (standalone commands)', function () {
     await new Promise((r) => setTimeout(r, 300));
     await server.request('command/exec/resize', { processId: 'p-tty', size: { rows: 40, cols: 132 } });
     await server.request('command/exec/write', { processId: 'p-tty', deltaBase64: Buffer.from('stty size\n').toString('base64') });
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20000;
     while (!decoded('p-tty').includes('40 132') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.match(decoded('p-tty'), /40 132/);
     await server.request('command/exec/terminate', { processId: 'p-tty' });

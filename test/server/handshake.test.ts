@@ -11,7 +11,7 @@ import { AppServerProcess, makeTempDir, RpcResponseError } from '../helpers/appS
 async function rawExchange(server: AppServerProcess, line: string, matches: (msg: any) => boolean): Promise<any> {
   const before = server.rawLines.length;
   server.sendRaw(line);
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 20000;
   while (Date.now() < deadline) {
     for (const raw of server.rawLines.slice(before)) {
       const msg = JSON.parse(raw);
@@ -19,7 +19,7 @@ async function rawExchange(server: AppServerProcess, line: string, matches: (msg
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`no answer to ${line}`);
+  throw new Error(`no answer to ${line} within 20 s`);
 }
 
 describe('handshake and transport (ours)', function () {

@@ -14,13 +14,13 @@ import { parseArgs } from '../../server/cli';
 import { initializeModule } from '../../server/initialize';
 
 async function waitForLine(server: AppServerProcess, matches: (message: any) => boolean): Promise<any> {
-  const deadline = Date.now() + 10000;
+  const deadline = Date.now() + 20000;
   while (Date.now() < deadline) {
     const found = server.rawLines.map((line) => JSON.parse(line)).find(matches);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error('no such message');
+  throw new Error(`no matching message within 20 s; got:\n${server.rawLines.join('\n')}`);
 }
 
 describe('startup order (ours)', function () {
@@ -74,7 +74,7 @@ describe('startup order (ours)', function () {
     assert.equal(server.registry.has('late/echo'), false, 'the module is not loaded yet');
     await loaded;
     await server.loaded();
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20000;
     while (sent.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(sent.find((m) => m.id === 1)?.result.codexHome, codexHome);
     assert.deepEqual(sent.find((m) => m.id === 2)?.result, { echoed: 'hi' });

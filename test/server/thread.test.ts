@@ -22,7 +22,16 @@ async function rejects(promise: Promise<unknown>, code: number, pattern: RegExp)
   });
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+/**
+ * Notifications may trail the response that caused them: waits until `arrived()`
+ * holds (at most 20 s; the assertion that follows then shows what is missing),
+ * then 150 ms more so that unexpected extra ones are caught too.
+ */
+async function settle(arrived: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20000;
+  while (!arrived() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 150));
+}
 
 describe('thread/* on our server', function () {
   this.timeout(60000);
@@ -291,7 +300,7 @@ describe('thread/* on our server', function () {
       const slim = await server.request('thread/resume', { threadId: stored.id, excludeTurns: true });
       assert.deepEqual(slim.thread.turns, []);
       assert.deepEqual((await server.request('thread/loaded/list', {})).data, [stored.id]);
-      await settle();
+      await settle(() => server.methods().length >= 5);
       // Like the reference: idle once loaded (first resume only), then usage and goal state after each response.
       assert.deepEqual(server.methods(), [
         'thread/status/changed',
@@ -434,7 +443,7 @@ describe('thread/* on our server', function () {
       assert.equal(updated.goal.objective, 'Make CI green');
       assert.equal(updated.goal.status, 'paused');
       assert.equal((await server.request('thread/goal/get', { threadId: thread.id })).goal.status, 'paused');
-      await settle();
+      await settle(() => server.methods((m) => m.startsWith('thread/goal')).length >= 2);
       assert.deepEqual(server.methods((m) => m.startsWith('thread/goal')), ['thread/goal/updated', 'thread/goal/updated']);
 
       await server.stop();

@@ -222,11 +222,19 @@ for (;;) {
       child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
       child.on('exit', () => reject(new Error('writer exited early')));
     });
-    await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 300));
+    // Kill it at an arbitrary point once it has written a few rollouts (how long that takes depends on the load).
+    const rolloutFiles = () => fs.readdirSync(path.join(codexHome, 'sessions'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    const deadline = Date.now() + 30000;
+    while (rolloutFiles().length < 3) {
+      if (Date.now() > deadline) throw new Error(`the writer produced only ${rolloutFiles().length} rollouts in 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 100));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('exit', resolve));
+    await exited;
 
-    const files = fs.readdirSync(path.join(codexHome, 'sessions'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    const files = rolloutFiles();
     assert.ok(files.length >= 2, `the writer produced several rollouts (${files.length})`);
     let tornLines = 0;
     for (const entry of files) {

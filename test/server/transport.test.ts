@@ -200,7 +200,7 @@ describe('unix socket transport', function () {
       const second = spawnSync(process.execPath, [OUR_SERVER, '--listen', `unix://${socketPath}`], {
         env: { ...process.env, CODEX_HOME: dir },
         encoding: 'utf8',
-        timeout: 10000,
+        timeout: 30000,
       });
       assert.equal(second.status, 1);
       assert.match(second.stderr, /another app-server is already listening/);
@@ -211,10 +211,11 @@ describe('unix socket transport', function () {
 });
 
 describe('listener startup', function () {
-  this.timeout(20000);
+  // Each test starts servers; a loaded 2-core machine makes that slow.
+  this.timeout(60000);
   const run = (args: string[]) => {
     const home = makeTempDir('codex-listen-');
-    return spawnSync(process.execPath, [OUR_SERVER, ...args], { env: { ...process.env, CODEX_HOME: home }, encoding: 'utf8', timeout: 10000 });
+    return spawnSync(process.execPath, [OUR_SERVER, ...args], { env: { ...process.env, CODEX_HOME: home }, encoding: 'utf8', timeout: 30000 });
   };
 
   it('rejects an unsupported --listen URL', () => {

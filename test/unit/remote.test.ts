@@ -115,8 +115,9 @@ describe('WebSocket transport to a remote app-server', function () {
       assert.equal(gone.expected, false);
       assert.ok(gone.restartInMs >= 100);
       // While it is down, attempts fail (connection refused) and back off further.
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      assert.ok(logs.some((line) => /cannot reach remote app-server/.test(line)), logs.join('\n'));
+      const refusedLogged = () => logs.some((line) => /cannot reach remote app-server/.test(line));
+      for (const deadline = Date.now() + 20000; !refusedLogged() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(refusedLogged(), logs.join('\n'));
 
       // Back on the same port: the next attempt reconnects, with the token read afresh.
       const reconnected = new Promise<any>((resolve) => client.onDidConnect(resolve));

@@ -23,7 +23,7 @@ function labels(nodes: ThreadNode[]): string[] {
 }
 
 /** Polls until `predicate` holds, failing after `timeoutMs`. */
-function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+function until(predicate: () => boolean, timeoutMs = 20000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const poll = () => {
