@@ -128,8 +128,9 @@ export function registerHooksView(services: ExtensionServices): HooksViewHandle 
   };
   const watch = (watcher: vscode.FileSystemWatcher): vscode.Disposable =>
     vscode.Disposable.from(watcher, watcher.onDidChange(refreshSoon), watcher.onDidCreate(refreshSoon), watcher.onDidDelete(refreshSoon));
-  // Project files (`.codex/config.toml`, `.codex/hooks.json`) live in the workspace…
-  disposables.push(watch(vscode.workspace.createFileSystemWatcher(`**/${HOOK_FILES}`)));
+  // Project files (`.codex/config.toml`, `.codex/hooks.json`) live in the workspace; a deleted
+  // `.codex` folder is reported as the folder alone, not the files in it…
+  disposables.push(watch(vscode.workspace.createFileSystemWatcher('**/{config.toml,hooks.json,.codex}')));
   // …the user's live in CODEX_HOME, usually outside it: watched on their own, re-aimed after each connection.
   let userWatcher: { home: string; disposable: vscode.Disposable } | undefined;
   const watchCodexHome = () => {

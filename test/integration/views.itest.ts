@@ -165,6 +165,34 @@ describe('The installed Hooks and Threads views, as a user sees them', () => {
     await waitForView(hooks, (s) => !hasRow(s, STOP_COMMAND), 'the removed Stop hook to disappear');
   });
 
+  it('follows a trusted project\'s .codex/hooks.json and .codex/config.toml in the workspace', async function () {
+    this.timeout(60_000);
+    const hooks = services.views.hooks;
+    const dotCodex = path.join(workspaceRoot(), '.codex');
+    const projectJson = path.join(dotCodex, 'hooks.json');
+    const projectToml = path.join(dotCodex, 'config.toml');
+    const JSON_COMMAND = 'echo views-itest-project-json';
+    const TOML_COMMAND = 'echo views-itest-project-toml';
+    try {
+      // The user trusts the project (in CODEX_HOME), then the project's files appear.
+      fs.appendFileSync(configFile, `\n[projects.${JSON.stringify(workspaceRoot())}]\ntrust_level = "trusted"\n`);
+      fs.mkdirSync(dotCodex, { recursive: true });
+      fs.writeFileSync(projectJson, JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: 'command', command: JSON_COMMAND }] }] } }, null, 2));
+      const shown = await waitForView(hooks, (s) => hasRow(s, JSON_COMMAND), 'the project hooks.json hook to appear');
+      const at = shown.rows.findIndex((r) => r.label === JSON_COMMAND);
+      assert.equal(shown.rows[at - 1]?.label, 'project', `listed under its source:\n${shown.text}`);
+
+      fs.writeFileSync(projectToml, `[[hooks.Stop]]\n[[hooks.Stop.hooks]]\ntype = "command"\ncommand = "${TOML_COMMAND}"\n`);
+      await waitForView(hooks, (s) => hasRow(s, TOML_COMMAND), 'the project config.toml hook to appear');
+
+      fs.rmSync(dotCodex, { recursive: true, force: true });
+      await waitForView(hooks, (s) => !hasRow(s, JSON_COMMAND) && !hasRow(s, TOML_COMMAND), 'the removed project hooks to disappear');
+    } finally {
+      fs.rmSync(dotCodex, { recursive: true, force: true });
+      restoreConfig();
+    }
+  });
+
   it('says plainly when hooks cannot be loaded, with a Retry, and fills itself again once the server is back', async function () {
     this.timeout(90_000);
     const hooks = services.views.hooks;
