@@ -100,7 +100,16 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
     render: (entry) => renderEntry(entry, renderState),
     estimateHeight: estimateEntryHeight,
   });
-  const composer = new Composer(post, persisted.composer, (state) => save(state));
+  // Sending a prompt brings the conversation back to its end, even if the user had scrolled up
+  // to read: their message and the reply must be in view, not somewhere below.
+  const composer = new Composer(
+    (message) => {
+      if (message.type === 'send') list.scrollToBottom();
+      post(message);
+    },
+    persisted.composer,
+    (state) => save(state),
+  );
   const footer = el('footer', 'chat-footer');
   composer.actionsRow.prepend(pickers);
   footer.append(composer.element);

@@ -91,6 +91,23 @@ describe('chat webview in Chromium', function () {
     assert.deepEqual(after.ids.slice(0, 3), before.ids.slice(0, 3), 'the same rows are on screen');
   });
 
+  it('sending a prompt while scrolled up brings the conversation back to its end', async () => {
+    await post({ type: 'snapshot', entries: longThread(200), session: session() });
+    await frames();
+    await page.evaluate(`document.querySelector('.transcript').scrollTop = 0`);
+    await frames();
+    assert.ok(!(await metrics()).ids.includes('a199'), 'the reader is at the top, far from the end');
+    await page.locator('.composer-input').fill('A new question');
+    await page.locator('.composer-input').press('Enter');
+    // The host echoes the prompt and the reply starts streaming.
+    await post({ type: 'upsert', entry: { kind: 'user', id: 'new-user', text: 'A new question' } });
+    await post({ type: 'upsert', entry: { kind: 'agent', id: 'new-agent', text: 'Starting the answer', streaming: true } });
+    await frames();
+    const m = await metrics();
+    assert.ok(m.ids.includes('new-user') && m.ids.includes('new-agent'), `the new prompt and its reply are rendered (rows: ${m.ids.slice(-3).join(', ')})`);
+    assert.ok(m.height - m.top - m.client < 5, 'scrolled to the end');
+  });
+
   it('scrolling to the top reaches the first message', async () => {
     await post({ type: 'snapshot', entries: longThread(3000), session: session() });
     await frames();
