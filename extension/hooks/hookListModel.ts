@@ -74,11 +74,14 @@ export class HookListModel {
   /**
    * Follows the connection: the list loads as soon as the server is ready
    * (first start and every restart, since the server re-reads its config).
+   * A server that died or could not start before the first answer is a
+   * failure to load, said as such; a list already shown stays meanwhile.
    */
-  setServerReady(ready: boolean): Promise<void> {
-    const changed = this.serverReady !== ready;
+  setServerReady(ready: boolean, downReason?: string): Promise<void> {
+    const changed = this.serverReady !== ready || (!this.loaded && downReason !== undefined && this.lastError !== downReason);
     this.serverReady = ready;
     if (ready) return this.refresh();
+    if (!this.loaded && downReason !== undefined && this.pendingRequests === 0) this.lastError = downReason;
     if (changed) this.onChange();
     return Promise.resolve();
   }

@@ -141,9 +141,9 @@ export function registerHooksView(services: ExtensionServices): HooksViewHandle 
   };
   watchCodexHome();
   disposables.push(
-    followServerState(client, (ready) => {
+    followServerState(client, (ready, downReason) => {
       if (ready) watchCodexHome();
-      void model.setServerReady(ready);
+      void model.setServerReady(ready, downReason);
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(refreshSoon),
     vscode.workspace.onDidSaveTextDocument((doc) => /(hooks\.json|config\.toml)$/.test(doc.fileName) && refreshSoon()),

@@ -31,11 +31,24 @@ export abstract class NodeTreeProvider<N extends object> implements vscode.TreeD
 /**
  * Tells a view whether the server is ready now and on every change, so it
  * loads as soon as the server is connected (first start and each restart)
- * and says it is waiting while it is not.
+ * and says it is waiting while it is not. `downReason` is set when the
+ * server died or could not start (the client retries with a backoff).
  */
-export function followServerState(client: Pick<AppServerClient, 'state' | 'onDidChangeState'>, onReady: (ready: boolean) => void): vscode.Disposable {
-  onReady(client.state === 'connected');
-  return client.onDidChangeState((state) => onReady(state === 'connected'));
+export function followServerState(
+  client: Pick<AppServerClient, 'state' | 'onDidChangeState'>,
+  onChange: (ready: boolean, downReason: string | undefined) => void,
+): vscode.Disposable {
+  const report = () => onChange(client.state === 'connected', serverDownReason(client));
+  report();
+  return client.onDidChangeState(report);
+}
+
+/** Why the server is down, when it died or failed to start; undefined while connected, starting or stopped on purpose. */
+export function serverDownReason(client: Pick<AppServerClient, 'state'>): string | undefined {
+  if (client.state !== 'disconnected') return undefined;
+  // CodexClient knows how the last server exited; other clients only that it is down.
+  const lastExit = (client as { lastExit?: unknown }).lastExit;
+  return typeof lastExit === 'string' && lastExit ? `The Codex server ${lastExit}.` : 'The Codex server is not running.';
 }
 
 /** One shown row: its depth, label and description, as a user reads the tree. */

@@ -188,10 +188,12 @@ export class ThreadListModel {
    * Follows the connection: the lists load as soon as the server is ready
    * (first start and every restart: statuses do not survive a restart).
    */
-  setServerReady(ready: boolean): Promise<void> {
-    const changed = this.serverReady !== ready;
+  setServerReady(ready: boolean, downReason?: string): Promise<void> {
+    const changed = this.serverReady !== ready || (!this.active.loaded && downReason !== undefined && this.lastError !== downReason);
     this.serverReady = ready;
     if (ready) return this.refresh();
+    // Died or could not start before the first answer: a failure to load, said as such.
+    if (!this.active.loaded && downReason !== undefined && !this.isLoading) this.lastError = downReason;
     if (changed) this.onChange();
     return Promise.resolve();
   }

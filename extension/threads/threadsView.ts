@@ -114,7 +114,7 @@ export function registerThreadsView(services: ExtensionServices): ThreadsViewHan
     disposables.push(client.onNotification(method, (params) => void model.applyNotification(method, params)));
   }
   disposables.push(
-    followServerState(client, (ready) => void model.setServerReady(ready)),
+    followServerState(client, (ready, downReason) => void model.setServerReady(ready, downReason)),
     chat.onDidChangeThread(() => provider?.fire()),
   );
 

@@ -226,6 +226,23 @@ describe('hooks view loading states', () => {
     assert.equal(model.status, 'loaded');
   });
 
+  it('says the hooks could not load when the server dies or cannot start before the first answer', async () => {
+    const server = new ScriptedHookServer();
+    const model = new HookListModel(server.request, () => ['/w']);
+    await model.setServerReady(false, 'The Codex server could not start /no/codex: spawn ENOENT.');
+    assert.equal(model.status, 'failed');
+    assert.deepEqual(shown(model.nodes()), ['error: Could not load hooks: The Codex server could not start /no/codex: spawn ENOENT.', 'retry: Retry']);
+    await model.setServerReady(false, undefined); // starting again (backoff): the failure stays until an answer
+    assert.equal(model.status, 'failed');
+    const back = model.setServerReady(true);
+    await server.answer(0, [STOP_HOOK]);
+    await back;
+    assert.deepEqual(shown(model.nodes()), ['event Stop']);
+    // Once loaded, a crash keeps the list shown (the restart re-lists it).
+    await model.setServerReady(false, 'The Codex server exited with code 1.');
+    assert.deepEqual(shown(model.nodes()), ['event Stop']);
+  });
+
   it('lists again after a server restart, and waits (keeping the list) while the server is down', async () => {
     const server = new ScriptedHookServer();
     const model = new HookListModel(server.request, () => ['/w']);

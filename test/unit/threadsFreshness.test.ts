@@ -187,6 +187,18 @@ describe('Threads view loading states (pure model)', () => {
     model.dispose();
   });
 
+  it('says the threads could not load when the server cannot start, and loads once it does', async () => {
+    const server = new ScriptedThreadServer();
+    const model = new ThreadListModel(server.request, undefined, { followUpDelayMs: FOLLOW_UP_MS });
+    await model.setServerReady(false, 'The Codex server exited with code 1.');
+    assert.deepEqual(shownRoots(model.nodes()), ['error: Could not load threads: The Codex server exited with code 1.', 'retry: Retry']);
+    const back = model.setServerReady(true);
+    await server.answerLists([]);
+    await back;
+    assert.deepEqual(shownRoots(model.nodes()), ['info: No threads yet']);
+    model.dispose();
+  });
+
   it('re-lists after a server restart: statuses from before the restart do not stay', async () => {
     const server = new ScriptedThreadServer();
     const model = new ThreadListModel(server.request, undefined, { followUpDelayMs: FOLLOW_UP_MS });
