@@ -294,6 +294,8 @@ export class TurnRunner {
   }
 
   private async executeToolCall(call: ResponseItem): Promise<string> {
+    // A call queued behind another one does not start once the turn was interrupted.
+    this.throwIfAborted();
     const output = await runToolCall(this.toolContext(), call);
     // A cancelled approval ends the turn like an interrupt: the stream and the other running calls stop too.
     if (this.cancelled && !this.abort.signal.aborted) {

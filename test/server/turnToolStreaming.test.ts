@@ -18,6 +18,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Which } from '../helpers/appServerProcess';
 import { reply, type ScriptedItem, type ScriptedModel } from '../helpers/scriptedModel';
+import { ToolRuntime, isParallelSafe } from '../../server/tools/toolRuntime';
 import { methodSequence, runTurn, startFixture, stopStartedFixtures, textInput, type TurnFixture } from './turnHelpers';
 
 /** Long enough never to end by itself while a test waits on the server; ends a hold if the server never shows what the test waits for. */
@@ -273,5 +274,58 @@ describe('turns: tool calls run while the model stream goes on', function () {
     assert.ok(waiting >= 0, 'the thread waited on approval');
     assert.ok(statuses.slice(waiting + 1).some((s) => !s.activeFlags?.includes('waitingOnApproval')), 'and left that state');
     assert.deepEqual(server.violations, []);
+  });
+});
+
+describe('ToolRuntime (scheduling of one response\'s calls)', () => {
+  const call = (name: string, id: string) => ({ type: 'function_call', name, call_id: id, arguments: '{}' });
+
+  it('overlaps commands, runs any other tool alone and in arrival order, and returns outputs in call order', async () => {
+    const running = new Set<string>();
+    const log: string[] = [];
+    const finish = new Map<string, (output: string) => void>();
+    const fail = new Map<string, (error: Error) => void>();
+    const runtime = new ToolRuntime({
+      runsInParallel: isParallelSafe,
+      execute: (c) =>
+        new Promise<string>((resolve, reject) => {
+          const id = String(c.call_id);
+          log.push(`start ${id} alongside [${[...running].join(',')}]`);
+          running.add(id);
+          finish.set(id, (output) => (running.delete(id), resolve(output)));
+          fail.set(id, (error) => (running.delete(id), reject(error)));
+        }),
+    });
+    const settle = () => new Promise((r) => setImmediate(r));
+    runtime.dispatch(call('exec_command', 'c1'));
+    runtime.dispatch(call('exec_command', 'c2'));
+    runtime.dispatch(call('apply_patch', 'p1'));
+    runtime.dispatch(call('exec_command', 'c3'));
+    await settle();
+    assert.deepEqual(log, ['start c1 alongside []', 'start c2 alongside [c1]'], 'commands overlap; the patch waits');
+    finish.get('c2')!('two');
+    await settle();
+    assert.equal(log.length, 2, 'the patch still waits for c1');
+    finish.get('c1')!('one');
+    await settle();
+    assert.deepEqual(log.slice(2), ['start p1 alongside []'], 'the patch runs alone; c3 (after it) waits');
+    fail.get('p1')!(new Error('interrupted'));
+    await settle();
+    assert.deepEqual(log.slice(3), ['start c3 alongside []']);
+    finish.get('c3')!('three');
+    const { outputs, error } = await runtime.drain();
+    assert.equal(runtime.count, 4);
+    assert.deepEqual(outputs.map((o) => [o.call_id, o.type]), [['c1', 'function_call_output'], ['c2', 'function_call_output'], ['p1', 'function_call_output'], ['c3', 'function_call_output']]);
+    assert.deepEqual(outputs.map((o) => o.output).filter((_, i) => i !== 2), ['one', 'two', 'three']);
+    assert.match(String(outputs[2].output), /^Wall time: \d+\.\d seconds\naborted by user$/);
+    assert.equal((error as Error).message, 'interrupted');
+  });
+
+  it('answers custom tool calls with custom_tool_call_output', async () => {
+    const runtime = new ToolRuntime({ runsInParallel: () => false, execute: async () => 'done' });
+    runtime.dispatch({ type: 'custom_tool_call', name: 'apply_patch', call_id: 'x1', input: '' });
+    const { outputs, error } = await runtime.drain();
+    assert.deepEqual(outputs, [{ type: 'custom_tool_call_output', call_id: 'x1', output: 'done' }]);
+    assert.equal(error, null);
   });
 });
