@@ -284,11 +284,7 @@ export class ChatControllerImpl implements ChatController {
         { type: 'text', text: fullText, text_elements: [] },
         ...files.map((file) => ({ type: 'mention' as const, name: file.name, path: file.path })),
       ];
-      if (this.turnId) {
-        // A turn is running: the prompt steers it instead of waiting for the next one.
-        await this.client.request('turn/steer', { threadId, input, expectedTurnId: this.turnId });
-        return;
-      }
+      if (this.turnId && (await this.steer(threadId, input, this.turnId))) return;
       const { turn } = await this.client.request('turn/start', { threadId, input, ...this.turnOverrides() });
       if (this.turnId === undefined && turn.status === 'inProgress') this.setTurn(turn.id);
     } catch (error) {
@@ -298,6 +294,23 @@ export class ChatControllerImpl implements ChatController {
       this.transcript.notice('error', `Could not send the prompt: ${(error as Error).message}`);
       // Give the text back so nothing typed is lost.
       this.postToView({ type: 'restoreDraft', text });
+    }
+  }
+
+  /**
+   * A turn is running: the prompt steers it instead of waiting for the next one. The turn can end
+   * between the user pressing Enter and the server reading the steer (its completion is still on
+   * the way); the server then answers "no active turn" and the prompt starts the next turn
+   * instead of being refused. Returns false in that case.
+   */
+  private async steer(threadId: string, input: UserInput[], turnId: string): Promise<boolean> {
+    try {
+      await this.client.request('turn/steer', { threadId, input, expectedTurnId: turnId });
+      return true;
+    } catch (error) {
+      if (!/no active turn/i.test((error as Error).message)) throw error;
+      if (this.turnId === turnId) this.setTurn(undefined);
+      return false;
     }
   }
 
