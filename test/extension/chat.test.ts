@@ -104,7 +104,38 @@ interface Rig {
   dispose(): Promise<void>;
 }
 
-async function startRig(which: 'ours' | 'reference', model: ScriptedModel, options: { saved?: string; codexHome?: string } = {}): Promise<Rig> {
+/**
+ * The client as the controller sees it, with `turn/completed` held back while `holding`: the
+ * moment between a turn ending on the server and its completion reaching the extension.
+ */
+class HeldTurnCompletions {
+  holding = true;
+  private readonly held: (() => void)[] = [];
+  get heldCount(): number {
+    return this.held.length;
+  }
+  wrap(client: CodexClient): CodexClient {
+    return new Proxy(client, {
+      get: (target, property) => {
+        if (property !== 'onNotification') {
+          const value = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return (method: string, handler: (params: any, method: string) => void) =>
+          target.onNotification(method, (params, actual) => {
+            if (this.holding && actual === 'turn/completed') this.held.push(() => handler(params, actual));
+            else handler(params, actual);
+          });
+      },
+    });
+  }
+  release(): void {
+    this.holding = false;
+    for (const deliver of this.held.splice(0)) deliver();
+  }
+}
+
+async function startRig(which: 'ours' | 'reference', model: ScriptedModel, options: { saved?: string; codexHome?: string; wrapClient?: (client: CodexClient) => CodexClient } = {}): Promise<Rig> {
   const codexHome = options.codexHome ?? makeTempDir('codex-chat-home-');
   if (!options.codexHome) model.writeConfig(codexHome);
   const workspace = makeTempDir('codex-chat-ws-');
@@ -123,7 +154,7 @@ async function startRig(which: 'ours' | 'reference', model: ScriptedModel, optio
   });
   const host = new TestHost(workspace);
   host.savedThread = options.saved;
-  const controller = new ChatControllerImpl(client, host);
+  const controller = new ChatControllerImpl(options.wrapClient?.(client) ?? client, host);
   const rig: Rig = {
     client,
     controller,
@@ -297,6 +328,25 @@ describe('chat integration: webview + controller + client + reference app-server
     assert.deepEqual(entriesOfKind(view, 'user').map((u) => u.textContent), ['first request', 'also mention steering']);
     assert.ok(turnId);
     assert.equal(view.document.querySelectorAll('.notice-error').length, 0);
+  });
+
+  it('a prompt sent just as the turn ends (its completion still on the way) starts the next turn instead of failing', async () => {
+    const completions = new HeldTurnCompletions();
+    model.enqueue(reply.text('First reply.'));
+    rig = await startRig('reference', model, { wrapClient: (client) => completions.wrap(client) });
+    const { view, controller } = rig;
+    composerSend(view, 'first question');
+    await waitUntil(() => completions.heldCount === 1, 'the first turn to end on the server');
+    assert.ok(controller.activeTurnId, 'the extension still believes the turn is running');
+    model.enqueue(reply.text('Second reply.'));
+    composerSend(view, 'second question');
+    await waitUntil(() => entriesOfKind(view, 'agent').some((a) => a.textContent!.trim() === 'Second reply.') || view.document.querySelector('.notice-error') !== null, 'the second reply or an error');
+    completions.release();
+    await waitUntil(() => !controller.activeTurnId, 'both turns to end');
+    assert.deepEqual(Array.from(view.document.querySelectorAll('.notice-error')).map((n) => n.textContent), [], 'no error');
+    assert.deepEqual(entriesOfKind(view, 'user').map((u) => u.textContent), ['first question', 'second question']);
+    assert.deepEqual(entriesOfKind(view, 'agent').map((a) => a.textContent!.trim()), ['First reply.', 'Second reply.']);
+    assert.match(JSON.stringify(model.modelRequests.at(-1)!.body.input), /second question/, 'the model got the second prompt');
   });
 
   it('says plainly when the server dies, restarts it and resumes the thread', async () => {
