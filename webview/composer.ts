@@ -69,6 +69,8 @@ export class Composer {
     this.stopButton.addEventListener('click', () => this.post({ type: 'interrupt' }));
     this.textarea.addEventListener('keydown', (event) => this.onKeyDown(event));
     this.textarea.addEventListener('input', () => this.onInput());
+    // A restored draft gets its height once the composer is in the page.
+    requestAnimationFrame(() => this.fitHeight());
     this.popup.addEventListener('mousedown', (event) => {
       const target = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
       if (!target) return;
@@ -103,12 +105,31 @@ export class Composer {
     const caret = before.length + separator.length + text.length;
     this.textarea.setSelectionRange(caret, caret);
     this.textarea.focus();
+    this.fitHeight();
     this.saveState();
   }
 
   restoreDraft(text: string): void {
     if (!this.textarea.value.trim()) this.textarea.value = text;
+    this.fitHeight();
     this.saveState();
+  }
+
+  /**
+   * The box grows with the draft (up to the CSS max-height, then it scrolls) and shrinks back
+   * after sending, so a multi-line prompt is visible while it is written.
+   */
+  private fitHeight(): void {
+    const box = this.textarea;
+    if (!box.isConnected) return;
+    box.style.height = 'auto';
+    const borders = box.offsetHeight - box.clientHeight;
+    // No layout (jsdom): leave the CSS height alone.
+    if (box.scrollHeight === 0) {
+      box.style.height = '';
+      return;
+    }
+    box.style.height = `${box.scrollHeight + borders}px`;
   }
 
   focus(): void {
@@ -142,6 +163,7 @@ export class Composer {
     this.textarea.value = '';
     this.mentions.clear();
     this.hidePopup();
+    this.fitHeight();
     this.saveState();
   }
 
@@ -183,6 +205,7 @@ export class Composer {
   }
 
   private onInput(): void {
+    this.fitHeight();
     this.saveState();
     const value = this.textarea.value;
     const caret = this.textarea.selectionStart;
@@ -293,6 +316,7 @@ export class Composer {
     this.textarea.value = this.historyIndex === this.history.length ? this.draftBeforeHistory : this.history[this.historyIndex];
     const end = this.textarea.value.length;
     this.textarea.setSelectionRange(end, end);
+    this.fitHeight();
   }
 
   private caretOnFirstLine(): boolean {

@@ -207,7 +207,7 @@ export class ChatControllerImpl implements ChatController {
       connection: this.client.state,
       connectionMessage: this.connectionMessage(),
       threadId: this.threadId,
-      threadTitle: this.threadTitle,
+      threadTitle: this.threadTitle ?? this.titleFromFirstPrompt(),
       turnRunning: this.turnId !== undefined,
       model: this.model,
       approvalPolicy: this.approvalPolicy,
@@ -215,6 +215,14 @@ export class ChatControllerImpl implements ChatController {
       models: this.models,
       pendingApprovals: this.approvals.pendingCount,
     };
+  }
+
+  /** An unnamed thread is called by its first prompt (as in the Threads view), not by its id. */
+  private titleFromFirstPrompt(): string | undefined {
+    if (!this.threadId) return undefined;
+    const first = this.transcript.all.find((entry) => entry.kind === 'user');
+    const line = first?.kind === 'user' ? first.text.trim().split('\n')[0].trim() : '';
+    return line ? (line.length > 80 ? `${line.slice(0, 79)}…` : line) : undefined;
   }
 
   private connectionMessage(): string | undefined {

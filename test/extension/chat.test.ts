@@ -226,6 +226,7 @@ describe('chat integration: webview + controller + client + reference app-server
     const reasoning = entriesOfKind(view, 'reasoning')[0];
     assert.match(reasoning.textContent!, /Looking at the request/);
     assert.equal(rig.host.savedThread, controller.currentThreadId, 'the thread id is remembered for the next window');
+    assert.equal(view.document.querySelector('.thread-title')!.textContent, 'How do I run the tests?', 'the unnamed thread is called by its first prompt, not its id');
     // The model saw the prompt.
     assert.match(JSON.stringify(model.modelRequests[0].body.input), /How do I run the tests\?/);
   });

@@ -108,6 +108,52 @@ describe('chat webview in Chromium', function () {
     assert.ok(m.height - m.top - m.client < 5, 'scrolled to the end');
   });
 
+  it('the composer grows with a multi-line draft (up to a limit) and shrinks back after sending', async () => {
+    await post({ type: 'snapshot', entries: longThread(4), session: session() });
+    const input = page.locator('.composer-input');
+    const box = () => input.evaluate((e: HTMLTextAreaElement) => ({ client: e.clientHeight, scroll: e.scrollHeight, outer: e.offsetHeight }));
+    const empty = await box();
+    await input.focus();
+    for (const line of ['line one', 'line two', 'line three', 'line four']) {
+      await page.keyboard.type(line);
+      await page.keyboard.press('Shift+Enter');
+    }
+    const grown = await box();
+    assert.ok(grown.outer > empty.outer + 30, `the box grew (${empty.outer} → ${grown.outer} px)`);
+    assert.ok(grown.scroll <= grown.client + 1, `every line is visible without scrolling (${grown.scroll} > ${grown.client})`);
+    for (let i = 0; i < 60; i++) await page.keyboard.press('Shift+Enter');
+    const capped = await box();
+    assert.ok(capped.outer <= 800 * 0.4 + 1, `it stops growing at 40% of the view (${capped.outer} px)`);
+    await page.keyboard.press('Enter');
+    assert.equal(await input.inputValue(), '', 'sent');
+    assert.equal((await box()).outer, empty.outer, 'back to its empty size');
+  });
+
+  it('a long command output opens scrolled to its end, where the error is', async () => {
+    const output = Array.from({ length: 3000 }, (_, i) => `line ${i + 1}`).join('\n') + '\nError: boom at the end\n';
+    await post({
+      type: 'snapshot',
+      entries: [{ kind: 'command', id: 'c', command: 'npm test', cwd: '/ws', output, exitCode: 1, status: 'failed', durationMs: 900 }],
+      session: session(),
+    });
+    await frames();
+    const visible = await page.evaluate(`(() => {
+      const pre = document.querySelector('.command-output');
+      const box = pre.getBoundingClientRect();
+      const range = document.createRange();
+      const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      let text = walker.nextNode();
+      while (text && !text.textContent.includes('Error: boom')) text = walker.nextNode();
+      const at = text.textContent.indexOf('Error: boom');
+      range.setStart(text, at);
+      range.setEnd(text, at + 5);
+      const line = range.getBoundingClientRect();
+      return { clipped: pre.scrollHeight > pre.clientHeight, inView: line.top >= box.top && line.bottom <= box.bottom };
+    })()`) as { clipped: boolean; inView: boolean };
+    assert.ok(visible.clipped, 'the output is longer than its box');
+    assert.ok(visible.inView, 'the last lines are what the box shows');
+  });
+
   it('scrolling to the top reaches the first message', async () => {
     await post({ type: 'snapshot', entries: longThread(3000), session: session() });
     await frames();
