@@ -23,7 +23,7 @@ async function rawExchange(server: AppServerProcess, line: string, matches: (msg
 }
 
 describe('handshake and transport (ours)', function () {
-  this.timeout(30000);
+  this.timeout(60000);
   let server: AppServerProcess;
   let codexHome: string;
 

@@ -24,7 +24,7 @@ async function waitForLine(server: AppServerProcess, matches: (message: any) => 
 }
 
 describe('startup order (ours)', function () {
-  this.timeout(30000);
+  this.timeout(60000);
 
   it('serves messages pipelined with initialize and still reports startup config problems', async () => {
     const codexHome = makeTempDir('startup-order-');

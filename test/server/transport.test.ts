@@ -45,7 +45,7 @@ describe('listen URL parsing', () => {
 });
 
 describe('websocket transport', function () {
-  this.timeout(30000);
+  this.timeout(60000);
   let server: ListeningServer;
   before(async () => {
     server = await ListeningServer.start('ws://127.0.0.1:0');
@@ -155,7 +155,7 @@ describe('websocket transport', function () {
 });
 
 describe('unix socket transport', function () {
-  this.timeout(30000);
+  this.timeout(60000);
 
   it('listens on the default control socket under CODEX_HOME with owner-only permissions', async () => {
     const home = makeTempDir('codex-unix-');

@@ -49,7 +49,7 @@ export class ListeningServer {
     return this.url.replace(/^ws:/, 'http:');
   }
 
-  waitForStderr(pattern: RegExp, timeoutMs = 15000): Promise<RegExpMatchArray> {
+  waitForStderr(pattern: RegExp, timeoutMs = 30000): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = () => {
         for (const line of this.stderrLines) {
@@ -60,7 +60,7 @@ export class ListeningServer {
       };
       const found = check();
       if (found) return resolve(found);
-      const timer = setTimeout(() => reject(new Error(`no ${pattern} on stderr:\n${this.stderrLines.join('\n')}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`no ${pattern} on stderr within ${timeoutMs} ms:\n${this.stderrLines.join('\n')}`)), timeoutMs);
       const onLine = () => {
         const match = check();
         if (match) {
