@@ -53,7 +53,9 @@ export class Composer {
     this.textarea = document.createElement('textarea');
     this.textarea.className = 'composer-input';
     this.textarea.rows = 2;
-    this.textarea.placeholder = 'Ask Codex… (Enter to send, Shift+Enter for a new line, / for commands, @ for files)';
+    // Short enough for a narrow side bar; the keys are also announced to screen readers.
+    this.textarea.placeholder = 'Ask Codex… (/ for commands, @ for files)';
+    this.textarea.setAttribute('aria-description', 'Enter sends, Shift+Enter starts a new line, Up and Down recall earlier prompts');
     this.textarea.setAttribute('aria-label', 'Prompt');
     this.textarea.value = initial.draft;
     const actions = document.createElement('div');

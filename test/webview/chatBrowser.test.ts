@@ -154,6 +154,18 @@ describe('chat webview in Chromium', function () {
     assert.ok(visible.inView, 'the last lines are what the box shows');
   });
 
+  it('the streaming cursor follows the last word instead of sitting on a line of its own', async () => {
+    await post({ type: 'snapshot', entries: [{ kind: 'agent', id: 'live', text: 'First paragraph.\n\nStill typing', streaming: true }], session: session({ turnRunning: true }) });
+    await frames();
+    const cursor = await page.evaluate(`(() => {
+      const last = document.querySelector('.entry-agent .markdown > p:last-child');
+      const markdown = document.querySelector('.entry-agent .markdown');
+      return { onLastParagraph: getComputedStyle(last, '::after').content, onBlock: getComputedStyle(markdown, '::after').content };
+    })()`) as { onLastParagraph: string; onBlock: string };
+    assert.equal(cursor.onLastParagraph, '"▍"', 'the cursor ends the last paragraph');
+    assert.equal(cursor.onBlock, 'none', 'no extra cursor line under the message');
+  });
+
   it('scrolling to the top reaches the first message', async () => {
     await post({ type: 'snapshot', entries: longThread(3000), session: session() });
     await frames();
