@@ -5,6 +5,10 @@
  *
  *   npx tsx test/e2e/qaExplore.ts
  *   QA_ONLY='hooks view at start-up' npx tsx test/e2e/qaExplore.ts   (only the scenarios whose name contains it)
+ *   QA_THEME='Default High Contrast Light' QA_ONLY='theme contrast' npx tsx test/e2e/qaExplore.ts
+ *     (starts in that theme; the theme contrast scenario shows every chat entry kind, measures
+ *     WCAG contrast in the real webview and saves the theme's variables, the source of
+ *     test/webview/themes/*.json)
  *
  * Each scenario is independent: a failure is logged with its screenshot and the walk goes on.
  */
@@ -13,6 +17,8 @@ import path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { writeUserSettings } from '../../scripts/codeServer';
 import { reply } from '../helpers/scriptedModel';
+import { CHAT_TEXT_TARGETS, CONTRAST_SCRIPT, type ContrastResult } from '../webview/contrast';
+import { sampleEntries } from '../webview/sampleEntries';
 import { E2eSession, eventually } from './sessionHarness';
 
 const SHOTS = process.env.QA_SHOTS ?? '/tmp/qa-shots';
@@ -117,7 +123,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   for (const old of fs.readdirSync(SHOTS)) if (old.endsWith('.png')) fs.rmSync(path.join(SHOTS, old));
   await session.start({
-    settings: { ...baseSettings, 'workbench.colorTheme': 'Default Dark Modern' },
+    settings: { ...baseSettings, 'workbench.colorTheme': process.env.QA_THEME ?? 'Default Dark Modern' },
     prepareCodexHome: (codexHome) => {
       fs.appendFileSync(path.join(codexHome, 'config.toml'), `\n[[hooks.Stop]]\n[[hooks.Stop.hooks]]\ntype = "command"\ncommand = "echo qa-hook"\n`);
     },
@@ -307,6 +313,31 @@ async function main(): Promise<void> {
     await session.page.waitForTimeout(800);
     await shot('slash-popup-light');
     await input.fill('');
+  });
+
+  await scenario('theme contrast of every entry kind', async () => {
+    await session.openCodexContainer();
+    const frame = await chat();
+    await eventually('connected', async () => (await frame.locator('.connection-banner').isHidden()) || null, 30_000);
+    const theme = await frame.evaluate(() => ({ bodyClass: document.body.className, style: document.documentElement.getAttribute('style') ?? '' }));
+    const vars = Object.fromEntries(theme.style.split(';').map((d) => [d.slice(0, d.indexOf(':')).trim(), d.slice(d.indexOf(':') + 1).trim()]).filter(([name]) => name.startsWith('--')));
+    fs.writeFileSync(path.join(SHOTS, 'theme-vars.json'), JSON.stringify({ theme: process.env.QA_THEME ?? 'Default Dark Modern', bodyClass: theme.bodyClass, vars }, null, 1));
+    // The same entries the Chromium theme test renders, shown in the real webview with the
+    // server-down banner. They stay until the host's next snapshot, so this scenario runs last.
+    const down = { connection: 'disconnected', connectionMessage: 'The Codex server exited with code 1; restarting in 2 s', turnRunning: true, model: 'mock-model', approvalPolicy: '', sandboxMode: '', models: [], pendingApprovals: 1 };
+    await frame.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), { type: 'snapshot', entries: sampleEntries(), session: down });
+    await frame.evaluate(CONTRAST_SCRIPT);
+    const results = new Map<string, ContrastResult>();
+    const step = Math.max(100, (await frame.evaluate(() => document.querySelector('.transcript')!.clientHeight)) - 40);
+    for (let top = 0, i = 0; top < 6000; top += step, i++) {
+      await frame.evaluate((t) => (document.querySelector('.transcript')!.scrollTop = t), top);
+      await frame.waitForTimeout(150);
+      if (i < 8) await chatShot(frame, `theme-entries-${i}`);
+      for (const r of (await frame.evaluate((targets) => (window as any).__measureContrast(targets), CHAT_TEXT_TARGETS)) as ContrastResult[]) if (r.found && !results.has(r.name)) results.set(r.name, r);
+    }
+    const low = [...results.values()].filter((r) => r.ratio! < 4.5);
+    console.log(`   ${results.size} text kinds measured, lowest: ${[...results.values()].sort((a, b) => a.ratio! - b.ratio!).slice(0, 3).map((r) => `${r.name} ${r.ratio}`).join(', ')}`);
+    for (const r of low) problems.push(`contrast ${r.name}: ${r.foreground} on ${r.background} = ${r.ratio}:1`);
   });
 
   await scenario('status bar', async () => {

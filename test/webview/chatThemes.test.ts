@@ -5,7 +5,8 @@
  * must actually be highlighted. The theme variables and body classes in test/webview/themes/ were
  * captured from code-server's webview for Default Dark Modern, Default Light Modern, Default High
  * Contrast and Default High Contrast Light, together with the default styles VS Code injects
- * into every webview (vscodeDefaultStyles.css); test-results/qaThemes.ts-style captures refresh them.
+ * into every webview (vscodeDefaultStyles.css); the theme contrast scenario of test/e2e/qaExplore.ts
+ * captures them again (QA_THEME=<theme>).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -84,7 +85,7 @@ describe('chat webview contrast in light, dark and high-contrast themes (Chromiu
   }
 
   for (const slug of THEMES) {
-    it(`${slug}: every kind of chat text reaches ${AA}:1 and code is highlighted`, async () => {
+    it(`${slug}: every kind of chat text reaches ${AA}:1, code is highlighted, the popup selection shows`, async () => {
       const { page, emptyState } = await renderEverything(slug);
       try {
         const onPage = CHAT_TEXT_TARGETS.filter((t) => t.selector !== '.empty-state');
@@ -97,6 +98,14 @@ describe('chat webview contrast in light, dark and high-contrast themes (Chromiu
         assert.deepEqual(missing, [], `every text kind is on the page in ${slug}`);
         const low = results.filter((r) => r.ratio! < AA).map((r) => `${r.name}: ${r.foreground} on ${r.background} = ${r.ratio}:1`);
         assert.deepEqual(low, [], `text below ${AA}:1 in ${slug}`);
+
+        // The selected popup row stands out: a different fill, or (high contrast) a visible outline.
+        const rows = (await page.evaluate(`(() => {
+          const look = (s) => { const c = getComputedStyle(document.querySelector(s)); return { background: c.backgroundColor, outline: c.outlineStyle === 'none' || c.outlineWidth === '0px' ? 'none' : c.outlineColor }; };
+          return { selected: look('.popup-item.selected'), other: look('.popup-item:not(.selected)') };
+        })()`)) as { selected: { background: string; outline: string }; other: { background: string; outline: string } };
+        const outlined = !['none', 'rgba(0, 0, 0, 0)', 'transparent'].includes(rows.selected.outline);
+        assert.ok(rows.selected.background !== rows.other.background || outlined, `the selected popup row is marked in ${slug} (${JSON.stringify(rows)})`);
 
         // Highlighting is visible: token colours differ from the plain code text and from each other.
         const colors = (await page.evaluate(`(() => {
