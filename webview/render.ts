@@ -141,7 +141,8 @@ function renderCommand(entry: Extract<ChatEntry, { kind: 'command' }>, state: Re
   details.append(summary);
   const output = entry.output.length > MAX_OUTPUT_CHARS ? `… (${entry.output.length - MAX_OUTPUT_CHARS} earlier characters not shown)\n${entry.output.slice(-MAX_OUTPUT_CHARS)}` : entry.output;
   const pre = el('pre', 'command-output');
-  pre.append(el('span', 'command-output-text', output || (entry.status === 'inProgress' ? '' : '(no output)')));
+  const placeholder = entry.status === 'inProgress' ? '' : entry.status === 'declined' ? '(not run: declined)' : '(no output)';
+  pre.append(el('span', 'command-output-text', output || placeholder));
   details.append(pre);
   if (entry.cwd) details.append(el('div', 'card-footer', entry.cwd));
   return details;

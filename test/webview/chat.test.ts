@@ -134,6 +134,13 @@ describe('chat webview (jsdom)', function () {
     assert.equal(done.querySelector('.duration')!.textContent, '1.5 s');
   });
 
+  it('a declined command says it did not run, instead of "no output"', () => {
+    view.send({ type: 'snapshot', session: session(), entries: [{ kind: 'command', id: 'd', command: 'rm -rf build', cwd: '/w', output: '', exitCode: null, status: 'declined', durationMs: null }] });
+    const card = view.document.querySelector('[data-id="d"]')!;
+    assert.equal(card.querySelector('.badge')!.textContent, 'declined');
+    assert.equal(card.querySelector('.command-output')!.textContent, '(not run: declined)');
+  });
+
   it('remembers that the user expanded a reasoning block across re-renders', () => {
     view.send({ type: 'snapshot', session: session(), entries: [{ kind: 'reasoning', id: 'r', summary: ['one'], streaming: false }] });
     const details = view.document.querySelector('[data-id="r"] details') as HTMLDetailsElement;
