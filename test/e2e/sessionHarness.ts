@@ -19,6 +19,7 @@ import {
   type RunningCodeServer,
 } from '../../scripts/codeServer';
 import { ScriptedModel } from '../helpers/scriptedModel';
+import { testHome } from '../helpers/tempDir';
 import { findWebviewFrame, openWorkbench, runCommand, type Workbench } from '../vscode/browser';
 import { createWorkspace, removeUnlessKept } from '../vscode/integrationHarness';
 import { sharedVsix } from '../vscode/sharedVsix';
@@ -33,8 +34,13 @@ export interface SessionOptions {
   server?: 'ours' | 'reference';
   /** Extra user settings. */
   settings?: Record<string, unknown>;
-  /** Called with CODEX_HOME after the model config is written (hooks, more config). */
-  prepareCodexHome?: (codexHome: string) => void;
+  /**
+   * Called with CODEX_HOME after the model config is written (hooks, more config); may return
+   * settings that depend on it (e.g. the URL of a remote server started on that CODEX_HOME).
+   */
+  prepareCodexHome?: (codexHome: string) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+  /** Screenshot file prefix, so two e2e suites keep their pictures apart (default `e2e`). */
+  screenshotPrefix?: string;
 }
 
 export class E2eSession {
@@ -47,6 +53,7 @@ export class E2eSession {
   workbench!: Workbench;
   private codeServerEntry = '';
   private screenshotIndex = 0;
+  private screenshotPrefix = 'e2e';
   private reference = false;
 
   get page(): Page {
@@ -59,10 +66,11 @@ export class E2eSession {
     this.workspace = createWorkspace(path.join(this.root, 'workspace'));
     this.codexHome = path.join(this.root, 'codex-home');
     this.model.writeConfig(this.codexHome);
-    options.prepareCodexHome?.(this.codexHome);
+    const preparedSettings = (await options.prepareCodexHome?.(this.codexHome)) ?? {};
+    this.screenshotPrefix = options.screenshotPrefix ?? 'e2e';
 
     const serverEnv = { CODEX_HOME: this.codexHome, MOCK_KEY: 'e2e-key' };
-    const settings: Record<string, unknown> = { 'codex.serverEnv': serverEnv, ...options.settings };
+    const settings: Record<string, unknown> = { 'codex.serverEnv': serverEnv, ...options.settings, ...preparedSettings };
     if (options.server === 'reference') {
       this.reference = true;
       settings['codex.serverPath'] = path.join(REPO_ROOT, 'node_modules', '.bin', 'codex');
@@ -74,8 +82,9 @@ export class E2eSession {
     this.codeServer = await startCodeServer(this.codeServerEntry, {
       profile: this.profile,
       workspace: this.workspace,
-      // The environment too, so nothing can fall back to the user's ~/.codex.
-      env: serverEnv,
+      // The environment too, so nothing can fall back to the user's ~/.codex; and an empty HOME,
+      // because commands run as login shells and the developer's profile must not leak in.
+      env: { ...serverEnv, HOME: testHome() },
     });
     this.workbench = await openWorkbench(this.codeServer.url);
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -88,10 +97,10 @@ export class E2eSession {
     if (this.root) removeUnlessKept(this.root);
   }
 
-  /** Saves `test-results/e2e-NN-<name>.png`. */
+  /** Saves `test-results/<prefix>-NN-<name>.png`. */
   async screenshot(name: string): Promise<string> {
     this.screenshotIndex++;
-    const file = path.join(RESULTS_DIR, `e2e-${String(this.screenshotIndex).padStart(2, '0')}-${name}.png`);
+    const file = path.join(RESULTS_DIR, `${this.screenshotPrefix}-${String(this.screenshotIndex).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path: file });
     return file;
   }

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import * as vscode from 'vscode';
 import { HOOKS_VIEW_COMMANDS, PALETTE_COMMANDS, THREADS_VIEW_COMMANDS } from '../../extension/commands/commandIds';
 import { HookListModel } from '../../extension/hooks/hookListModel';
@@ -174,8 +175,14 @@ describe('The installed Hooks and Threads views, as a user sees them', () => {
     const JSON_COMMAND = 'echo views-itest-project-json';
     const TOML_COMMAND = 'echo views-itest-project-toml';
     try {
-      // The user trusts the project (in CODEX_HOME), then the project's files appear.
-      fs.appendFileSync(configFile, `\n[projects.${JSON.stringify(workspaceRoot())}]\ntrust_level = "trusted"\n`);
+      // The user trusts the project (in CODEX_HOME), then the project's files appear. Earlier
+      // suites' writable threads may have trusted it already (the server records that), so edit
+      // the TOML rather than append a second, invalid [projects."…"] table.
+      const config: Record<string, unknown> = fs.existsSync(configFile) ? parseToml(fs.readFileSync(configFile, 'utf8')) : {};
+      const projects = (config.projects ?? {}) as Record<string, Record<string, unknown>>;
+      projects[workspaceRoot()] = { ...projects[workspaceRoot()], trust_level: 'trusted' };
+      config.projects = projects;
+      fs.writeFileSync(configFile, stringifyToml(config));
       fs.mkdirSync(dotCodex, { recursive: true });
       fs.writeFileSync(projectJson, JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: 'command', command: JSON_COMMAND }] }] } }, null, 2));
       const shown = await waitForView(hooks, (s) => hasRow(s, JSON_COMMAND), 'the project hooks.json hook to appear');

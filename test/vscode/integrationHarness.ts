@@ -26,6 +26,7 @@ import {
   type Profile,
 } from '../../scripts/codeServer';
 import type { ItestReport } from '../integration/index';
+import { testHome } from '../helpers/tempDir';
 import { openWorkbench } from './browser';
 
 export const INTEGRATION_DIR = path.join(REPO_ROOT, 'test', 'integration');
@@ -159,6 +160,8 @@ export async function runInCodeServer(options: CodeServerRunOptions): Promise<Ha
     profile,
     workspace,
     env: {
+      // An empty HOME: commands run as login shells, and the developer's profile must not leak in.
+      HOME: testHome(),
       CODEX_HOME: codexHome,
       CODEX_ITEST_RESULTS: resultsFile,
       CODEX_ITEST_SUITES: options.bundle.suitesFile,
