@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppServerClient, ExtensionServices } from '../services';
 import { registerGuardedCommands, type CommandHandlers } from '../commands/guardedCommands';
-import { NodeTreeProvider, describeTree, followServerState, type ViewSnapshot } from '../threads/nodeTreeProvider';
+import { NodeTreeProvider, describeTree, followServerState, retryItem, statusMessageItem, type ViewSnapshot } from '../threads/nodeTreeProvider';
 import { HookListModel, type HookListStatus } from './hookListModel';
 import { eventDisplayName, findHookDefinitionLine, hookCommandText, type HookInfo, type HookNode } from './hookModel';
 
@@ -18,8 +18,6 @@ const TRUST_ICONS = {
   disabled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
   managed: new vscode.ThemeIcon('lock'),
 } as const;
-
-const MESSAGE_ICONS = { error: 'error', warning: 'warning', info: 'info', loading: 'loading~spin' } as const;
 
 export class HooksTreeProvider extends NodeTreeProvider<HookNode> {
   getTreeItem(node: HookNode): vscode.TreeItem {
@@ -46,21 +44,10 @@ export class HooksTreeProvider extends NodeTreeProvider<HookNode> {
         item.command = { command: 'codex.hooks.openDefinition', title: 'Open Hook Definition', arguments: [node] };
         return item;
       }
-      case 'message': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.id = `message:${node.severity}:${node.text}`;
-        item.iconPath = new vscode.ThemeIcon(MESSAGE_ICONS[node.severity]);
-        item.tooltip = node.text;
-        return item;
-      }
-      case 'retry': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = 'retry';
-        item.iconPath = new vscode.ThemeIcon('refresh');
-        item.tooltip = 'Ask the Codex server for the hooks again';
-        item.command = { command: 'codex.hooks.refresh', title: 'Refresh Hooks' };
-        return item;
-      }
+      case 'message':
+        return statusMessageItem(node.text, node.severity);
+      case 'retry':
+        return retryItem(node.label, 'codex.hooks.refresh', 'Ask the Codex server for the hooks again');
     }
   }
 }

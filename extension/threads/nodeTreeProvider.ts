@@ -28,6 +28,30 @@ export abstract class NodeTreeProvider<N extends object> implements vscode.TreeD
   abstract getTreeItem(node: N): vscode.TreeItem;
 }
 
+/** How a view says what state it is in (waiting, loading, failed, empty). */
+export type StatusSeverity = 'error' | 'warning' | 'info' | 'loading';
+
+const STATUS_ICONS: Record<StatusSeverity, string> = { error: 'error', warning: 'warning', info: 'info', loading: 'loading~spin' };
+
+/** A one-line status row; its id keeps VS Code from reusing the row of another message. */
+export function statusMessageItem(text: string, severity: StatusSeverity = 'info'): vscode.TreeItem {
+  const item = new vscode.TreeItem(text, vscode.TreeItemCollapsibleState.None);
+  item.id = `message:${severity}:${text}`;
+  item.iconPath = new vscode.ThemeIcon(STATUS_ICONS[severity]);
+  item.tooltip = text;
+  return item;
+}
+
+/** The "Retry" row under a load failure: runs the view's refresh command. */
+export function retryItem(label: string, refreshCommand: string, tooltip: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  item.id = 'retry';
+  item.iconPath = new vscode.ThemeIcon('refresh');
+  item.tooltip = tooltip;
+  item.command = { command: refreshCommand, title: label };
+  return item;
+}
+
 /**
  * Tells a view whether the server is ready now and on every change, so it
  * loads as soon as the server is connected (first start and each restart)

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import { registerGuardedCommands, type CommandHandlers } from '../commands/guardedCommands';
-import { NodeTreeProvider, describeTree, followServerState, type ViewSnapshot } from './nodeTreeProvider';
+import { NodeTreeProvider, describeTree, followServerState, retryItem, statusMessageItem, type ViewSnapshot } from './nodeTreeProvider';
 import { ThreadListModel, type ThreadNode, type ThreadSummary } from './threadModel';
 
 /** What the model follows; `item/completed` and `turn/completed` bring a new thread's preview and times. */
@@ -47,21 +47,10 @@ export class ThreadsTreeProvider extends NodeTreeProvider<ThreadNode> {
         item.command = { command: 'codex.threads.loadMore', title: 'Load More Threads', arguments: [node] };
         return item;
       }
-      case 'message': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.id = `message:${node.text}`;
-        item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : node.severity === 'loading' ? 'loading~spin' : 'info');
-        item.tooltip = node.text;
-        return item;
-      }
-      case 'retry': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = 'retry';
-        item.iconPath = new vscode.ThemeIcon('refresh');
-        item.tooltip = 'Ask the Codex server for the threads again';
-        item.command = { command: 'codex.threads.refresh', title: 'Refresh Threads' };
-        return item;
-      }
+      case 'message':
+        return statusMessageItem(node.text, node.severity);
+      case 'retry':
+        return retryItem(node.label, 'codex.threads.refresh', 'Ask the Codex server for the threads again');
       case 'thread': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = `thread:${node.thread.id}`;
