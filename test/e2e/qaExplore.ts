@@ -262,6 +262,48 @@ async function main(): Promise<void> {
     await shot('hooks-view-dark');
   });
 
+  await scenario('stop during streaming, then send while scrolled up', async () => {
+    await session.openCodexContainer();
+    const parts = Array.from({ length: 60 }, (_, i) => `chunk ${i} `);
+    session.model.enqueue({ ...reply.text(parts.join(''), parts), eventDelayMs: 200 });
+    const frame = await session.sendPrompt('Stream something I will stop');
+    await frame.locator('.entry-agent', { hasText: 'chunk 3 ' }).waitFor({ timeout: 30_000 });
+    await chatShot(frame, 'streaming-with-stop');
+    await frame.locator('.composer .stop').click();
+    await eventually('the turn to stop', async () => (await frame.locator('.composer .stop').isHidden()) || null, 15_000);
+    // A reader scrolled to the top who sends a prompt is brought back to the end.
+    await frame.evaluate(() => (document.querySelector('.transcript')!.scrollTop = 0));
+    session.model.enqueue(reply.text('Answer after the stop.'));
+    await session.sendPrompt('And now?');
+    await frame.locator('.entry-agent', { hasText: 'Answer after the stop.' }).waitFor({ timeout: 30_000 });
+    await chatShot(frame, 'after-stop-and-send');
+  });
+
+  await scenario('multi-line draft and keyboard', async () => {
+    await session.openCodexContainer();
+    const frame = await chat();
+    const input = frame.locator('.composer-input');
+    await input.click();
+    await input.fill('');
+    for (const line of ['line one', 'line two', 'line three']) {
+      await session.page.keyboard.type(line);
+      await session.page.keyboard.press('Shift+Enter');
+    }
+    const size = await input.evaluate((e) => [e.clientHeight, e.scrollHeight]);
+    if (size[1] > size[0] + 1) problems.push(`the composer hides part of a 3-line draft (${size[0]} < ${size[1]} px)`);
+    await chatShot(frame, 'multiline-draft');
+    await input.fill('');
+    await session.page.keyboard.type('/');
+    await session.page.keyboard.press('Escape');
+    if (await frame.locator('.popup').isVisible()) problems.push('Escape did not close the slash popup');
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await session.page.keyboard.press('Tab');
+      order.push(await frame.evaluate(() => { const a = document.activeElement as HTMLElement; if (!a || a === document.body) return '(out of the chat)'; return `${a.getAttribute('aria-label') ?? a.textContent?.trim()}${getComputedStyle(a).outlineStyle === 'none' ? ' (NO FOCUS RING)' : ''}`; }));
+    }
+    console.log('   Tab order from the composer:', order.join(' → '));
+  });
+
   await scenario('editor decorations and focus while streaming', async () => {
     await session.openFile('src/calc.ts');
     await session.page.waitForTimeout(2_000);
