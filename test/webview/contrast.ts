@@ -90,6 +90,8 @@ export const CHAT_TEXT_TARGETS: ContrastTarget[] = [
   { name: 'markdown heading', selector: '.entry-agent .markdown h1' },
   { name: 'inline code', selector: '.entry-agent .markdown p code' },
   { name: 'link', selector: '.entry-agent .markdown a' },
+  { name: 'code in a link', selector: '.entry-agent .markdown a code' },
+  { name: 'bold text', selector: '.entry-agent .markdown strong' },
   { name: 'table cell', selector: '.entry-agent .markdown td' },
   { name: 'code block plain text', selector: '.code-wrapper pre code' },
   { name: 'code block keyword', selector: '.code-wrapper .hljs-keyword' },

@@ -6,6 +6,8 @@ export const SAMPLE_MARKDOWN = [
   '',
   'Here is what I found in `src/calc.ts` and a [link to the docs](https://example.com/docs).',
   '',
+  'The API is in [`docs/api.md`](https://example.com/api); **bold** and _emphasis_ too.',
+  '',
   '| function | status |',
   '| --- | --- |',
   '| add | ok |',
