@@ -48,6 +48,7 @@ export class Composer {
     this.element.className = 'composer';
     this.popup = document.createElement('div');
     this.popup.className = 'popup';
+    this.popup.id = 'composer-popup';
     this.popup.setAttribute('role', 'listbox');
     this.popup.hidden = true;
     this.textarea = document.createElement('textarea');
@@ -57,6 +58,12 @@ export class Composer {
     this.textarea.placeholder = 'Ask Codex… (/ for commands, @ for files)';
     this.textarea.setAttribute('aria-description', 'Enter sends, Shift+Enter starts a new line, Up and Down recall earlier prompts');
     this.textarea.setAttribute('aria-label', 'Prompt');
+    // The popup is the prompt's autocomplete list: screen readers follow the highlighted row
+    // while focus stays in the text box.
+    this.textarea.setAttribute('role', 'combobox');
+    this.textarea.setAttribute('aria-autocomplete', 'list');
+    this.textarea.setAttribute('aria-controls', this.popup.id);
+    this.textarea.setAttribute('aria-expanded', 'false');
     this.textarea.value = initial.draft;
     const actions = document.createElement('div');
     actions.className = 'composer-actions';
@@ -270,6 +277,7 @@ export class Composer {
       const row = document.createElement('div');
       row.className = 'popup-item';
       row.dataset.index = String(index);
+      row.id = `composer-popup-${index}`;
       row.setAttribute('role', 'option');
       const label = document.createElement('span');
       label.className = 'popup-label';
@@ -287,19 +295,38 @@ export class Composer {
       this.popup.append(empty);
     }
     this.popup.hidden = false;
+    this.textarea.setAttribute('aria-expanded', 'true');
     this.renderPopupSelection();
   }
 
   private renderPopupSelection(): void {
     Array.from(this.popup.children).forEach((child, index) => {
-      child.classList.toggle('selected', index === this.popupIndex);
-      child.setAttribute('aria-selected', String(index === this.popupIndex));
+      const selected = index === this.popupIndex && child.classList.contains('popup-item');
+      child.classList.toggle('selected', selected);
+      child.setAttribute('aria-selected', String(selected));
+      if (selected) {
+        this.keepInPopupView(child as HTMLElement);
+        this.textarea.setAttribute('aria-activedescendant', child.id);
+      }
     });
+    if (!this.popupItems.length) this.textarea.removeAttribute('aria-activedescendant');
+  }
+
+  /**
+   * Arrowing past the popup's visible rows (it scrolls at 240 px) keeps the selection in view.
+   * Only the popup scrolls: scrollIntoView could also shift the whole webview.
+   */
+  private keepInPopupView(row: HTMLElement): void {
+    const popup = this.popup;
+    if (row.offsetTop < popup.scrollTop) popup.scrollTop = row.offsetTop;
+    else if (row.offsetTop + row.offsetHeight > popup.scrollTop + popup.clientHeight) popup.scrollTop = row.offsetTop + row.offsetHeight - popup.clientHeight;
   }
 
   private hidePopup(): void {
     this.popup.hidden = true;
     this.popupItems = [];
+    this.textarea.setAttribute('aria-expanded', 'false');
+    this.textarea.removeAttribute('aria-activedescendant');
   }
 
   get popupLabels(): string[] {

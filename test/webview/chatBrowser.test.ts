@@ -166,6 +166,28 @@ describe('chat webview in Chromium', function () {
     assert.equal(cursor.onBlock, 'none', 'no extra cursor line under the message');
   });
 
+  it('arrowing down a long mention list keeps the selected row in view', async () => {
+    await post({ type: 'snapshot', entries: longThread(4), session: session() });
+    await page.locator('.composer-input').focus();
+    await page.keyboard.type('see @src');
+    const files = Array.from({ length: 20 }, (_, i) => ({ name: `file${i}.ts`, path: `/ws/src/file${i}.ts`, relativePath: `src/file${i}.ts` }));
+    await post({ type: 'mentionResults', query: 'src', files });
+    await page.locator('.popup-item.selected').waitFor();
+    for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowDown');
+    const view = await page.evaluate(`(() => {
+      const popup = document.querySelector('.popup').getBoundingClientRect();
+      const row = document.querySelector('.popup-item.selected');
+      const box = row.getBoundingClientRect();
+      return { label: row.querySelector('.popup-label').textContent, inView: box.top >= popup.top - 1 && box.bottom <= popup.bottom + 1,
+        active: document.querySelector('.composer-input').getAttribute('aria-activedescendant') === row.id };
+    })()`) as { label: string; inView: boolean; active: boolean };
+    assert.equal(view.label, '@file15.ts');
+    assert.ok(view.inView, 'the selected row is inside the visible part of the popup');
+    assert.ok(view.active, 'the text box names the highlighted row for screen readers');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.composer-input').getAttribute('aria-expanded'), 'false');
+  });
+
   it('scrolling to the top reaches the first message', async () => {
     await post({ type: 'snapshot', entries: longThread(3000), session: session() });
     await frames();
