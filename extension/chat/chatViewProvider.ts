@@ -59,10 +59,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
 
   private refreshBadge(): void {
     if (!this.view) return;
+    // A zero badge, not `undefined`: VS Code's webview view keeps showing the last badge on the
+    // activity bar when it is set back to undefined (microsoft/vscode#331019); a zero count is hidden.
     this.view.badge =
       this.pendingApprovals > 0
         ? { value: this.pendingApprovals, tooltip: `${this.pendingApprovals} approval${this.pendingApprovals === 1 ? '' : 's'} waiting` }
-        : undefined;
+        : { value: 0, tooltip: '' };
   }
 
   async reveal(preserveFocus: boolean): Promise<void> {

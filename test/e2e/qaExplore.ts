@@ -173,6 +173,9 @@ async function main(): Promise<void> {
     await shot('approval-dark');
     await chatShot(frame, 'approval-dark');
     await acceptPendingApprovals(frame, () => frame.locator('.entry-agent', { hasText: 'The command ran.' }).isVisible(), 45_000);
+    // The activity bar badge counts waiting approvals: none are left.
+    const badges = (await session.page.locator('.activitybar .badge').allInnerTexts()).filter((text) => text.trim());
+    if (badges.length) problems.push(`an activity bar badge stayed after the approval was answered: ${badges.join(', ')}`);
     const command = frame.locator('.entry-command').last();
     if (!(await command.locator('details').evaluate((d) => (d as HTMLDetailsElement).open).catch(() => true))) await command.locator('summary').click();
     await command.scrollIntoViewIfNeeded();
