@@ -48,6 +48,19 @@ export const OUR_SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
 
 export { makeTempDir };
 
+/** Servers started and not yet exited, stopped after the whole run if a failed test left them. */
+const liveServers = new Set<AppServerProcess>();
+
+// Root-level hook when loaded by mocha: no leftover server processes, and mocha can exit.
+if (typeof after === 'function') {
+  after(async () => {
+    for (const server of [...liveServers]) await server.stop();
+  });
+}
+process.on('exit', () => {
+  for (const server of liveServers) server.child.kill('SIGKILL');
+});
+
 export class AppServerProcess {
   readonly notifications: Notification[] = [];
   readonly serverRequests: ServerRequestMessage[] = [];
@@ -72,7 +85,9 @@ export class AppServerProcess {
     createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
     createInterface({ input: child.stderr }).on('line', (line) => this.stderrLines.push(line));
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    liveServers.add(this);
     child.on('exit', () => {
+      liveServers.delete(this);
       for (const [, p] of this.pending) p.reject(new Error(`${which} server exited\n${this.stderrLines.slice(-20).join('\n')}`));
       this.pending.clear();
     });

@@ -81,6 +81,8 @@ export class ScriptedModel {
       socket.on('close', () => this.sockets.delete(socket));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    // A test that fails before stop() must not keep the test process (mocha) from exiting.
+    this.server.unref();
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }

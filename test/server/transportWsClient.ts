@@ -10,6 +10,17 @@ import { OUR_SERVER, makeTempDir, RpcResponseError } from '../helpers/appServerP
 import { testHome } from '../helpers/tempDir';
 import { loadProtocolSchema, REFERENCE_CODEX, type Violation } from '../helpers/protocolSchema';
 
+/** Listeners started and not yet exited, stopped after the whole run if a failed test left them. */
+const liveListeners = new Set<ListeningServer>();
+if (typeof after === 'function') {
+  after(async () => {
+    for (const server of [...liveListeners]) await server.stop();
+  });
+}
+process.on('exit', () => {
+  for (const server of liveListeners) server.child.kill('SIGKILL');
+});
+
 export class ListeningServer {
   readonly stderrLines: string[] = [];
   readonly exited: Promise<number | null>;
@@ -19,6 +30,8 @@ export class ListeningServer {
   ) {
     createInterface({ input: child.stderr }).on('line', (line) => this.stderrLines.push(line));
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    liveListeners.add(this);
+    child.on('exit', () => liveListeners.delete(this));
   }
 
   /**

@@ -36,12 +36,20 @@ export async function startFixture(
   }
   fs.writeFileSync(path.join(codexHome, 'config.toml'), toml);
   model.enqueue(...replies);
-  const server = await AppServerProcess.start(which, { codexHome, cwd });
-  const { thread } = await server.request('thread/start', { cwd });
-  server.clearNotifications();
-  const fixture = { model, server, codexHome, cwd, threadId: thread.id };
-  running.add(fixture);
-  return fixture;
+  let server: AppServerProcess | undefined;
+  try {
+    server = await AppServerProcess.start(which, { codexHome, cwd });
+    const { thread } = await server.request('thread/start', { cwd });
+    server.clearNotifications();
+    const fixture = { model, server, codexHome, cwd, threadId: thread.id };
+    running.add(fixture);
+    return fixture;
+  } catch (error) {
+    // Nothing else would stop them: the test never got the fixture.
+    await server?.stop();
+    await model.stop();
+    throw error;
+  }
 }
 
 /** Stops the fixture's server and model (again, if a test restarted them). */
