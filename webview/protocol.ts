@@ -41,8 +41,17 @@ export type ChatEntry =
       exitCode: number | null;
       status: 'inProgress' | 'completed' | 'failed' | 'declined';
       durationMs: number | null;
+      /** An approval card waits for the user before this command may run. */
+      awaitingApproval?: boolean;
     }
-  | { kind: 'fileChange'; id: string; files: FileChangeSummary[]; status: 'inProgress' | 'completed' | 'failed' | 'declined' }
+  | {
+      kind: 'fileChange';
+      id: string;
+      files: FileChangeSummary[];
+      status: 'inProgress' | 'completed' | 'failed' | 'declined';
+      /** An approval card waits for the user before these changes may be applied. */
+      awaitingApproval?: boolean;
+    }
   | { kind: 'plan'; id: string; explanation: string | null; steps: PlanStep[] }
   | { kind: 'tool'; id: string; title: string; status: string; detail?: string }
   | { kind: 'notice'; id: string; level: 'error' | 'warning' | 'info'; text: string }

@@ -90,7 +90,7 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
       row.append(renderCommand(entry, state));
       break;
     case 'fileChange':
-      row.append(renderFileChange(entry.files, entry.status));
+      row.append(renderFileChange(entry.files, entry.status, entry.awaitingApproval));
       break;
     case 'plan':
       row.append(renderPlan(entry.explanation, entry.steps));
@@ -117,9 +117,12 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
   return row;
 }
 
-function statusBadge(status: string, exitCode?: number | null): HTMLElement {
+function statusBadge(status: string, exitCode?: number | null, awaitingApproval = false): HTMLElement {
   const badge = el('span', `badge status-${status}`);
-  if (status === 'inProgress') {
+  if (status === 'inProgress' && awaitingApproval) {
+    badge.classList.add('awaiting-approval');
+    badge.append(icon('question'), el('span', '', 'awaiting approval'));
+  } else if (status === 'inProgress') {
     badge.append(icon('loading', 'codicon-modifier-spin'), el('span', '', 'running'));
   } else if (exitCode !== undefined && exitCode !== null) {
     badge.classList.add(exitCode === 0 ? 'ok' : 'fail');
@@ -136,7 +139,7 @@ function renderCommand(entry: Extract<ChatEntry, { kind: 'command' }>, state: Re
   // Running commands show their live output; finished ones fold unless opened.
   details.open = state.expanded.get(entry.id) ?? (entry.status === 'inProgress' || (entry.exitCode !== null && entry.exitCode !== 0));
   const summary = el('summary', 'card-header');
-  summary.append(icon('terminal'), el('code', 'command-line', entry.command), statusBadge(entry.status, entry.exitCode));
+  summary.append(icon('terminal'), el('code', 'command-line', entry.command), statusBadge(entry.status, entry.exitCode, entry.awaitingApproval));
   if (entry.durationMs !== null && entry.status !== 'inProgress') summary.append(el('span', 'duration', formatDuration(entry.durationMs)));
   details.append(summary);
   const output = entry.output.length > MAX_OUTPUT_CHARS ? `… (${entry.output.length - MAX_OUTPUT_CHARS} earlier characters not shown)\n${entry.output.slice(-MAX_OUTPUT_CHARS)}` : entry.output;
@@ -148,18 +151,18 @@ function renderCommand(entry: Extract<ChatEntry, { kind: 'command' }>, state: Re
   return details;
 }
 
-function renderFileChange(files: FileChangeSummary[], status: string): HTMLElement {
+function renderFileChange(files: FileChangeSummary[], status: string, awaitingApproval = false): HTMLElement {
   const card = el('div', 'card file-change');
   const header = el('div', 'card-header');
   const added = files.reduce((sum, f) => sum + f.added, 0);
   const removed = files.reduce((sum, f) => sum + f.removed, 0);
   header.append(
     icon('diff'),
-    el('span', 'card-title', `${files.length} file${files.length === 1 ? '' : 's'} ${status === 'inProgress' ? 'changing' : 'changed'}`),
+    el('span', 'card-title', `${files.length} file${files.length === 1 ? '' : 's'} ${awaitingApproval ? 'to change' : status === 'inProgress' ? 'changing' : 'changed'}`),
     el('span', 'added', `+${added}`),
     el('span', 'removed', `−${removed}`),
   );
-  if (status !== 'completed' && status !== 'inProgress') header.append(statusBadge(status));
+  if (status !== 'completed' && (status !== 'inProgress' || awaitingApproval)) header.append(statusBadge(status, undefined, awaitingApproval));
   card.append(header);
   const list = el('ul', 'file-list');
   for (const file of files) {

@@ -12,6 +12,8 @@ export interface ApprovalRequest {
   detail: string;
   reason?: string;
   turnId?: string;
+  /** The command or file-change item the request is about: its card says it waits meanwhile. */
+  itemId?: string;
 }
 
 /** The decisions the v2 approval requests accept. */
@@ -20,6 +22,7 @@ export const APPROVAL_DECISIONS: ApprovalDecision[] = ['accept', 'acceptForSessi
 interface Pending {
   resolve(decision: ApprovalDecision): void;
   turnId?: string;
+  itemId?: string;
 }
 
 export class ApprovalQueue {
@@ -49,10 +52,12 @@ export class ApprovalQueue {
       decisions: APPROVAL_DECISIONS,
     });
     return new Promise<ApprovalDecision>((resolve) => {
-      this.pending.set(id, { resolve, turnId: request.turnId });
+      this.pending.set(id, { resolve, turnId: request.turnId, itemId: request.itemId });
+      if (request.itemId) this.transcript.setAwaitingApproval(request.itemId, true);
       this.onAttention(this.pending.size, request.title);
     });
   }
+
 
   /** The user's answer from the card. Unknown or already answered cards are ignored. */
   answer(id: string, decision: ApprovalDecision): void {
@@ -62,6 +67,7 @@ export class ApprovalQueue {
     if (!entry.decisions.includes(decision)) throw new Error(`"${decision}" is not a decision this request allows.`);
     this.pending.delete(id);
     this.transcript.upsert({ ...entry, resolution: decision });
+    if (pending.itemId) this.transcript.setAwaitingApproval(pending.itemId, false);
     pending.resolve(decision);
     this.onAttention(this.pending.size);
   }
@@ -73,6 +79,7 @@ export class ApprovalQueue {
       this.pending.delete(id);
       const entry = this.transcript.get(id);
       if (entry?.kind === 'approval') this.transcript.upsert({ ...entry, resolution: 'resolved' });
+      if (pending.itemId) this.transcript.setAwaitingApproval(pending.itemId, false);
       pending.resolve('cancel');
     }
     this.onAttention(this.pending.size);

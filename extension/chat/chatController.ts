@@ -541,6 +541,7 @@ export class ChatControllerImpl implements ChatController {
         detail: params.command ?? this.describeItem(params.itemId) ?? '(command not shown by the server)',
         reason: params.reason ?? undefined,
         turnId: params.turnId,
+        itemId: params.itemId,
       })
       .then((decision) => ({ decision }));
   }
@@ -553,6 +554,7 @@ export class ChatControllerImpl implements ChatController {
         detail: this.describeItem(params.itemId) ?? (params.grantRoot ? `Write access under ${params.grantRoot}` : '(files not shown by the server)'),
         reason: params.reason ?? undefined,
         turnId: params.turnId,
+        itemId: params.itemId,
       })
       .then((decision) => ({ decision }));
   }

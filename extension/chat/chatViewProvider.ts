@@ -59,8 +59,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
 
   private refreshBadge(): void {
     if (!this.view) return;
-    // A zero badge, not `undefined`: VS Code's webview view keeps showing the last badge on the
-    // activity bar when it is set back to undefined (microsoft/vscode#331019); a zero count is hidden.
+    // A zero badge, not `undefined`: VS Code 1.100's webview view keeps showing the last badge on
+    // the activity bar when it is set back to undefined; a zero count is hidden (e2e step 3 checks).
     this.view.badge =
       this.pendingApprovals > 0
         ? { value: this.pendingApprovals, tooltip: `${this.pendingApprovals} approval${this.pendingApprovals === 1 ? '' : 's'} waiting` }

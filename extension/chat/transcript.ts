@@ -12,6 +12,8 @@ type Post = (message: HostToWebview) => void;
 export class Transcript {
   private entries: ChatEntry[] = [];
   private readonly byId = new Map<string, ChatEntry>();
+  /** Items an unanswered approval holds (the request may come before or after the item). */
+  private readonly itemsAwaitingApproval = new Set<string>();
   private noticeCounter = 0;
 
   constructor(private readonly post: Post) {}
@@ -48,7 +50,19 @@ export class Transcript {
     return entries;
   }
 
+  /** Marks a command or file-change item as held by an approval (its card says so, not "running"). */
+  setAwaitingApproval(itemId: string, awaiting: boolean): void {
+    if (awaiting) this.itemsAwaitingApproval.add(itemId);
+    else this.itemsAwaitingApproval.delete(itemId);
+    const entry = this.byId.get(itemId);
+    if ((entry?.kind === 'command' || entry?.kind === 'fileChange') && Boolean(entry.awaitingApproval) !== awaiting) this.upsert(entry);
+  }
+
   upsert(entry: ChatEntry): void {
+    if (entry.kind === 'command' || entry.kind === 'fileChange') {
+      const awaitingApproval = entry.status === 'inProgress' && this.itemsAwaitingApproval.has(entry.id);
+      if (Boolean(entry.awaitingApproval) !== awaitingApproval) entry = { ...entry, awaitingApproval };
+    }
     const existing = this.byId.get(entry.id);
     if (existing) {
       const index = this.entries.indexOf(existing);

@@ -177,8 +177,17 @@ describe('end-to-end session in code-server (packaged .vsix, headless Chromium)'
     const approval = frame.locator('.entry-approval').last();
     await approval.waitFor({ timeout: 30_000 });
     assert.match(await approval.innerText(), /touch approved\.txt/);
+    const heldCommand = frame.locator('.entry-command', { hasText: 'touch approved.txt' }).last();
+    await eventually('the held command card to say it awaits approval', async () => /awaiting approval/.test(await heldCommand.locator('.badge').innerText()), 10_000);
     await session.screenshot('step3-approval-card');
+    // The Codex icon in the activity bar counts what waits for the user: this approval plus the
+    // Stop hook that needs review (configured for step 6). Answering takes the approval off.
+    const badge = session.page.locator('.activitybar .action-item:has(.action-label[aria-label^="Codex"]) .badge-content');
+    const badgeCount = async () => ((await badge.isVisible()) ? Number((await badge.innerText()).trim()) || 0 : 0);
+    const hooksWaiting = 1; // trusted only in step 6
+    await eventually('the approval counted on the Codex icon', async () => (await badgeCount()) === hooksWaiting + 1, 10_000);
     await approval.locator('button[data-decision="accept"]').click();
+    await eventually('the answered approval to leave the count', async () => (await badgeCount()) === hooksWaiting, 10_000);
     const command = frame.locator('.entry-command', { hasText: 'touch approved.txt' }).last();
     await command.waitFor({ timeout: 30_000 });
     await eventually('the command output in the chat', async () => {

@@ -247,6 +247,8 @@ describe('chat integration: webview + controller + client + reference app-server
     assert.deepEqual(host.attention.at(-1), 1, 'the attention signal counts the waiting approval');
     const card = view.document.querySelector('.approval.pending')!;
     assert.match(card.querySelector('.approval-detail')!.textContent!, /echo from-approved-command/);
+    const waiting = entriesOfKind(view, 'command')[0];
+    assert.equal(waiting?.querySelector('.badge')?.textContent, 'awaiting approval', 'the command card waits with the approval');
     const decisions = Array.from(card.querySelectorAll('[data-action="approve"]')).map((b) => (b as HTMLElement).dataset.decision);
     assert.deepEqual(decisions, ['accept', 'acceptForSession', 'decline', 'cancel']);
     (card.querySelector('[data-decision="accept"]') as HTMLElement).click();

@@ -127,6 +127,10 @@ describe('chat webview (jsdom)', function () {
     assert.equal(command.open, true, 'a running command shows its output');
     assert.equal(command.querySelector('.command-output')!.textContent, 'line 1\n<script>x</script>\n');
     assert.match(command.querySelector('.badge')!.textContent!, /running/);
+    view.send({ type: 'upsert', entry: { kind: 'command', id: 'cmd', command: 'npm test', cwd: '/w', output: 'line 1\n', exitCode: null, status: 'inProgress', durationMs: null, awaitingApproval: true } });
+    assert.equal(view.document.querySelector('[data-id="cmd"] .badge')!.textContent, 'awaiting approval', 'a command held by its approval does not claim to run');
+    view.send({ type: 'upsert', entry: { kind: 'fileChange', id: 'fc', files: [{ path: 'a.ts', kind: 'update', added: 1, removed: 0 }], status: 'inProgress', awaitingApproval: true } });
+    assert.match(view.document.querySelector('[data-id="fc"]')!.textContent!, /1 file to change.*awaiting approval/);
     view.send({ type: 'upsert', entry: { kind: 'command', id: 'cmd', command: 'npm test', cwd: '/w', output: 'line 1\n', exitCode: 2, status: 'failed', durationMs: 1500 } });
     const done = view.document.querySelector('[data-id="cmd"]')!;
     assert.equal(done.querySelector('.badge')!.textContent, 'exit 2');
