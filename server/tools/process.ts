@@ -4,6 +4,7 @@
  * Output is kept whole (for `aggregatedOutput`) and as an unread tail (for
  * `write_stdin` polls).
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import type * as NodePty from 'node-pty';
@@ -62,6 +63,7 @@ export class RunningProcess {
       });
       this.pid = this.terminal.pid;
       this.terminal.onData((data) => this.onData(data, 'stdout'));
+      readLastOutputBeforeTeardown(this.terminal, (data) => this.onData(data, 'stdout'));
       this.terminal.onExit(({ exitCode, signal }) => this.onExit({ exitCode: signal ? 128 + signal : exitCode, signal: signal ? String(signal) : null }));
     } else {
       // detached: the child leads a new process group, so kill(-pid) reaches its descendants.
@@ -193,6 +195,55 @@ export class RunningProcess {
       for (const waiter of this.exitWaiters.splice(0)) waiter(info);
     }, this.terminal ? 30 : 0);
   }
+}
+
+/**
+ * After the child exits, node-pty (1.1, pinned) waits at most 200 ms for its read stream to end,
+ * then destroys it. On a loaded machine the child's last output can still be on its way then,
+ * and was dropped (seen as a `write_stdin` reply without the command's final line). So, just
+ * before that teardown, take what the stream has buffered and what the PTY still holds. The
+ * master fd is non-blocking: this never waits. Relies on node-pty internals (`_socket`, `_fd`,
+ * `_boundClose`); without them nothing changes.
+ */
+export function readLastOutputBeforeTeardown(terminal: NodePty.IPty, onData: (text: string) => void): void {
+  const internals = terminal as unknown as {
+    _socket?: { destroy(...args: unknown[]): unknown; read(): string | Buffer | null };
+    _fd?: number;
+    _boundClose?: boolean;
+  };
+  const socket = internals._socket;
+  const fd = internals._fd;
+  if (!socket || typeof socket.destroy !== 'function' || typeof fd !== 'number') return;
+  const destroy = socket.destroy.bind(socket);
+  let drained = false;
+  socket.destroy = (...args: unknown[]) => {
+    // `_boundClose` is set once node-pty has seen the child exit: only then is the rest final.
+    if (!drained && internals._boundClose) {
+      drained = true;
+      let rest = '';
+      for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) rest += chunk.toString();
+      rest += readAvailable(fd);
+      if (rest) onData(rest);
+    }
+    return destroy(...args);
+  };
+}
+
+/** Whatever can be read from a non-blocking fd right now (EAGAIN or EIO end it), at most 4 MiB. */
+function readAvailable(fd: number): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < 64; i++) {
+    let count = 0;
+    try {
+      count = fs.readSync(fd, buffer, 0, buffer.length, null);
+    } catch {
+      break;
+    }
+    if (count <= 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, count)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The signal's number on this platform (SIGSEGV is 11 on Linux), so exit codes read 128 + n as in a shell. */
