@@ -3,8 +3,15 @@
  * APIs (Responses and Chat Completions) into the same small event stream.
  * One call is one attempt; the turn engine decides about retries.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ResolvedProvider } from './registry';
+
+/** The SDK is a large module: it loads with the first model request, not at server start. */
+let openaiSdk: typeof OpenAI | undefined;
+function loadOpenAI(): typeof OpenAI {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (openaiSdk ??= (require('openai') as { default: typeof OpenAI }).default);
+}
 
 /** A Responses-API item (message, reasoning, function_call, function_call_output…). */
 export type ResponseItem = { type: string; [field: string]: unknown };
@@ -68,7 +75,8 @@ export class ModelClient {
   private readonly client: OpenAI;
 
   constructor(readonly provider: ResolvedProvider) {
-    this.client = new OpenAI({
+    const OpenAISdk = loadOpenAI();
+    this.client = new OpenAISdk({
       apiKey: provider.apiKey,
       baseURL: provider.baseUrl,
       defaultHeaders: provider.headers,
@@ -279,7 +287,8 @@ function disconnected(): ModelError {
 export function classify(error: unknown, signal: AbortSignal | undefined): Error {
   if (error instanceof ModelError) return error;
   if (signal?.aborted) return error as Error;
-  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+  const OpenAISdk = loadOpenAI();
+  if (error instanceof OpenAISdk.APIError && typeof error.status === 'number') {
     const status = error.status;
     const detail = (error.error as { message?: string } | undefined)?.message ?? error.message;
     const retryAfter = retryAfterMs(error.headers);
@@ -291,7 +300,7 @@ export function classify(error: unknown, signal: AbortSignal | undefined): Error
     return new ModelError(`Unexpected status ${status} from the model provider: ${detail}`, false, { httpConnectionFailed: { httpStatusCode: status } }, status);
   }
   const message = (error as Error)?.message ?? String(error);
-  if (error instanceof OpenAI.APIConnectionError) {
+  if (error instanceof OpenAISdk.APIConnectionError) {
     return new ModelError(`Could not reach the model provider: ${message}`, true, { httpConnectionFailed: { httpStatusCode: null } });
   }
   return new ModelError(`stream disconnected before completion: ${message}`, true, { responseStreamDisconnected: { httpStatusCode: null } });
