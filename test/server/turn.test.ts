@@ -147,7 +147,12 @@ describe('turns: the agent loop (our server, scripted model)', function () {
     assert.match(firstOutput, /Process running with session ID 1000/);
     const outputs = model.modelRequests[2].body.input.filter((i: any) => i.type === 'function_call_output');
     // On failure, show what the PTY delivered and when (seen once under heavy load: the exit without the last line).
-    const streamed = () => JSON.stringify({ deltas: server.notifications.filter((n) => n.method === 'item/commandExecution/outputDelta').map((n) => n.params.delta), methods: server.methods() });
+    const streamed = () =>
+      JSON.stringify({
+        writeStdinReply: outputs[1]?.output,
+        deltas: server.notifications.filter((n) => n.method === 'item/commandExecution/outputDelta').map((n) => n.params.delta),
+        methods: server.methods(),
+      });
     assert.match(outputs[1].output, /got:ping/, streamed());
     assert.match(outputs[1].output, /Process exited with code 0/);
     const interaction = server.notifications.find((n) => n.method === 'item/commandExecution/terminalInteraction')!;
