@@ -66,6 +66,13 @@ export function environmentContext(cwd: string, sandbox: SandboxPolicy, approval
   );
 }
 
+/**
+ * Told to the model after the user stopped a turn (as the reference does, in its own words), so
+ * that it does not take the stopped work for finished.
+ */
+export const TURN_ABORTED_NOTE =
+  '<turn_aborted>\nThe user stopped the previous turn. Commands or edits it had started may be only partly done, and processes it left in the background may still be running.\n</turn_aborted>';
+
 export function developerMessage(text: string): ResponseItem {
   return textMessage('developer', text);
 }

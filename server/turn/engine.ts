@@ -18,7 +18,7 @@ import { TurnDiffTracker } from '../diff/turnDiff';
 import { ALL_TOOLS } from '../tools/specs';
 import { isParallelSafe, ToolRuntime } from '../tools/toolRuntime';
 import { lifecycleHooks, type HookContext } from './lifecycleHooks';
-import { agentsInstructions, BASE_INSTRUCTIONS, developerMessage, environmentContext, userMessage } from './context';
+import { agentsInstructions, BASE_INSTRUCTIONS, developerMessage, environmentContext, TURN_ABORTED_NOTE, userMessage } from './context';
 import { turnStateOf, type ThreadTurnState } from './state';
 import { runToolCall, type ToolCallContext } from './toolCalls';
 
@@ -408,6 +408,7 @@ export class TurnRunner {
   }
 
   private finish(status: 'completed' | 'interrupted' | 'failed', error: TurnError | null): void {
+    if (status === 'interrupted') this.thread.appendHistory([userMessage(TURN_ABORTED_NOTE)], this.turn.id);
     const turn = this.thread.completeTurn(this.turn.id, status, error);
     if (this.thread.status.type !== 'systemError') this.thread.setStatus({ type: 'idle' });
     // Like the reference, turn/completed carries a summary: the final agent message only.

@@ -119,6 +119,28 @@ describe('turns: interrupt and steer', function () {
     assert.deepEqual(server.violations, []);
   });
 
+  for (const which of ['ours', 'reference'] as const) it(`after an interrupt the model is told the previous turn was stopped, and the chat history does not show it (${which})`, async () => {
+    fixture = await startFixture(which, [reply.call('exec_command', { cmd: 'sleep 30', yield_time_ms: 20000 }), reply.text('never'), reply.text('second answer')], { approvalPolicy: 'never' });
+    const { server, threadId, model } = fixture;
+    const { turn } = await server.request('turn/start', { threadId, input: textInput('go') });
+    await server.waitFor('item/started', (p) => p.item.type === 'commandExecution', 10000);
+    await server.request('turn/interrupt', { threadId, turnId: turn.id });
+    await server.waitFor('turn/completed', (p) => p.turn.id === turn.id, 5000);
+    const { turn: second } = await server.request('turn/start', { threadId, input: textInput('again') });
+    await server.waitFor('turn/completed', (p) => p.turn.id === second.id, 10000);
+    const input: any[] = model.modelRequests.at(-1)!.body.input;
+    const texts = input.map((i) => (i.type === 'message' ? i.content.map((c: any) => c.text ?? '').join('') : i.type === 'function_call_output' ? `output:${i.output}` : i.type));
+    const aborted = texts.findIndex((t) => t.startsWith('<turn_aborted>'));
+    assert.ok(aborted > 0, `a <turn_aborted> note in the next request:\n${texts.join('\n---\n')}`);
+    assert.equal(input[aborted].role, 'user');
+    assert.match(texts[aborted - 1], /^output:[\s\S]*aborted by user/, 'after the aborted call\'s output');
+    assert.equal(texts[aborted + 1], 'again', 'right before the new prompt');
+    const { thread } = await server.request('thread/read', { threadId, includeTurns: true });
+    const shown = JSON.stringify(thread.turns.flatMap((t: any) => t.items));
+    assert.doesNotMatch(shown, /turn_aborted/, 'the note is for the model, not a chat message');
+    assert.deepEqual(server.violations, []);
+  });
+
   it('turn/steer without an active turn is an error', async () => {
     fixture = await startFixture('ours', []);
     await assert.rejects(fixture.server.request('turn/steer', { threadId: fixture.threadId, input: textInput('x'), expectedTurnId: 'x' }), /no active turn/);
