@@ -17,7 +17,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { AppServerClient, ConnectionState } from '../services';
-import type { ServerTransport, TransportExit, TransportFactory } from './transport';
+import { TransportOpenError, type ServerTransport, type TransportExit, type TransportFactory } from './transport';
 import type { ClientMethods } from './protocolTypes';
 
 export interface ClientInfo {
@@ -198,8 +198,11 @@ export class CodexClient implements AppServerClient {
     try {
       transport = await this.options.transportFactory();
     } catch (error) {
-      this.handleExit(undefined, { code: null, reason: `could not start: ${(error as Error).message}` });
-      throw new ServerUnavailableError(`Could not start the Codex server: ${(error as Error).message}`);
+      // Callers end the reason with their own full stop.
+      const message = (error as Error).message.replace(/\.+$/, '');
+      const phrase = error instanceof TransportOpenError ? error.phrase : 'could not start';
+      this.handleExit(undefined, { code: null, reason: `${phrase}: ${message}` });
+      throw new ServerUnavailableError(`The Codex server ${phrase}: ${message}.`);
     }
     this.transport = transport;
     this.expectingExit = false;

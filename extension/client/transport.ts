@@ -26,5 +26,18 @@ export interface ServerTransport {
   readonly description: string;
 }
 
+/**
+ * A transport that could not be opened. `phrase` completes "The Codex server …" for the user:
+ * a local server "could not start", a remote one "could not be reached".
+ */
+export class TransportOpenError extends Error {
+  constructor(
+    message: string,
+    readonly phrase = 'could not start',
+  ) {
+    super(message);
+  }
+}
+
 /** Creates a fresh transport for each (re)start. */
 export type TransportFactory = () => Promise<ServerTransport>;

@@ -17,9 +17,11 @@ import {
   type MessageWriter,
 } from 'vscode-jsonrpc/node';
 import WebSocket from 'ws';
-import type { ServerTransport, TransportExit, TransportFactory } from '../client/transport';
+import { TransportOpenError, type ServerTransport, type TransportExit, type TransportFactory } from '../client/transport';
 import { parseServerMessage } from '../client/jsonl';
 import { mayCarryToken, parseRemoteUrl, tokenRefusalMessage } from './remotePolicy';
+
+const REMOTE_PHRASE = 'could not be reached';
 
 export interface WebSocketTransportOptions {
   /** Bearer token for the handshake; omitted when undefined or empty. */
@@ -115,11 +117,11 @@ export class WebSocketTransport implements ServerTransport {
   /** Opens the socket and completes the upgrade; rejects with a readable reason when refused or unreachable. */
   static connect(rawUrl: string, options: WebSocketTransportOptions = {}): Promise<WebSocketTransport> {
     const checked = parseRemoteUrl(rawUrl);
-    if (!checked.ok) return Promise.reject(new Error(checked.error));
+    if (!checked.ok) return Promise.reject(new TransportOpenError(checked.error, REMOTE_PHRASE));
     const url = checked.url;
     const headers: Record<string, string> = {};
     if (options.token) {
-      if (!mayCarryToken(url)) return Promise.reject(new Error(tokenRefusalMessage(url)));
+      if (!mayCarryToken(url)) return Promise.reject(new TransportOpenError(tokenRefusalMessage(url), REMOTE_PHRASE));
       headers.authorization = `Bearer ${options.token}`;
     }
     const description = `remote app-server ${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
@@ -145,10 +147,10 @@ export class WebSocketTransport implements ServerTransport {
                 ? ' Check the token ("Codex: Set Remote Server Token").'
                 : ' The server requires a token: run "Codex: Set Remote Server Token".'
               : '';
-          reject(new Error(`${description} refused the connection: HTTP ${status}${detail ? ` ${detail}` : ''}.${hint}`));
+          reject(new TransportOpenError(`${description} refused the connection: HTTP ${status}${detail ? ` ${detail}` : ''}.${hint}`, REMOTE_PHRASE));
         });
       });
-      ws.once('error', (error) => reject(new Error(`cannot reach ${description}: ${error.message}`)));
+      ws.once('error', (error) => reject(new TransportOpenError(`cannot reach ${description}: ${error.message}`, REMOTE_PHRASE)));
     });
   }
 

@@ -85,6 +85,25 @@ describe('WebSocket transport to a remote app-server', function () {
     await assert.rejects(WebSocketTransport.connect('ws://127.0.0.1:1'), /cannot reach remote app-server ws:\/\/127\.0\.0\.1:1/);
   });
 
+  it('tells the user a refused remote "could not be reached" (not "could not start"), in one sentence', async () => {
+    const { url: serverUrl } = await startServer();
+    const client = new CodexClient({
+      transportFactory: webSocketTransportFactory(serverUrl, async () => undefined),
+      clientInfo: { name: 'codex-vscode-remote-test', title: 'Remote test', version: '0.0.1' },
+      log: () => undefined,
+      backoff: { initialMs: 60_000, maxMs: 60_000, resetAfterMs: 60_000 },
+    });
+    try {
+      await assert.rejects(client.start(), (error: Error) => {
+        assert.match(error.message, /^The Codex server could not be reached: remote app-server ws:\/\/127\.0\.0\.1:\d+ refused the connection: HTTP 401 .*"Codex: Set Remote Server Token"\.$/);
+        return true;
+      });
+      assert.match(String(client.lastExit), /^could not be reached: .*Set Remote Server Token"$/, 'the reason leaves the full stop to the sentence it goes in');
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('drives the client over the socket, and reconnects with backoff when the server comes back', async () => {
     const first = await startServer();
     const port = Number(new URL(first.url).port);
