@@ -88,3 +88,12 @@ export function methodSequence(methods: string[]): string[] {
   }
   return out;
 }
+
+/** Polls `check` every 25 ms; the error names what was awaited. */
+export async function waitUntil(what: string, check: () => boolean, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { reply } from '../helpers/scriptedModel';
 import { bubblewrapStatus } from '../../server/sandbox/bubblewrap';
-import { startFixture, stopStartedFixtures, textInput, type TurnFixture } from './turnHelpers';
+import { startFixture, stopStartedFixtures, textInput, type TurnFixture, waitUntil } from './turnHelpers';
 
 /** Running (zombies count as gone: they only wait for a parent to reap them). */
 const alive = (pid: number) => {
@@ -15,13 +15,6 @@ const alive = (pid: number) => {
   }
 };
 
-async function waitUntil(what: string, check: () => boolean, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('turns: interrupt and steer', function () {
   this.timeout(60000);

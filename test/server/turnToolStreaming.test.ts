@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import type { Which } from '../helpers/appServerProcess';
 import { reply, type ScriptedItem, type ScriptedModel } from '../helpers/scriptedModel';
 import { ToolRuntime, isParallelSafe } from '../../server/tools/toolRuntime';
-import { methodSequence, runTurn, startFixture, stopStartedFixtures, textInput, type TurnFixture } from './turnHelpers';
+import { methodSequence, runTurn, startFixture, stopStartedFixtures, textInput, type TurnFixture, waitUntil } from './turnHelpers';
 
 /** Long enough never to end by itself while a test waits on the server; ends a hold if the server never shows what the test waits for. */
 const SAFETY_HOLD_MS = 20000;
@@ -61,13 +61,6 @@ function processesWith(token: string): number[] {
   return found;
 }
 
-async function waitUntil(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('turns: tool calls run while the model stream goes on', function () {
   this.timeout(120000);
