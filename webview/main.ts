@@ -151,6 +151,7 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
     bannerText.textContent = session.connectionMessage ?? session.connection;
     banner.classList.toggle('starting', session.connection === 'starting');
     restart.hidden = session.connection === 'starting';
+    restart.textContent = session.remoteServer ? 'Reconnect' : 'Restart server';
     title.textContent = session.threadTitle || (session.threadId ? `Thread ${session.threadId.slice(0, 8)}…` : 'New thread');
     title.title = session.threadId ?? '';
     const models = session.models.map((m) => ({ value: m.id, label: m.label }));

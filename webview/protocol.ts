@@ -91,6 +91,8 @@ export interface SessionInfo {
   models: ModelOption[];
   /** Approvals waiting for an answer. */
   pendingApprovals: number;
+  /** A remote server (`codex.remoteUrl`): the banner offers to reconnect rather than restart. */
+  remoteServer?: boolean;
 }
 
 export interface MentionCandidate {

@@ -214,7 +214,12 @@ export class ChatControllerImpl implements ChatController {
       sandboxMode: this.sandboxMode,
       models: this.models,
       pendingApprovals: this.approvals.pendingCount,
+      remoteServer: this.remoteServer,
     };
+  }
+
+  private get remoteServer(): boolean {
+    return this.host.settings().remoteServer === true;
   }
 
   /** An unnamed thread is called by its first prompt (as in the Threads view), not by its id. */
@@ -232,7 +237,7 @@ export class ChatControllerImpl implements ChatController {
       case 'starting':
         return 'Starting the Codex server…';
       case 'disconnected':
-        return `The Codex server ${this.client.lastExit ?? 'stopped'}. Restarting…`;
+        return `The Codex server ${this.client.lastExit ?? 'stopped'}. ${this.remoteServer ? 'Reconnecting…' : 'Restarting…'}`;
       case 'stopped':
         return this.client.lastExit ? `The Codex server ${this.client.lastExit}.` : 'The Codex server is not running.';
     }
@@ -432,7 +437,7 @@ export class ChatControllerImpl implements ChatController {
     this.setTurn(undefined);
     this.approvals.closeAll();
     if (!expected) {
-      const when = restartInMs !== undefined ? ` Restarting it in ${formatDelay(restartInMs)}.` : '';
+      const when = restartInMs !== undefined ? ` ${this.remoteServer ? 'Reconnecting' : 'Restarting it'} in ${formatDelay(restartInMs)}.` : '';
       this.transcript.notice('error', `The Codex server ${reason}.${when}`, `server-outage-${this.outageCounter}`);
     }
     this.postSession();

@@ -13,6 +13,8 @@ export interface ChatSettings {
   cwd: string | undefined;
   /** `codex.autoContext`: attach IDE context to every prompt. */
   autoContext: boolean;
+  /** Connected to a remote server (`codex.remoteUrl`): it is reconnected to, not restarted. */
+  remoteServer?: boolean;
 }
 
 export interface ThreadChoice {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { MentionCandidate } from '../../webview/protocol';
 import type { ChatHost, ChatSettings, ThreadChoice } from './chatHost';
 import type { ChatViewProvider } from './chatViewProvider';
+import { remoteServerInUse } from '../remote/remoteConnection';
 import { fuzzyScore } from './fuzzy';
 
 const THREAD_KEY = 'codex.chat.threadId';
@@ -28,6 +29,7 @@ export class VscodeChatHost implements ChatHost {
       sandboxMode: config.get<string>('sandboxMode', ''),
       cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       autoContext: config.get<boolean>('autoContext', false),
+      remoteServer: remoteServerInUse(),
     };
   }
 

@@ -24,6 +24,10 @@ export async function readRemoteToken(secrets: vscode.SecretStorage, remoteUrl: 
 /** Whether the client was built on the remote transport (the URL was set at activation). */
 let remoteTransportInUse = false;
 
+export function remoteServerInUse(): boolean {
+  return remoteTransportInUse;
+}
+
 /**
  * The client's transport when `codex.remoteUrl` is set at activation, else
  * undefined (the local server is spawned). Each (re)connect reads the URL

@@ -66,6 +66,8 @@ describe('end-to-end remote server in code-server (capability token over ws://)'
     const banner = frame.locator('.connection-banner');
     await banner.waitFor({ state: 'visible', timeout: 30_000 });
     await eventually('the banner to explain the refusal', async () => /401|token|unauthori[sz]ed|refused/i.test(await banner.innerText()), 20_000);
+    assert.match(await banner.innerText(), /could not be reached/);
+    assert.equal((await banner.locator('button').innerText()).trim(), 'Reconnect', 'a remote server is reconnected to, not restarted');
     await session.screenshot('no-token');
 
     await setTokenThroughThePalette('not-the-token');

@@ -295,10 +295,14 @@ describe('chat webview (jsdom)', function () {
     const banner = view.document.querySelector('.connection-banner') as HTMLElement;
     assert.equal(banner.hidden, false);
     assert.match(banner.textContent!, /exited with code 1/);
+    assert.equal(banner.querySelector('button')!.textContent, 'Restart server');
     (banner.querySelector('button') as HTMLButtonElement).click();
     assert.deepEqual(view.posted.at(-1), { type: 'restartServer' });
     view.send({ type: 'session', session: session() });
     assert.equal(banner.hidden, true);
+    // A remote server is reconnected to, not restarted.
+    view.send({ type: 'session', session: session({ connection: 'disconnected', connectionMessage: 'The Codex server could not be reached: … Reconnecting…', remoteServer: true }) });
+    assert.equal(banner.querySelector('button')!.textContent, 'Reconnect');
   });
 
   it('pickers set model, approval policy and sandbox', () => {
