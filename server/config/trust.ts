@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { hasRealGitEntry } from '../../shared/gitRoot';
 import { writeUserConfig } from './index';
 import { findProjectRoot, loadLayerStack, projectTrustDecision, type Table } from './loader';
 
@@ -40,11 +41,6 @@ export function trustProjectForWritableThread(
 function isRealProjectRoot(root: string, markers: string[]): boolean {
   return markers.some((marker) => {
     const target = path.join(root, marker);
-    if (marker !== '.git') return fs.existsSync(target);
-    try {
-      return fs.statSync(target).isFile() || fs.existsSync(path.join(target, 'HEAD'));
-    } catch {
-      return false;
-    }
+    return marker === '.git' ? hasRealGitEntry(root) : fs.existsSync(target);
   });
 }

@@ -2,12 +2,14 @@
  * The turn's aggregated diff: before a file is first changed in a turn its
  * content is remembered; the diff compares those baselines with what is on
  * disk now, in git's unified format, whether or not the folder is a git
- * repository. Paths are relative to the repository root (or the cwd).
+ * repository. Paths are relative to the repository root (or the cwd); only a
+ * real repository counts, never an empty placeholder `.git` (see shared/gitRoot).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { structuredPatch } from 'diff';
+import { findGitRoot } from '../../shared/gitRoot';
 
 const ZERO_SHA = '0'.repeat(40);
 
@@ -17,7 +19,7 @@ export class TurnDiffTracker {
   private readonly root: string;
 
   constructor(cwd: string) {
-    this.root = repositoryRoot(cwd) ?? cwd;
+    this.root = findGitRoot(cwd) ?? path.resolve(cwd);
   }
 
   /** Call before writing `file`; only the first call per file records a baseline. */
@@ -76,15 +78,5 @@ function readOrNull(file: string): string | null {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return null;
-  }
-}
-
-function repositoryRoot(cwd: string): string | null {
-  let dir = path.resolve(cwd);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, '.git'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
   }
 }

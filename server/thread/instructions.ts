@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { hasRealGitEntry } from '../../shared/gitRoot';
 
 const INSTRUCTION_FILES = ['AGENTS.override.md', 'AGENTS.md'];
 
 /**
  * The instruction files that apply to a thread in `cwd`, in load order: the
  * global one in CODEX_HOME, then one per folder from the repository root
- * (nearest `.git`) down to the cwd. In each folder the override wins.
+ * (nearest real `.git`; an empty placeholder folder is none) down to the cwd. In each folder the override wins.
  */
 export function instructionSourcesFor(codexHome: string, cwd: string): string[] {
   const sources: string[] = [];
@@ -24,7 +25,7 @@ export function instructionSourcesFor(codexHome: string, cwd: string): string[] 
   let dir = path.resolve(cwd);
   for (;;) {
     chain.unshift(dir);
-    if (fs.existsSync(path.join(dir, '.git'))) break;
+    if (hasRealGitEntry(dir)) break;
     const parent = path.dirname(dir);
     if (parent === dir) {
       // No repository: only the cwd itself contributes.

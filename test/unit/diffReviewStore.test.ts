@@ -134,7 +134,7 @@ describe('turn diff parsing', () => {
 describe('diff paths', () => {
   it('resolves against the git root when inside a repository, else against the cwd', () => {
     const repo = tempDir();
-    fs.mkdirSync(path.join(repo, '.git'));
+    execFileSync('git', ['init', '-q', repo]);
     fs.mkdirSync(path.join(repo, 'pkg'));
     fs.writeFileSync(path.join(repo, 'pkg', 'x.ts'), '');
     assert.equal(findGitRoot(path.join(repo, 'pkg')), repo);

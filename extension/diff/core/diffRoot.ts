@@ -2,19 +2,14 @@
  * Where the paths of a turn diff are relative to. Codex renders them relative
  * to the git repository root when the thread's cwd is inside one, else to the
  * cwd; a path that only exists under the other root is taken from there.
+ * The git root comes from the helper the server uses too, so an empty
+ * placeholder `.git` above the workspace is no repository on either side.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { findGitRoot } from '../../../shared/gitRoot';
 
-export function findGitRoot(startDir: string): string | undefined {
-  let dir = path.resolve(startDir);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, '.git'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
+export { findGitRoot };
 
 /** A resolver from diff paths to absolute paths for a thread running in `cwd`. */
 export function diffPathResolver(cwd: string): (diffPath: string) => string {
