@@ -19,7 +19,7 @@ import {
   type RunningCodeServer,
 } from '../../scripts/codeServer';
 import { ScriptedModel } from '../helpers/scriptedModel';
-import { testHome } from '../helpers/tempDir';
+import { referenceEnv, testHome } from '../helpers/tempDir';
 import { findWebviewFrame, openWorkbench, runCommand, type Workbench } from '../vscode/browser';
 import { createWorkspace, removeUnlessKept } from '../vscode/integrationHarness';
 import { sharedVsix } from '../vscode/sharedVsix';
@@ -69,7 +69,8 @@ export class E2eSession {
     const preparedSettings = (await options.prepareCodexHome?.(this.codexHome)) ?? {};
     this.screenshotPrefix = options.screenshotPrefix ?? 'e2e';
 
-    const serverEnv = { CODEX_HOME: this.codexHome, MOCK_KEY: 'e2e-key' };
+    // The reference's TMPDIR (a sandbox writable root) stays inside this session's folder.
+    const serverEnv = { CODEX_HOME: this.codexHome, MOCK_KEY: 'e2e-key', ...(options.server === 'reference' ? referenceEnv(this.codexHome) : {}) };
     const settings: Record<string, unknown> = { 'codex.serverEnv': serverEnv, ...options.settings, ...preparedSettings };
     if (options.server === 'reference') {
       this.reference = true;

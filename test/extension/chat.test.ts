@@ -14,7 +14,7 @@ import { CodexClient } from '../../extension/client/codexClient';
 import { ProcessTransport } from '../../extension/client/processTransport';
 import type { MentionCandidate } from '../../webview/protocol';
 import { makeTempDir, OUR_SERVER } from '../helpers/appServerProcess';
-import { testHome } from '../helpers/tempDir';
+import { referenceEnv, testHome } from '../helpers/tempDir';
 import { REFERENCE_CODEX } from '../helpers/protocolSchema';
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
 import { ensureWebviewBundle, openWebview, type WebviewHarness } from '../webview/harness';
@@ -147,7 +147,7 @@ async function startRig(which: 'ours' | 'reference', model: ScriptedModel, optio
     backoff: { initialMs: 200 },
     transportFactory: async () => {
       const [command, args] = which === 'ours' ? [process.execPath, [OUR_SERVER]] : [REFERENCE_CODEX, ['app-server']];
-      const transport = ProcessTransport.start({ command, args, cwd: workspace, env: { HOME: testHome(), CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', RUST_LOG: 'warn' } });
+      const transport = ProcessTransport.start({ command, args, cwd: workspace, env: { HOME: testHome(), CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', RUST_LOG: 'warn', ...(which === 'reference' ? referenceEnv(codexHome) : {}) } });
       transports.push(transport);
       return transport;
     },

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { makeTempDir, testHome } from './tempDir';
+import { makeTempDir, referenceEnv, testHome } from './tempDir';
 import { loadProtocolSchema, REFERENCE_CODEX, REPO_ROOT, type Violation, type ProtocolSchema } from './protocolSchema';
 
 export type Which = 'ours' | 'reference';
@@ -99,7 +99,15 @@ export class AppServerProcess {
       which === 'ours' ? [process.execPath, [OUR_SERVER, ...(options.args ?? [])]] : [REFERENCE_CODEX, ['app-server', ...(options.args ?? [])]];
     const child = spawn(command, args, {
       cwd: options.cwd ?? codexHome,
-      env: { ...process.env, HOME: testHome(), CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', RUST_LOG: 'warn', ...options.env },
+      env: {
+        ...process.env,
+        HOME: testHome(),
+        CODEX_HOME: codexHome,
+        MOCK_KEY: 'mock-key',
+        RUST_LOG: 'warn',
+        ...(which === 'reference' ? referenceEnv(codexHome) : {}),
+        ...options.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     }) as ChildProcessWithoutNullStreams;
     return new AppServerProcess(which, child, codexHome, options.validate ?? true);

@@ -114,12 +114,18 @@ export class ScriptedModel {
   /** Writes a `config.toml` that points a codex home at this model. */
   writeConfig(codexHome: string, options: { wireApi?: 'responses' | 'chat'; model?: string; extra?: string } = {}): void {
     fs.mkdirSync(codexHome, { recursive: true });
+    // The reference's sandbox puts empty `.git`/`.codex` placeholders into every writable root and
+    // leaves them behind when killed; /tmp must not be one (an empty /tmp/.git fakes a repository
+    // around every test folder). TMPDIR is kept inside the test's folder by the spawn helpers.
+    const sandboxTable = /^\[sandbox_workspace_write\]\s*$/m;
+    const extra = options.extra ?? '';
+    const noSlashTmp = 'exclude_slash_tmp = true';
     const toml = [
       `model = "${options.model ?? 'mock-model'}"`,
       'model_provider = "mock"',
       'approval_policy = "never"',
       'sandbox_mode = "danger-full-access"',
-      options.extra ?? '',
+      sandboxTable.test(extra) ? extra.replace(sandboxTable, (header) => `${header}\n${noSlashTmp}`) : extra,
       '',
       '[model_providers.mock]',
       'name = "Scripted mock"',
@@ -129,6 +135,7 @@ export class ScriptedModel {
       'request_max_retries = 0',
       'stream_max_retries = 0',
       '',
+      ...(sandboxTable.test(extra) ? [] : ['[sandbox_workspace_write]', noSlashTmp, '']),
     ].join('\n');
     fs.writeFileSync(path.join(codexHome, 'config.toml'), toml);
   }

@@ -47,3 +47,16 @@ export function testHome(): string {
   fs.writeFileSync(path.join(home, '.gitconfig'), '[user]\n\tname = Codex Tests\n\temail = codex-tests@example.invalid\n');
   return home;
 }
+
+/**
+ * Environment for a reference `codex` process: TMPDIR inside the test's own
+ * CODEX_HOME. The reference adds TMPDIR to the sandbox's writable roots and
+ * creates placeholder `.git`/`.codex` folders in each; they must land in a
+ * folder the test removes, never in /tmp (an empty /tmp/.git makes every
+ * test folder look like part of one repository).
+ */
+export function referenceEnv(codexHome: string): { TMPDIR: string } {
+  const tmp = path.join(codexHome, 'tmp');
+  fs.mkdirSync(tmp, { recursive: true });
+  return { TMPDIR: tmp };
+}

@@ -7,7 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { OUR_SERVER, makeTempDir, RpcResponseError } from '../helpers/appServerProcess';
-import { testHome } from '../helpers/tempDir';
+import { referenceEnv, testHome } from '../helpers/tempDir';
 import { loadProtocolSchema, REFERENCE_CODEX, type Violation } from '../helpers/protocolSchema';
 
 /** Listeners started and not yet exited, stopped after the whole run if a failed test left them. */
@@ -47,7 +47,7 @@ export class ListeningServer {
     const [command, prefix] = options.which === 'reference' ? [REFERENCE_CODEX, ['app-server']] : [process.execPath, [OUR_SERVER]];
     const child = spawn(command, [...prefix, '--listen', listen, ...args], {
       cwd: codexHome,
-      env: { ...process.env, HOME: testHome(), CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', ...options.env },
+      env: { ...process.env, HOME: testHome(), CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', ...(options.which === 'reference' ? referenceEnv(codexHome) : {}), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     }) as ChildProcessWithoutNullStreams;
     const server = new ListeningServer(child, codexHome);

@@ -14,7 +14,7 @@ import { ProcessTransport } from '../../extension/client/processTransport';
 import { serverCommand } from '../../extension/client/serverLauncher';
 import type { ServerTransport } from '../../extension/client/transport';
 import { makeTempDir, OUR_SERVER } from '../helpers/appServerProcess';
-import { testHome } from '../helpers/tempDir';
+import { referenceEnv, testHome } from '../helpers/tempDir';
 import { REFERENCE_CODEX } from '../helpers/protocolSchema';
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
 
@@ -92,7 +92,7 @@ function startClient(which: Which, codexHome: string, options: { backoffMs?: num
         command,
         args,
         cwd: codexHome,
-        env: { HOME: testHome(), CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', RUST_LOG: 'warn' },
+        env: { HOME: testHome(), CODEX_HOME: codexHome, MOCK_KEY: 'mock-key', RUST_LOG: 'warn', ...(which === 'reference' ? referenceEnv(codexHome) : {}) },
         onStderrLine: (line) => options.stderr?.push(line),
       });
       options.transports?.push(transport);
