@@ -69,6 +69,18 @@ export function walkForRepository(dir: string): string | null {
   }
 }
 
+/**
+ * The nearest folder at or above `dir` with ANY `.git` entry, placeholders
+ * included: how the reference codex finds the root of its turn diffs.
+ * Only for reading paths it produced; never a repository by itself.
+ */
+export function nearestDotGitEntry(dir: string): string | undefined {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, '.git'))) return current;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
 /** git's answer: the root, null when git says "not a repository", 'unknown' when git cannot tell. */
 function askGit(dir: string): string | null | 'unknown' {
   try {

@@ -90,6 +90,25 @@ describe('shared git root', () => {
     assertRoundTrip(ws, path.join(ws, 'src', 'a.txt'), 'src/a.txt');
   });
 
+  it("reads the reference's placeholder-rooted diff paths back inside the workspace, never outside it", () => {
+    // The reference takes any `.git` for a root, so under a stray placeholder its paths start with the workspace's folder name.
+    const base = underPlaceholder();
+    const ws = path.join(base, 'ws');
+    fs.mkdirSync(path.join(ws, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'src', 'a.txt'), 'after\n');
+    fs.mkdirSync(path.join(base, 'other'));
+    fs.writeFileSync(path.join(base, 'other', 'x.txt'), 'outside\n');
+    const resolve = diffPathResolver(ws);
+    assert.equal(resolve('ws/src/a.txt'), path.join(ws, 'src', 'a.txt'), 'an existing file');
+    assert.equal(resolve('ws/gone.txt'), path.join(ws, 'gone.txt'), 'a deleted file');
+    assert.equal(resolve('src/a.txt'), path.join(ws, 'src', 'a.txt'), 'our own reading still wins');
+    assert.equal(resolve('other/x.txt'), path.join(ws, 'other', 'x.txt'), 'never a file outside the workspace');
+    const diff = 'diff --git a/ws/src/a.txt b/ws/src/a.txt\nindex 1..2\n--- a/ws/src/a.txt\n+++ b/ws/src/a.txt\n@@ -1 +1 @@\n-before\n+after\n';
+    const store = new ReviewStore(readTextFile);
+    assert.deepEqual(store.applyTurnDiff({ threadId: 't', turnId: 'u' }, diff, resolve).errors, []);
+    assert.deepEqual(store.list().map((f) => [f.key, f.reviewBase]), [[path.join(ws, 'src', 'a.txt'), 'before\n']]);
+  });
+
   withAndWithoutGit('a real repository below a placeholder is found at its own root', () => {
     const base = underPlaceholder();
     const repo = path.join(base, 'repo');

@@ -4,10 +4,13 @@
  * cwd; a path that only exists under the other root is taken from there.
  * The git root comes from the helper the server uses too, so an empty
  * placeholder `.git` above the workspace is no repository on either side.
+ * The reference server still takes any `.git` entry for a root; its paths,
+ * relative to such a placeholder's folder, are accepted when they land
+ * inside our roots (never outside them).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { findGitRoot } from '../../../shared/gitRoot';
+import { findGitRoot, nearestDotGitEntry } from '../../../shared/gitRoot';
 
 export { findGitRoot };
 
@@ -15,6 +18,8 @@ export { findGitRoot };
 export function diffPathResolver(cwd: string): (diffPath: string) => string {
   const gitRoot = findGitRoot(cwd);
   const roots = gitRoot && gitRoot !== cwd ? [gitRoot, cwd] : [cwd];
+  const naive = nearestDotGitEntry(cwd);
+  const placeholderRoot = naive && naive !== gitRoot ? naive : undefined;
   return (diffPath: string) => {
     if (path.isAbsolute(diffPath)) {
       const normalized = path.normalize(diffPath);
@@ -25,6 +30,13 @@ export function diffPathResolver(cwd: string): (diffPath: string) => string {
     for (const root of roots) {
       const candidate = path.join(root, diffPath);
       if (fs.existsSync(candidate)) return candidate;
+    }
+    if (placeholderRoot) {
+      // Rooted at a placeholder (the reference's reading): only where that lands inside our roots, and for
+      // a path that no longer exists (a deletion) only when our own reading's folder does not exist either.
+      const candidate = path.join(placeholderRoot, diffPath);
+      const ownReading = path.join(roots[0], diffPath);
+      if (roots.some((root) => isInside(root, candidate)) && (fs.existsSync(candidate) || !fs.existsSync(path.dirname(ownReading)))) return candidate;
     }
     return path.join(roots[0], diffPath);
   };
