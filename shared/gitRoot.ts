@@ -11,26 +11,28 @@
  * file check decides: a `.git` folder with a `HEAD`, or a `.git` file whose
  * `gitdir:` names an existing folder (worktrees, submodules).
  *
- * Results are cached per folder for a few seconds: diff updates arrive many
- * times a turn, and a `git init` must still be noticed soon after.
+ * git's answer is cached per folder, keyed by the file check's answer (a
+ * stat walk, well under a millisecond): diff updates arrive many times a turn
+ * and a git process costs milliseconds (tens on a loaded machine), while a
+ * `git init`, a new worktree or a removed repository changes the file check
+ * and so is noticed on the next call.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const CACHE_MS = 5000;
-const cache = new Map<string, { at: number; root: string | null }>();
+const cache = new Map<string, { fileCheck: string | null; root: string | null }>();
 
 /** The work tree root at or above `startDir`, or undefined outside any repository. */
 export function findGitRoot(startDir: string): string | undefined {
   const dir = path.resolve(startDir);
+  const fileCheck = walkForRepository(dir);
   const cached = cache.get(dir);
-  const now = Date.now();
-  if (cached && now - cached.at < CACHE_MS) return cached.root ?? undefined;
+  if (cached && cached.fileCheck === fileCheck) return cached.root ?? undefined;
   const fromGit = askGit(dir);
-  const root = fromGit === 'unknown' ? walkForRepository(dir) : fromGit;
+  const root = fromGit === 'unknown' ? fileCheck : fromGit;
   if (cache.size > 500) cache.clear();
-  cache.set(dir, { at: now, root });
+  cache.set(dir, { fileCheck, root });
   return root ?? undefined;
 }
 

@@ -174,13 +174,15 @@ describe('shared git root', () => {
     assert.equal(walkForRepository(path.join(base, 'pointer')), path.join(base, 'pointer'));
   });
 
-  it('caches per folder, and a later `git init` is noticed once the cache is cleared', () => {
+  it('notices a later `git init` and a removed repository despite the cache', () => {
     clearGitRootCache();
     const dir = makeTempDir('gitroot-cache-');
     assert.equal(findGitRoot(dir), undefined);
+    assert.equal(findGitRoot(dir), undefined);
     execFileSync('git', ['init', '-q', dir]);
-    assert.equal(findGitRoot(dir), undefined, 'served from the cache');
-    clearGitRootCache();
     assert.equal(findGitRoot(dir), dir);
+    fs.rmSync(path.join(dir, '.git'), { recursive: true });
+    fs.mkdirSync(path.join(dir, '.git'));
+    assert.equal(findGitRoot(dir), undefined, 'an emptied .git is a placeholder now');
   });
 });
