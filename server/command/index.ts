@@ -9,7 +9,7 @@ import type { ClientSession } from '../core/session';
 import { ErrorCode, RpcError } from '../rpc/errors';
 import { CommandExecParams, CommandExecResizeParams, CommandExecTerminateParams, CommandExecWriteParams } from '../protocol/command';
 import { effectiveConfigFor, normalizeSandboxPolicy, resolveCwd, sandboxPolicyFor } from '../thread/settings';
-import { sandboxCommand } from '../sandbox/bubblewrap';
+import { SandboxSetupError, sandboxCommand } from '../sandbox/bubblewrap';
 import { RunningProcess } from '../tools/process';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -67,7 +67,14 @@ export const commandModule: NamespaceModule = (registry, server) => {
       if (value === null) delete env[key];
       else env[key] = value;
     }
-    const wrapped = sandboxCommand(policy, cwd, params.command);
+    // The client chose this cwd, so it is also the policy's cwd (its writable root).
+    let wrapped: ReturnType<typeof sandboxCommand>;
+    try {
+      wrapped = sandboxCommand(policy, cwd, cwd, params.command);
+    } catch (error) {
+      if (error instanceof SandboxSetupError) throw new RpcError(ErrorCode.InvalidRequest, `cannot sandbox the command: ${error.message}`);
+      throw error;
+    }
     if (wrapped.warning) session.notify('warning', { threadId: null, message: wrapped.warning });
 
     const cap = params.disableOutputCap ? Infinity : (params.outputBytesCap ?? DEFAULT_OUTPUT_CAP_BYTES);
@@ -78,7 +85,9 @@ export const commandModule: NamespaceModule = (registry, server) => {
     let child: RunningProcess;
     try {
       child = new RunningProcess({ argv: wrapped.argv, cwd, env, tty, cols: params.size?.cols, rows: params.size?.rows });
+      void child.waitForExit().then(wrapped.release, wrapped.release);
     } catch (error) {
+      wrapped.release();
       throw new RpcError(ErrorCode.InternalError, `failed to start ${params.command[0]}: ${(error as Error).message}`);
     }
     const key = processId ?? `internal-${child.pid}-${Date.now()}`;

@@ -1,16 +1,16 @@
 /**
  * Runs commands under bubblewrap on Linux: the whole filesystem read-only,
- * the writable roots bound writable again (with `.git` and `.codex` inside
- * them kept read-only), a private /dev and /proc, and no network unless the
- * policy allows it. Where bubblewrap is missing or cannot create namespaces
+ * the policy's writable roots bound writable again (with `.git`, `.codex` and
+ * `.agents` inside them kept read-only, existing or not), a private /dev and
+ * /proc, no capabilities, and no network unless the policy allows it. Where bubblewrap is missing or cannot create namespaces
  * the caller gets a clear reason instead of a silent unsandboxed run.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SandboxPolicy } from '../protocol/items';
-
-export const PROTECTED_NAMES = ['.git', '.codex'];
+import { acquirePlaceholders } from './placeholders';
+import { protectedPathsOf, writableRootsOf } from './protectedPaths';
 
 let probed: { available: boolean; reason: string | null } | undefined;
 
@@ -52,101 +52,89 @@ export function policyRestricts(policy: SandboxPolicy): boolean {
   return policy.type === 'readOnly' || policy.type === 'workspaceWrite';
 }
 
-/** The folders a policy lets commands write (absolute, existing). */
-export function writableRootsOf(policy: SandboxPolicy, cwd: string): string[] {
-  if (policy.type !== 'workspaceWrite') return [];
-  const roots = [cwd, ...policy.writableRoots];
-  if (!policy.excludeSlashTmp) roots.push('/tmp');
-  if (!policy.excludeTmpdirEnvVar && process.env.TMPDIR) roots.push(process.env.TMPDIR);
-  const unique = new Set<string>();
-  for (const root of roots) {
-    try {
-      unique.add(fs.realpathSync(path.resolve(cwd, root)));
-    } catch {
-      /* missing roots are skipped */
-    }
-  }
-  return [...unique];
-}
+export { isWritableUnder, PROTECTED_NAMES, writableRootsOf } from './protectedPaths';
 
-/** Is `file` inside a writable root and outside the protected folders? */
-export function isWritableUnder(policy: SandboxPolicy, cwd: string, file: string): boolean {
-  if (policy.type === 'dangerFullAccess' || policy.type === 'externalSandbox') return true;
-  const target = realpathOfNearest(path.resolve(cwd, file));
-  return writableRootsOf(policy, cwd).some((root) => {
-    const rel = path.relative(root, target);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
-    const first = rel.split(path.sep)[0];
-    return !PROTECTED_NAMES.includes(first);
-  });
+/** A sandbox that cannot be built safely (the command must not run). */
+export class SandboxSetupError extends Error {}
+
+/**
+ * The protected entries under the policy's roots: existing ones (bound
+ * read-only as they are) and missing ones (they need a placeholder mount
+ * point). A protected name that is a symlink cannot be kept read-only (the
+ * link itself could be replaced), so the sandbox refuses to start.
+ */
+export function protectedMounts(roots: string[]): { existing: string[]; missing: string[] } {
+  const existing: string[] = [];
+  const missing: string[] = [];
+  for (const entry of protectedPathsOf(roots)) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(entry);
+    } catch {
+      // A gitdir named by a pointer file is only protected where it exists; the names themselves always are.
+      if (roots.includes(path.dirname(entry))) missing.push(entry);
+      continue;
+    }
+    if (stat.isSymbolicLink()) {
+      throw new SandboxSetupError(`${entry} is a symbolic link; the sandbox keeps ${path.basename(entry)} read-only and cannot do that for a link (replace it with a folder)`);
+    }
+    if (roots.some((root) => !path.relative(root, entry).startsWith('..'))) existing.push(entry);
+  }
+  return { existing, missing };
 }
 
 /**
- * Resolves symlinks of the deepest existing ancestor (the file may not exist
- * yet). A dangling symlink is followed to where it points: writing through it
- * would create its target, which may lie outside every writable root.
+ * The bwrap argv that wraps `command` (already an argv). Writable roots and
+ * protected folders come from the policy and its cwd (`policyCwd`, the
+ * thread's); `commandCwd` is only where the command starts. Missing protected
+ * names must exist as placeholders already (see sandboxCommand).
  */
-function realpathOfNearest(file: string, linksFollowed = 0): string {
-  let current = file;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync(current), ...rest);
-    } catch {
-      const target = danglingLinkTarget(current);
-      if (target !== null) {
-        // Like the kernel, give up on link loops; an unresolvable path is treated as the link itself.
-        if (linksFollowed >= 40) return path.join(current, ...rest);
-        return realpathOfNearest(path.join(path.resolve(path.dirname(current), target), ...rest), linksFollowed + 1);
-      }
-      const parent = path.dirname(current);
-      if (parent === current) return file;
-      rest.unshift(path.basename(current));
-      current = parent;
-    }
-  }
-}
-
-function danglingLinkTarget(file: string): string | null {
-  try {
-    return fs.lstatSync(file).isSymbolicLink() ? fs.readlinkSync(file) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The bwrap argv that wraps `command` (already an argv) under `policy`. */
-export function bubblewrapArgs(policy: SandboxPolicy, cwd: string, command: string[]): string[] {
+export function bubblewrapArgs(policy: SandboxPolicy, policyCwd: string, commandCwd: string, command: string[]): string[] {
   // --new-session moves the command out of our process group, so the sandbox gets its own PID
   // namespace: killing bwrap (its parent dies → SIGKILL) then ends every process inside.
-  const args = ['--new-session', '--die-with-parent', '--unshare-pid', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
-  const roots = writableRootsOf(policy, cwd);
+  const args = ['--new-session', '--die-with-parent', '--unshare-pid'];
+  // Run as root, bwrap keeps every capability: the command could remount / writable. Drop them all.
+  if (process.getuid?.() === 0) args.push('--cap-drop', 'ALL');
+  args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc');
+  const roots = writableRootsOf(policy, policyCwd);
   for (const root of roots) args.push('--bind', root, root);
-  // Protected folders are re-bound read-only after every writable bind, so a
+  // Protected folders are bound read-only after every writable bind, so a
   // broader root (like /tmp around the cwd) cannot make them writable again.
-  for (const root of roots) {
-    for (const name of PROTECTED_NAMES) {
-      const inner = path.join(root, name);
-      if (fs.existsSync(inner)) args.push('--ro-bind', inner, inner);
-    }
-  }
+  const { existing } = protectedMounts(roots);
+  for (const entry of existing) args.push('--ro-bind', entry, entry);
   const network = policy.type === 'readOnly' || policy.type === 'workspaceWrite' ? policy.networkAccess : true;
   if (!network) args.push('--unshare-net');
-  args.push('--chdir', cwd, '--', ...command);
+  args.push('--chdir', commandCwd, '--', ...command);
   return args;
+}
+
+export interface SandboxedCommand {
+  argv: string[];
+  sandboxed: boolean;
+  warning: string | null;
+  /** Call once the process has exited: removes placeholder mount points nobody else uses. */
+  release: () => void;
 }
 
 /**
  * Wraps an argv for the policy. Returns the argv to spawn and, when the
  * policy asks for a sandbox that cannot be built, the warning to show.
+ * Throws SandboxSetupError when running would not be safe.
  */
-export function sandboxCommand(policy: SandboxPolicy, cwd: string, command: string[]): { argv: string[]; sandboxed: boolean; warning: string | null } {
-  if (!policyRestricts(policy)) return { argv: command, sandboxed: false, warning: null };
+export function sandboxCommand(policy: SandboxPolicy, policyCwd: string, commandCwd: string, command: string[]): SandboxedCommand {
+  const none = () => {};
+  if (!policyRestricts(policy)) return { argv: command, sandboxed: false, warning: null, release: none };
   const status = bubblewrapStatus();
   if (!status.available) {
-    return { argv: command, sandboxed: false, warning: `Commands run WITHOUT a sandbox: ${status.reason}` };
+    return { argv: command, sandboxed: false, warning: `Commands run WITHOUT a sandbox: ${status.reason}`, release: none };
   }
-  return { argv: [findBwrap()!, ...bubblewrapArgs(policy, cwd, command)], sandboxed: true, warning: null };
+  const release = acquirePlaceholders(protectedMounts(writableRootsOf(policy, policyCwd)).missing);
+  try {
+    return { argv: [findBwrap()!, ...bubblewrapArgs(policy, policyCwd, commandCwd, command)], sandboxed: true, warning: null, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 /** Used by tests to reset the probe (e.g. after changing PATH). */

@@ -13,7 +13,8 @@ import type { ResponseItem } from '../providers/modelClient';
 import type { LoadedThread } from '../thread/loadedThread';
 import { commandVerdict, patchVerdict, retryUnsandboxedOnFailure } from '../approvals/policy';
 import { endApprovalWait, requestApproval, type ApprovalDecision } from '../approvals/request';
-import { defaultShell, isWritableUnder, sandboxCommand } from '../sandbox/bubblewrap';
+import { defaultShell, SandboxSetupError, sandboxCommand } from '../sandbox/bubblewrap';
+import { patchWriteDenial } from '../sandbox/protectedPaths';
 import { applyPlan, extractHeredocPatch, parsePatch, PatchError, planPatch, summarizeChanges, type PlannedChange } from '../tools/applyPatch';
 import { parseCommandActions } from '../tools/commandActions';
 import { clampYield, DEFAULT_YIELD_MS, formatExecResult, POLL_YIELD_MS, shellQuote, WRITE_YIELD_MS, type ExecSession } from '../tools/exec';
@@ -81,7 +82,9 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
 
   const heredoc = extractHeredocPatch(cmd);
   if (heredoc) {
+    // `workdir` and `cd DIR &&` only set where the patch's relative paths start; the thread's policy decides what it may write.
     const patchCwd = heredoc.cd ? path.resolve(cwd, heredoc.cd) : cwd;
+    if (!isDirectory(patchCwd)) return formatExecResult({ wallTimeMs: 0, exitCode: 1, sessionId: null, output: `cd: ${heredoc.cd}: No such directory` });
     const started = Date.now();
     const result = await applyPatchTool(ctx, callId, heredoc.patch, patchCwd, 'apply_patch');
     const ok = result.startsWith('Success.');
@@ -250,7 +253,14 @@ function startProcess(
   startItem: () => void,
 ): ExecSession {
   const { runner, thread } = ctx;
-  const wrapped = sandboxCommand(sandbox, cwd, argv);
+  // Writable roots come from the thread's policy and cwd; the command's own cwd (its `workdir`) grants nothing.
+  let wrapped: ReturnType<typeof sandboxCommand>;
+  try {
+    wrapped = sandboxCommand(sandbox, thread.cwd, cwd, argv);
+  } catch (error) {
+    if (!(error instanceof SandboxSetupError)) throw error;
+    wrapped = { argv: ['/bin/sh', '-c', 'printf "%s\\n" "$1" >&2; exit 1', 'sandbox', `cannot sandbox the command: ${error.message}`], sandboxed: false, warning: null, release: () => {} };
+  }
   if (wrapped.warning && !runner.state.warned.has(wrapped.warning)) {
     runner.state.warned.add(wrapped.warning);
     thread.notify('warning', { threadId: thread.id, message: wrapped.warning });
@@ -260,7 +270,14 @@ function startProcess(
   if (sandbox.type !== 'dangerFullAccess' && !(sandbox.type === 'workspaceWrite' || sandbox.type === 'readOnly' ? sandbox.networkAccess : true)) {
     env.CODEX_SANDBOX_NETWORK_DISABLED = '1';
   }
-  const session = runner.state.execSessions.start({ argv: wrapped.argv, cwd, env, tty }, item.id);
+  let session: ExecSession;
+  try {
+    session = runner.state.execSessions.start({ argv: wrapped.argv, cwd, env, tty }, item.id);
+  } catch (error) {
+    wrapped.release();
+    throw error;
+  }
+  void session.process.waitForExit().then(wrapped.release, wrapped.release);
   item.processId = String(session.process.pid);
   startItem();
   session.process.onOutput((chunk) => {
@@ -337,9 +354,10 @@ export async function applyPatchTool(ctx: ToolCallContext, callId: string, patch
     itemStarted = true;
     runner.notifyItem('started', item);
   };
-  const writable = touched.every((file) => isWritableUnder(thread.sandbox, cwd, file));
-  const verdict = runner.state.sessionApprovals.arePathsAllowed(touched) ? ({ action: 'apply' } as const) : patchVerdict(thread.approvalPolicy, writable);
-  if (verdict.action === 'reject') return `patch rejected: ${verdict.reason}`;
+  // Checked against the thread's policy and cwd, never the directory the patch was applied from.
+  const denials = touched.map((file) => patchWriteDenial(thread.sandbox, thread.cwd, file)).filter((d): d is string => d !== null);
+  const verdict = runner.state.sessionApprovals.arePathsAllowed(touched) ? ({ action: 'apply' } as const) : patchVerdict(thread.approvalPolicy, denials.length === 0);
+  if (verdict.action === 'reject') return `patch rejected: ${verdict.reason}${denials.length ? `: ${denials.join('; ')}` : ''}`;
   if (verdict.action === 'ask') {
     const permission = await hooks.permissionRequest(runner.hookContext(), tool);
     let decision: ApprovalDecision;

@@ -50,22 +50,24 @@ describe('sandbox policy and bubblewrap', () => {
   });
 
   it('builds bwrap arguments: read-only root, writable roots, protected .git, no network', () => {
-    const args = bubblewrapArgs(workspace(cwd), cwd, ['echo', 'hi']);
+    const args = bubblewrapArgs(workspace(cwd), cwd, cwd, ['echo', 'hi']);
     const joined = args.join(' ');
     assert.match(joined, /--ro-bind \/ \//);
     assert.ok(joined.includes(`--bind ${fs.realpathSync(cwd)} ${fs.realpathSync(cwd)}`));
     assert.ok(joined.includes(`--ro-bind ${path.join(fs.realpathSync(cwd), '.git')}`));
     assert.ok(args.includes('--unshare-net'));
     assert.deepEqual(args.slice(-3), ['--', 'echo', 'hi']);
-    assert.ok(!bubblewrapArgs({ ...workspace(cwd), networkAccess: true }, cwd, ['true']).includes('--unshare-net'));
-    assert.deepEqual(sandboxCommand({ type: 'dangerFullAccess' }, cwd, ['true']), { argv: ['true'], sandboxed: false, warning: null });
+    assert.ok(!bubblewrapArgs({ ...workspace(cwd), networkAccess: true }, cwd, cwd, ['true']).includes('--unshare-net'));
+    const unrestricted = sandboxCommand({ type: 'dangerFullAccess' }, cwd, cwd, ['true']);
+    assert.deepEqual({ ...unrestricted, release: null }, { argv: ['true'], sandboxed: false, warning: null, release: null });
   });
 
   it('really confines writes when bubblewrap is available', function () {
     if (!bubblewrapStatus().available) this.skip();
     const outside = fs.mkdtempSync('/var/tmp/sandbox-unit-out-');
-    const { argv } = sandboxCommand(workspace(cwd), cwd, ['/bin/sh', '-c', `touch in.txt; touch ${outside}/out.txt; touch .git/x; true`]);
+    const { argv, release } = sandboxCommand(workspace(cwd), cwd, cwd, ['/bin/sh', '-c', `touch in.txt; touch ${outside}/out.txt; touch .git/x; true`]);
     spawnSync(argv[0], argv.slice(1), { cwd });
+    release();
     assert.equal(fs.existsSync(path.join(cwd, 'in.txt')), true);
     assert.equal(fs.existsSync(path.join(outside, 'out.txt')), false);
     assert.equal(fs.existsSync(path.join(cwd, '.git', 'x')), false);
