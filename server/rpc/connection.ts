@@ -22,6 +22,26 @@ export interface ConnectionLimits {
 
 export const UNBOUNDED: ConnectionLimits = { maxInFlightRequests: Infinity };
 
+/** Requests one client may have in flight on any transport (stdio, WebSocket, Unix socket). */
+export const MAX_IN_FLIGHT_REQUESTS_PER_CLIENT = 128;
+
+/** The deepest nesting a message may have (serde_json, behind the reference, stops at 128 too). */
+export const MAX_MESSAGE_DEPTH = 128;
+
+/** Nesting depth of a parsed JSON value, counted without recursion (a deep value would overflow the stack). */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** A server-to-client request on its way: its wire id and the client's eventual result. */
 export interface SentRequest {
   id: RequestId;
@@ -66,6 +86,13 @@ export class JsonRpcConnection {
       message = JSON.parse(text);
     } catch (error) {
       this.sendError(null, new RpcError(ErrorCode.ParseError, `Parse error: ${(error as Error).message}`));
+      return;
+    }
+    // Refused before anything walks it: validation and logging recurse, and would overflow the stack.
+    if (exceedsDepth(message, MAX_MESSAGE_DEPTH)) {
+      const id = (message as { id?: unknown }).id;
+      const validId = typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)) ? (id as RequestId) : null;
+      this.sendError(validId, new RpcError(ErrorCode.InvalidRequest, `Invalid request: the message is nested deeper than ${MAX_MESSAGE_DEPTH} levels`));
       return;
     }
     this.dispatch(message);

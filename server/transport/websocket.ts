@@ -15,10 +15,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppServer } from '../core/appServer';
 import { authorizeHandshake, type WebSocketAuthPolicy } from '../auth/wsAuth';
 import { log } from '../log';
+import { MAX_IN_FLIGHT_REQUESTS_PER_CLIENT } from '../rpc/connection';
 import type { ListenTarget } from './listenUrl';
 
 /** Requests one socket client may have in flight before getting "Server overloaded". */
-export const MAX_IN_FLIGHT_REQUESTS_PER_CLIENT = 128;
+export { MAX_IN_FLIGHT_REQUESTS_PER_CLIENT };
 /** A client that lets this much output pile up unread is dropped rather than grow our memory without bound. */
 export const MAX_BUFFERED_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** Pings detect peers that vanished without closing (network loss). */

@@ -12,6 +12,15 @@ import { AppServerProcess, makeTempDir, RpcResponseError } from '../helpers/appS
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
 import { textInput } from './turnHelpers';
 
+/** Waits until a line after `from` satisfies `check` (given each parsed line). */
+async function waitForLine(server: AppServerProcess, from: number, check: (message: any) => boolean, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!server.rawLines.slice(from).some((line) => check(JSON.parse(line)))) {
+    if (Date.now() > deadline) throw new Error('no matching line from the server');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 const MISSING = '019a0000-0000-7000-8000-000000000000';
 
 /** Every thread/turn method that takes a threadId, with otherwise valid params. */
@@ -197,5 +206,43 @@ describe('server robustness: one session survives every kind of bad input and fa
     const listedThreads = await server.request('thread/list', {});
     assert.ok(listedThreads.data.some((t: any) => t.id === threadId));
     assert.deepEqual(server.violations, []);
+  });
+
+  it('refuses deeply nested params early with a one-line error, and caps in-flight requests on stdio too', async () => {
+    const stdio = await AppServerProcess.start('ours', { codexHome: makeTempDir('robust-deep-home-'), cwd, validate: false });
+    extraServers.push(stdio);
+    try {
+      for (const depth of [10_000, 200_000]) {
+        const nested = '['.repeat(depth) + ']'.repeat(depth);
+        const before = stdio.rawLines.length;
+        stdio.sendRaw(`{"id":"deep-${depth}","method":"thread/list","params":{"x":${nested}}}`);
+        await waitForLine(stdio, before, (m) => m.id === `deep-${depth}`);
+        const answer = stdio.rawLines.slice(before).map((l) => JSON.parse(l)).find((m) => m.id === `deep-${depth}`);
+        assert.ok([-32600, -32602].includes(answer.error.code), JSON.stringify(answer));
+        assert.match(answer.error.message, /nested deeper than \d+ levels/);
+        assert.ok(!answer.error.message.includes('\n'), 'one line');
+      }
+      assert.ok(!stdio.stderrLines.some((line) => /Maximum call stack|^\s+at /.test(line)), `no stack trace in the log:\n${stdio.stderrLines.join('\n')}`);
+      // Still serving.
+      assert.ok(Array.isArray((await stdio.request('thread/list', {})).data));
+
+      // A burst of 600 requests in one write: beyond 128 in flight they get -32001, the rest are handled.
+      const burst = 600;
+      const before = stdio.rawLines.length;
+      const lines = [];
+      for (let i = 0; i < burst; i++) lines.push(JSON.stringify({ id: `b${i}`, method: 'initialize', params: { clientInfo: { name: 'x', version: '1' }, capabilities: null } }));
+      stdio.child.stdin.write(lines.join('\n') + '\n');
+      const answers = () => stdio.rawLines.slice(before).map((l) => JSON.parse(l)).filter((m) => typeof m.id === 'string' && m.id.startsWith('b'));
+      await waitForLine(stdio, before, () => answers().length === burst);
+      const overloaded = answers().filter((m) => m.error?.code === -32001);
+      const handled = answers().filter((m) => m.error?.code === -32600);
+      assert.ok(overloaded.length > 0, 'no request was refused as overloaded');
+      assert.ok(handled.length >= 128, `only ${handled.length} requests were handled`);
+      assert.equal(overloaded.length + handled.length, burst);
+      assert.equal(overloaded[0].error.message, 'Server overloaded; retry later.');
+      assert.ok(Array.isArray((await stdio.request('thread/list', {})).data), 'served again once the burst drained');
+    } finally {
+      await stdio.stop();
+    }
   });
 });
