@@ -42,6 +42,8 @@ export interface SpawnOptions {
   args?: string[];
   /** Skip schema validation (e.g. for deliberately malformed traffic). */
   validate?: boolean;
+  /** A command line to run the server under (e.g. bwrap giving it a private /tmp). */
+  wrapper?: string[];
 }
 
 export const OUR_SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
@@ -95,8 +97,9 @@ export class AppServerProcess {
 
   static spawn(which: Which, options: SpawnOptions = {}): AppServerProcess {
     const codexHome = options.codexHome ?? makeTempDir('codex-home-');
-    const [command, args] =
+    const [server, serverArgs] =
       which === 'ours' ? [process.execPath, [OUR_SERVER, ...(options.args ?? [])]] : [REFERENCE_CODEX, ['app-server', ...(options.args ?? [])]];
+    const [command, ...args] = [...(options.wrapper ?? []), server, ...serverArgs];
     const child = spawn(command, args, {
       cwd: options.cwd ?? codexHome,
       env: {
