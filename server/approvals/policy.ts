@@ -52,7 +52,7 @@ export type PatchVerdict = { action: 'apply' | 'ask' } | { action: 'reject'; rea
 export function patchVerdict(policy: AskForApproval, allPathsWritable: boolean): PatchVerdict {
   if (allPathsWritable && policy !== 'untrusted') return { action: 'apply' };
   if (canAskForSandboxEscape(policy)) return { action: 'ask' };
-  return { action: 'reject', reason: 'writing outside the writable roots needs approval, and the approval policy does not allow asking' };
+  return { action: 'reject', reason: 'the sandbox does not allow this write, and the approval policy does not allow asking for it' };
 }
 
 /** What the user allowed for the rest of the session (`acceptForSession`). */

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SandboxPolicy } from '../protocol/items';
-import { acquirePlaceholders } from './placeholders';
+import { acquirePlaceholders, isHeldPlaceholder } from './placeholders';
 import { protectedPathsOf, writableRootsOf } from './protectedPaths';
 
 let probed: { available: boolean; reason: string | null } | undefined;
@@ -60,7 +60,7 @@ export class SandboxSetupError extends Error {}
 /**
  * The protected entries under the policy's roots: existing ones (bound
  * read-only as they are) and missing ones (they need a placeholder mount
- * point). A protected name that is a symlink cannot be kept read-only (the
+ * point, or share one a running sandbox made). A protected name that is a symlink cannot be kept read-only (the
  * link itself could be replaced), so the sandbox refuses to start.
  */
 export function protectedMounts(roots: string[]): { existing: string[]; missing: string[] } {
@@ -75,6 +75,8 @@ export function protectedMounts(roots: string[]): { existing: string[]; missing:
       if (roots.includes(path.dirname(entry))) missing.push(entry);
       continue;
     }
+    // Another sandbox's placeholder is joined, not taken for a real folder: it must stay until both have ended.
+    if (stat.isDirectory() && roots.includes(path.dirname(entry)) && isHeldPlaceholder(entry)) missing.push(entry);
     if (stat.isSymbolicLink()) {
       throw new SandboxSetupError(`${entry} is a symbolic link; the sandbox keeps ${path.basename(entry)} read-only and cannot do that for a link (replace it with a folder)`);
     }

@@ -154,6 +154,11 @@ function releaseOne(placeholder: string): void {
   if (otherLiveHolders(placeholder) === 0) removeIfEmpty(placeholder);
 }
 
+/** Whether an existing entry is a placeholder some running sandbox (here or in another server) holds. */
+export function isHeldPlaceholder(entry: string): boolean {
+  return held.has(entry) || otherLiveHolders(entry) > 0;
+}
+
 /** For tests: how many placeholders this process holds right now. */
 export function heldPlaceholderCount(): number {
   return held.size;

@@ -210,7 +210,6 @@ describe('sandbox escapes: ours blocks at least what the reference blocks', func
     it(withTmp ? 'with /tmp and a root around the workspace writable' : 'with /tmp excluded', async () => {
       const reference = await runCases('reference', withTmp);
       const ours = await runCases('ours', withTmp);
-      if (process.env.SBX_DEBUG) for (const run of [reference, ours]) console.log(JSON.stringify({ results: [...run.results], allowed: [...run.allowed], leftovers: run.leftovers }, null, 1));
       const escapedReference = [...reference.results].filter(([, r]) => !r.blocked).map(([id]) => id);
       if (escapedReference.length) console.log(`      reference let through: ${escapedReference.join(', ')}`);
       if (reference.leftovers.length) console.log(`      reference left behind: ${reference.leftovers.map((p) => path.relative(reference.layout.root, p)).join(', ')}`);

@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bubblewrapArgs, bubblewrapStatus, isWritableUnder, sandboxCommand } from '../../server/sandbox/bubblewrap';
+import { bubblewrapArgs, bubblewrapStatus, isWritableUnder, SandboxSetupError, sandboxCommand } from '../../server/sandbox/bubblewrap';
+import { heldPlaceholderCount } from '../../server/sandbox/placeholders';
+import { patchWriteDenial } from '../../server/sandbox/protectedPaths';
 import { commandVerdict, isKnownSafeCommand, patchVerdict, retryUnsandboxedOnFailure } from '../../server/approvals/policy';
 import type { SandboxPolicy } from '../../server/protocol/items';
 import { makeTempDir } from '../helpers/tempDir';
@@ -72,6 +74,50 @@ describe('sandbox policy and bubblewrap', () => {
     assert.equal(fs.existsSync(path.join(outside, 'out.txt')), false);
     assert.equal(fs.existsSync(path.join(cwd, '.git', 'x')), false);
     fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  it("a command's cwd grants nothing: only the policy's roots are bound writable", () => {
+    const args = bubblewrapArgs(workspace(cwd), cwd, '/', ['true']);
+    const writable = args.flatMap((a, i) => (a === '--bind' ? [args[i + 1]] : []));
+    assert.deepEqual(writable, [fs.realpathSync(cwd)]);
+    assert.deepEqual(args.slice(args.indexOf('--chdir'), args.indexOf('--chdir') + 2), ['--chdir', '/']);
+    if (process.getuid?.() === 0) assert.ok(args.join(' ').includes('--cap-drop ALL'), 'root keeps no capability inside');
+  });
+
+  it('patches: protected names are checked against every root at once, at any depth, and resolved first', () => {
+    const parent = path.dirname(fs.realpathSync(cwd));
+    const policy = workspace(cwd, [parent]);
+    const real = fs.realpathSync(cwd);
+    assert.match(patchWriteDenial(policy, cwd, '.git/hooks/pre-commit') ?? '', /\.git, which the sandbox keeps read-only/);
+    assert.match(patchWriteDenial(policy, path.join(cwd, '.git'), path.join(real, '.git', 'hooks', 'x')) ?? '', /read-only/);
+    assert.match(patchWriteDenial(policy, cwd, 'sub/.codex/config.toml') ?? '', /\.codex folder/);
+    assert.match(patchWriteDenial(policy, cwd, path.join(parent, '.agents', 'x')) ?? '', /read-only/);
+    assert.equal(patchWriteDenial(policy, cwd, 'src/ok.ts'), null);
+    assert.match(patchWriteDenial(workspace(cwd), cwd, '../x') ?? '', /outside the writable roots/);
+  });
+
+  it('missing protected names cannot be created inside, and their placeholders go away afterwards', function () {
+    if (!bubblewrapStatus().available) this.skip();
+    const root = fs.realpathSync(makeTempDir('sandbox-unit-missing-'));
+    const script = 'mkdir -p .codex .agents .git/hooks; echo x > .codex/config.toml; echo x > .agents/a; echo x > .git/hooks/pre-commit; rmdir .codex; mv .agents gone; echo ok > fine.txt; true';
+    const first = sandboxCommand(workspace(root), root, root, ['/bin/sh', '-c', script]);
+    const second = sandboxCommand(workspace(root), root, root, ['/bin/sh', '-c', 'true']);
+    assert.equal(fs.statSync(path.join(root, '.codex')).isDirectory(), true, 'the placeholder exists while a sandbox runs');
+    spawnSync(first.argv[0], first.argv.slice(1), { cwd: root });
+    first.release();
+    assert.equal(fs.existsSync(path.join(root, '.codex')), true, 'still held by the second sandbox');
+    second.release();
+    assert.deepEqual(fs.readdirSync(root).sort(), ['fine.txt'], 'only the allowed write remains, no placeholder');
+    assert.equal(heldPlaceholderCount(), 0);
+  });
+
+  it('refuses to sandbox when a protected name is a symlink (the link could be swapped)', () => {
+    const root = fs.realpathSync(makeTempDir('sandbox-unit-link-'));
+    fs.mkdirSync(path.join(root, 'decoy'));
+    fs.symlinkSync('decoy', path.join(root, '.codex'));
+    if (!bubblewrapStatus().available) return;
+    assert.throws(() => sandboxCommand(workspace(root), root, root, ['true']), SandboxSetupError);
+    assert.equal(heldPlaceholderCount(), 0, 'placeholders made before the refusal are released');
   });
 
   it('approval verdicts follow the policy', () => {
