@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SandboxPolicy } from '../protocol/items';
-import { acquirePlaceholders, isHeldPlaceholder } from './placeholders';
+import { acquirePlaceholders, isHeldPlaceholder, sweepStalePlaceholders } from './placeholders';
 import { protectedPathsOf, writableRootsOf } from './protectedPaths';
 
 let probed: { available: boolean; reason: string | null } | undefined;
@@ -130,6 +130,7 @@ export function sandboxCommand(policy: SandboxPolicy, policyCwd: string, command
   if (!status.available) {
     return { argv: command, sandboxed: false, warning: `Commands run WITHOUT a sandbox: ${status.reason}`, release: none };
   }
+  sweepStalePlaceholders();
   const release = acquirePlaceholders(protectedMounts(writableRootsOf(policy, policyCwd)).missing);
   try {
     return { argv: [findBwrap()!, ...bubblewrapArgs(policy, policyCwd, commandCwd, command)], sandboxed: true, warning: null, release };

@@ -9,8 +9,8 @@
  * Several sandboxes (in this server or another one) may share a placeholder:
  * each holds a marker file `<hash>-<pid>` in a registry under the temp dir,
  * and the folder goes only when no live process holds a marker. A server
- * killed mid-command leaves markers with a dead pid; the next server to
- * sandbox anything removes those placeholders (if still empty).
+ * killed mid-command leaves markers with a dead pid; the next sandbox built
+ * removes those placeholders (if still empty).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,7 +19,6 @@ import path from 'node:path';
 
 /** Placeholders this process holds, with how many running sandboxes use each. */
 const held = new Map<string, number>();
-let swept = false;
 
 const registryDir = (): string => path.join(os.tmpdir(), 'codex-vscode-sandbox-placeholders');
 const keyOf = (placeholder: string): string => createHash('sha256').update(placeholder).digest('hex').slice(0, 24);
@@ -65,10 +64,8 @@ function removeIfEmpty(placeholder: string): void {
   }
 }
 
-/** Crash recovery, once per process: placeholders whose holders all died are removed. */
-function sweepStale(): void {
-  if (swept) return;
-  swept = true;
+/** Crash recovery, before each sandbox is planned: placeholders whose holders all died are removed. */
+export function sweepStalePlaceholders(): void {
   const byKey = new Map<string, { live: boolean; files: string[] }>();
   for (const name of safeReaddir(registryDir())) {
     const dash = name.lastIndexOf('-');
@@ -91,11 +88,29 @@ function sweepStale(): void {
       fs.rmSync(file, { force: true });
     }
   }
+  removeRegistryIfEmpty();
 }
 
 function writeMarker(placeholder: string): void {
-  fs.mkdirSync(registryDir(), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(markerOf(placeholder), placeholder);
+  for (let attempt = 0; ; attempt++) {
+    fs.mkdirSync(registryDir(), { recursive: true, mode: 0o700 });
+    try {
+      fs.writeFileSync(markerOf(placeholder), placeholder);
+      return;
+    } catch (error) {
+      // Another server may have removed the empty registry between our mkdir and our write.
+      if (attempt > 0 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+/** The registry folder goes too once no marker is left, so nothing stays in the temp dir. */
+function removeRegistryIfEmpty(): void {
+  try {
+    fs.rmdirSync(registryDir());
+  } catch {
+    /* still in use, or already gone */
+  }
 }
 
 /**
@@ -104,7 +119,6 @@ function writeMarker(placeholder: string): void {
  * release function to call once the sandbox has ended.
  */
 export function acquirePlaceholders(missing: string[]): () => void {
-  sweepStale();
   const acquired: string[] = [];
   for (const placeholder of missing) {
     const count = held.get(placeholder);
@@ -133,6 +147,7 @@ export function acquirePlaceholders(missing: string[]): () => void {
       acquired.push(placeholder);
     } else {
       fs.rmSync(markerOf(placeholder), { force: true });
+      removeRegistryIfEmpty();
     }
   }
   let released = false;
@@ -152,6 +167,7 @@ function releaseOne(placeholder: string): void {
   held.delete(placeholder);
   fs.rmSync(markerOf(placeholder), { force: true });
   if (otherLiveHolders(placeholder) === 0) removeIfEmpty(placeholder);
+  removeRegistryIfEmpty();
 }
 
 /** Whether an existing entry is a placeholder some running sandbox (here or in another server) holds. */

@@ -109,6 +109,21 @@ describe('sandbox policy and bubblewrap', () => {
     second.release();
     assert.deepEqual(fs.readdirSync(root).sort(), ['fine.txt'], 'only the allowed write remains, no placeholder');
     assert.equal(heldPlaceholderCount(), 0);
+    assert.equal(fs.existsSync(path.join(os.tmpdir(), 'codex-vscode-sandbox-placeholders')), false, 'no registry left in the temp dir');
+  });
+
+  it('a server killed mid-command leaves placeholders that the next one removes', function () {
+    if (!bubblewrapStatus().available) this.skip();
+    const root = fs.realpathSync(makeTempDir('sandbox-unit-crash-'));
+    const script = `
+      const { sandboxCommand } = require(${JSON.stringify(path.resolve('server/sandbox/bubblewrap.ts'))});
+      sandboxCommand(${JSON.stringify(workspace(root))}, ${JSON.stringify(root)}, ${JSON.stringify(root)}, ['true']);
+      process.kill(process.pid, 'SIGKILL');`;
+    spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { stdio: 'ignore' });
+    assert.deepEqual(fs.readdirSync(root).sort(), ['.agents', '.codex', '.git'], 'the killed process left its placeholders');
+    const next = sandboxCommand(workspace(root), root, root, ['true']);
+    next.release();
+    assert.deepEqual(fs.readdirSync(root), [], 'swept by the next sandbox');
   });
 
   it('refuses to sandbox when a protected name is a symlink (the link could be swapped)', () => {
