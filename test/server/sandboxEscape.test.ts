@@ -170,7 +170,11 @@ async function runCases(which: Which, withTmp: boolean): Promise<{ results: Map<
   const settings = withTmp
     ? `[sandbox_workspace_write]\nwritable_roots = [${JSON.stringify(layout.parent)}]\n`
     : '[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n';
-  const toml = fs.readFileSync(path.join(layout.codexHome, 'config.toml'), 'utf8').replace('sandbox_mode = "danger-full-access"', 'sandbox_mode = "workspace-write"');
+  // The shared config keeps /tmp out of the roots; here the servers have a private /tmp, and each case sets its own table.
+  const toml = fs
+    .readFileSync(path.join(layout.codexHome, 'config.toml'), 'utf8')
+    .replace('sandbox_mode = "danger-full-access"', 'sandbox_mode = "workspace-write"')
+    .replace(/^\[sandbox_workspace_write\]\s*\nexclude_slash_tmp = true\n/m, '');
   fs.writeFileSync(path.join(layout.codexHome, 'config.toml'), `${toml}\n${settings}`);
   // All calls in one reply: both servers run them in the same turn, then the model ends it.
   model.enqueue(reply.items(...[...cases, ...allowed].map((c) => c.item)), reply.text('done'));
