@@ -127,6 +127,8 @@ export class ScriptedModel {
       'sandbox_mode = "danger-full-access"',
       sandboxTable.test(extra) ? extra.replace(sandboxTable, (header) => `${header}\n${noSlashTmp}`) : extra,
       '',
+      // Before the provider table, which stays last: tests append provider keys to the file.
+      ...(sandboxTable.test(extra) ? [] : ['[sandbox_workspace_write]', noSlashTmp, '']),
       '[model_providers.mock]',
       'name = "Scripted mock"',
       `base_url = "${this.baseUrl}"`,
@@ -135,7 +137,6 @@ export class ScriptedModel {
       'request_max_retries = 0',
       'stream_max_retries = 0',
       '',
-      ...(sandboxTable.test(extra) ? [] : ['[sandbox_workspace_write]', noSlashTmp, '']),
     ].join('\n');
     fs.writeFileSync(path.join(codexHome, 'config.toml'), toml);
   }
