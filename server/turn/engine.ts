@@ -4,8 +4,6 @@
  * the model answers without calling tools. Retries, interrupts, steering and
  * lifecycle hooks are handled here.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppServer } from '../core/appServer';
 import type { ClientSession } from '../core/session';
@@ -21,6 +19,8 @@ import { lifecycleHooks, type HookContext } from './lifecycleHooks';
 import { agentsInstructions, BASE_INSTRUCTIONS, developerMessage, environmentContext, TURN_ABORTED_NOTE, userMessage } from './context';
 import { turnStateOf, type ThreadTurnState } from './state';
 import { runToolCall, type ToolCallContext } from './toolCalls';
+import { modelContentOf, outputText, sendableToModel, sleep, textOfInput, toBreakdown } from './modelInput';
+import type { RunningTurn } from './runningTurn';
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
@@ -31,7 +31,7 @@ class TurnAborted extends Error {
   }
 }
 
-export class TurnRunner {
+export class TurnRunner implements RunningTurn {
   readonly abort = new AbortController();
   readonly diff: TurnDiffTracker;
   readonly state: ThreadTurnState;
@@ -419,76 +419,4 @@ export class TurnRunner {
       turn: { ...turn, items: summary, itemsView: summary.length ? 'summary' : 'notLoaded' },
     });
   }
-}
-
-function toBreakdown(usage: Usage) {
-  return {
-    totalTokens: usage.totalTokens,
-    inputTokens: usage.inputTokens,
-    cachedInputTokens: usage.cachedInputTokens,
-    cacheWriteInputTokens: 0,
-    outputTokens: usage.outputTokens,
-    reasoningOutputTokens: usage.reasoningOutputTokens,
-  };
-}
-
-function outputText(raw: ResponseItem): string {
-  const content = raw.content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part: { type?: string; text?: string }) => (part.type === 'output_text' || part.type === 'text' ? (part.text ?? '') : '')).join('');
-}
-
-/** Reasoning items without encrypted content cannot be replayed with `store: false`. */
-function sendableToModel(item: ResponseItem): boolean {
-  return item.type !== 'reasoning' || typeof item.encrypted_content === 'string';
-}
-
-export function textOfInput(input: UserInput[]): string {
-  return input
-    .map((part) => (part.type === 'text' ? part.text : part.type === 'mention' || part.type === 'skill' ? `$${part.name}` : ''))
-    .filter(Boolean)
-    .join('\n');
-}
-
-/** User input as Responses-API content parts (local images are inlined as data URLs). */
-function modelContentOf(input: UserInput[], cwd: string): object[] {
-  const parts: object[] = [];
-  for (const part of input) {
-    switch (part.type) {
-      case 'text':
-        parts.push({ type: 'input_text', text: part.text });
-        break;
-      case 'image':
-        if (part.url) parts.push({ type: 'input_image', image_url: part.url, detail: part.detail ?? 'auto' });
-        break;
-      case 'localImage': {
-        const file = path.resolve(cwd, part.path);
-        try {
-          const data = fs.readFileSync(file).toString('base64');
-          const ext = path.extname(file).slice(1).toLowerCase().replace('jpg', 'jpeg') || 'png';
-          parts.push({ type: 'input_image', image_url: `data:image/${ext};base64,${data}`, detail: part.detail ?? 'auto' });
-        } catch {
-          parts.push({ type: 'input_text', text: `(image ${file} could not be read)` });
-        }
-        break;
-      }
-      case 'skill':
-      case 'mention':
-        parts.push({ type: 'input_text', text: `[${part.name}](${part.path})` });
-        break;
-      default:
-        break;
-    }
-  }
-  return parts.length ? parts : [{ type: 'input_text', text: '' }];
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

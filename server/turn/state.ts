@@ -1,13 +1,21 @@
 /** Turn-engine state kept per loaded thread (running turn, exec sessions, session approvals). */
 import type { LoadedThread } from '../thread/loadedThread';
+import type { Turn, UserInput } from '../protocol/items';
 import { ExecSessionStore } from '../tools/exec';
 import { SessionApprovals } from '../approvals/policy';
-import type { TurnRunner } from './engine';
+
+/** What turn/start, turn/steer and turn/interrupt need from the running turn (the engine's TurnRunner). */
+export interface ActiveTurn {
+  readonly id: string;
+  readonly turn: Turn;
+  steer(input: UserInput[], clientId: string | null): void;
+  interrupt(): Promise<void>;
+}
 
 export interface ThreadTurnState {
   execSessions: ExecSessionStore;
   sessionApprovals: SessionApprovals;
-  active: TurnRunner | null;
+  active: ActiveTurn | null;
   /** SessionStart hooks ran for this load of the thread. */
   sessionStarted: boolean;
   /** Warnings already shown once per thread (e.g. no sandbox available). */

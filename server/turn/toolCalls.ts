@@ -20,10 +20,10 @@ import { parseCommandActions } from '../tools/commandActions';
 import { clampYield, DEFAULT_YIELD_MS, formatExecResult, POLL_YIELD_MS, shellQuote, WRITE_YIELD_MS, type ExecSession } from '../tools/exec';
 import { lifecycleHooks, type ToolUse } from './lifecycleHooks';
 import { developerMessage } from './context';
-import type { TurnRunner } from './engine';
+import type { RunningTurn } from './runningTurn';
 
 export interface ToolCallContext {
-  runner: TurnRunner;
+  runner: RunningTurn;
   thread: LoadedThread;
   server: AppServer;
 }
@@ -216,7 +216,7 @@ async function askCommandApproval(
 
 /** Sends one approval request; concurrent tool calls may each have one open. */
 async function askClient(
-  runner: TurnRunner,
+  runner: RunningTurn,
   method: 'item/commandExecution/requestApproval' | 'item/fileChange/requestApproval',
   params: Record<string, unknown>,
   startItem: () => void,
@@ -230,7 +230,7 @@ async function askClient(
 }
 
 /** Drops `waitingOnApproval` once the call's item is settled, unless another call still waits for an answer. */
-function settleApprovalWait(runner: TurnRunner): void {
+function settleApprovalWait(runner: RunningTurn): void {
   if (runner.approvalsPending === 0) endApprovalWait(runner.thread);
 }
 
@@ -286,7 +286,7 @@ function startProcess(
   return session;
 }
 
-function completeCommand(runner: TurnRunner, item: CommandExecutionItem, run: ExecSession, exitCode: number, started: number): void {
+function completeCommand(runner: RunningTurn, item: CommandExecutionItem, run: ExecSession, exitCode: number, started: number): void {
   if (item.status !== 'inProgress') return;
   item.status = exitCode === 0 ? 'completed' : 'failed';
   item.exitCode = exitCode;
