@@ -3,7 +3,7 @@ import { loadEffectiveConfig } from '../config/loader';
 import type { EffectiveConfig } from '../config/types';
 import { ErrorCode, RpcError } from '../rpc/errors';
 import { ModelListParams, type Model, type ModelListResponse } from '../protocol/model';
-import { decodeCursor, encodeCursor } from '../thread/cursor';
+import { decodeCursor, encodeCursor } from '../rpc/cursor';
 import { BUILT_IN_MODELS, DEFAULT_MODEL, configuredModel, type CatalogModel } from './catalog';
 
 /**

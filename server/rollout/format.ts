@@ -15,6 +15,14 @@
  *     `thread_name_updated`, `thread_goal_updated`, `thread_goal_cleared`,
  *     `token_count`.
  */
+import type { ResponseItem } from '../providers/modelClient';
+
+/** A history item and the turn that produced it (for fork at `lastTurnId`). */
+export interface HistoryEntry {
+  turnId: string | null;
+  item: ResponseItem;
+}
+
 export type RolloutLineType = 'session_meta' | 'turn_context' | 'response_item' | 'event_msg' | 'compacted';
 
 export interface RolloutLine {

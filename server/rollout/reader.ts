@@ -8,10 +8,10 @@
  * `item_completed` events and older `user_message`/`agent_message` events).
  */
 import fs from 'node:fs';
-import type { HistoryEntry, ResponseItem } from '../thread/loadedThread';
+import type { ResponseItem } from '../providers/modelClient';
 import type { ThreadGoal, ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, Turn, TurnStatus } from '../protocol/items';
-import { clipPreview, previewOfItem } from '../thread/preview';
-import type { SessionMetaPayload } from './format';
+import { clipPreview, previewOfItem } from './preview';
+import type { HistoryEntry, SessionMetaPayload } from './format';
 
 export interface RolloutSettings {
   cwd?: string;

@@ -49,8 +49,8 @@ import {
   type TurnStatus,
 } from '../protocol/items';
 import { RolloutWriter } from '../rollout/writer';
-import type { SessionMetaPayload } from '../rollout/format';
-import { previewOfItem } from './preview';
+import type { HistoryEntry, SessionMetaPayload } from '../rollout/format';
+import { previewOfItem } from '../rollout/preview';
 
 /** A Responses-API input item (message, function_call, function_call_output, reasoning…). */
 export type ResponseItem = { type: string; [field: string]: unknown };
@@ -97,12 +97,6 @@ export interface LoadedThreadInit {
 /** What a thread that has not run anything yet holds (fresh objects on each call). */
 export function emptyThreadContent(): Pick<LoadedThreadInit, 'name' | 'preview' | 'turns' | 'history' | 'tokenUsage' | 'goal'> {
   return { name: null, preview: '', turns: [], history: [], tokenUsage: null, goal: null };
-}
-
-/** A history item and the turn that produced it (for fork at `lastTurnId`). */
-export interface HistoryEntry {
-  turnId: string | null;
-  item: ResponseItem;
 }
 
 /** What the thread tells its manager (index upkeep, broadcasts). */

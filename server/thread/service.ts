@@ -27,11 +27,11 @@ import type {
 import { readRollout, type ParsedRollout, type RolloutSettings } from '../rollout/reader';
 import { REFERENCE_NAME_INDEX, ThreadStore, type ThreadSummary } from '../rollout/store';
 import { RolloutWriter } from '../rollout/writer';
-import { threadIdFromFileName } from '../rollout/format';
+import { threadIdFromFileName, type HistoryEntry } from '../rollout/format';
 import { SERVER_VERSION } from '../version';
-import { emptyThreadContent, LoadedThread, type HistoryEntry, type LoadedThreadInit, type ResponseItem } from './loadedThread';
+import { emptyThreadContent, LoadedThread, type LoadedThreadInit, type ResponseItem } from './loadedThread';
 import { threadManagerOf, validateThreadId, type ThreadManager } from './manager';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../rpc/cursor';
 import { admitNewThread, effectiveConfigFor, readGitInfo, resolveCwd, resolveSettings } from './settings';
 import { instructionSourcesFor } from './instructions';
 

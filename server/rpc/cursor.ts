@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { ErrorCode, RpcError } from './errors';
 
 /** Opaque pagination cursors: base64url JSON, checked when decoded. */
 export function encodeCursor(value: object): string {
