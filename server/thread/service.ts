@@ -1,58 +1,47 @@
 /**
- * The thread operations behind the `thread/*` methods: creating, resuming and
- * forking loaded threads, reading and listing stored ones, names, goals,
- * archiving. Handlers in ./index.ts only parse params and call in here.
+ * The thread lifecycle behind the `thread/*` methods: creating, resuming and
+ * forking loaded threads, names, archiving and subscriptions. Listing lives
+ * in ./listing.ts, goals in ./goals.ts, stored-thread access in
+ * ./storedThreads.ts; handlers in ./index.ts only parse params and call in.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppServer } from '../core/appServer';
 import type { ClientSession } from '../core/session';
-import { log } from '../log';
+import { afterResponse } from '../rpc/afterResponse';
 import { ErrorCode, RpcError } from '../rpc/errors';
-import type { AskForApproval, Thread, ThreadGoal, Turn, TurnItemsView } from '../protocol/items';
-import type {
-  ThreadForkParams,
-  ThreadGoalSetParams,
-  ThreadListParams,
-  ThreadListResponse,
-  ThreadResumeParams,
-  ThreadResumeResponse,
-  ThreadSessionResponse,
-  ThreadSourceKind,
-  ThreadStartParams,
-  ThreadTurnsListParams,
-  ThreadTurnsListResponse,
-} from '../protocol/thread';
-import { readRollout, type ParsedRollout, type RolloutSettings } from '../rollout/reader';
-import { REFERENCE_NAME_INDEX, ThreadStore, type ThreadSummary } from '../rollout/store';
-import { RolloutWriter } from '../rollout/writer';
-import { threadIdFromFileName, type HistoryEntry } from '../rollout/format';
+import type { AskForApproval, Thread, Turn } from '../protocol/items';
+import type { ThreadForkParams, ThreadResumeParams, ThreadResumeResponse, ThreadSessionResponse, ThreadStartParams } from '../protocol/thread';
+import type { ParsedRollout, RolloutSettings } from '../rollout/reader';
+import type { ThreadSummary } from '../rollout/store';
+import type { HistoryEntry } from '../rollout/format';
 import { SERVER_VERSION } from '../version';
 import { emptyThreadContent, LoadedThread, type LoadedThreadInit, type ResponseItem } from './loadedThread';
 import { threadManagerOf, validateThreadId, type ThreadManager } from './manager';
-import { decodeCursor, encodeCursor } from '../rpc/cursor';
 import { admitNewThread, effectiveConfigFor, readGitInfo, resolveCwd, resolveSettings } from './settings';
 import { instructionSourcesFor } from './instructions';
+import { applyResumeOverrides, hasSettingsOverride } from './overrides';
+import { ThreadListing } from './listing';
+import { ThreadGoals } from './goals';
+import { appendToRollout, StoredThreads, threadFromSummary } from './storedThreads';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const DEFAULT_LIST_LIMIT = 25;
-const MAX_LIST_LIMIT = 200;
-const DEFAULT_TURNS_LIMIT = 50;
-/** Sources listed when `sourceKinds` is omitted: interactive sessions. */
-const INTERACTIVE_SOURCES: ThreadSourceKind[] = ['cli', 'vscode'];
 
 export class ThreadService {
   readonly manager: ThreadManager;
-  readonly store: ThreadStore;
-  private readonly sortCache = new Map<string, { version: number; list: ThreadSummary[] }>();
+  readonly stored: StoredThreads;
+  readonly listing: ThreadListing;
+  readonly goals: ThreadGoals;
 
   constructor(readonly server: AppServer) {
     this.manager = threadManagerOf(server);
-    this.store = new ThreadStore(server.codexHome);
-    this.manager.onChange((thread) => this.indexLoaded(thread));
+    this.stored = new StoredThreads(server.codexHome);
+    this.listing = new ThreadListing(this.manager, this.stored);
+    this.goals = new ThreadGoals(server, this.manager, this.stored);
+    this.manager.onChange((thread) => this.stored.indexLoaded(thread));
     server.onDispose(() => {
-      for (const thread of this.manager.loadedThreads()) this.indexLoaded(thread);
+      for (const thread of this.manager.loadedThreads()) this.stored.indexLoaded(thread);
     });
   }
 
@@ -70,7 +59,7 @@ export class ThreadService {
     });
     // As with the reference: configWarning before the response, the thread's own warning after thread/started.
     for (const warning of warnings) session.notify('configWarning', warning);
-    this.afterResponse(() => {
+    afterResponse(() => {
       this.server.broadcast('thread/started', { thread: thread.toThread() });
       for (const warning of warnings) thread.notify('warning', { threadId: thread.id, message: warning.summary });
     });
@@ -87,11 +76,11 @@ export class ThreadService {
         throw new RpcError(ErrorCode.InvalidRequest, `thread ${thread.id} is running from ${thread.rolloutPath}, not ${params.path}`);
       }
       this.manager.subscribe(thread, session);
-      this.applyOverrides(thread, params);
+      applyResumeOverrides(this.server, thread, params);
     } else if (params.history && params.history.length > 0) {
       thread = this.threadFromHistory(params, session);
     } else {
-      const { summary, parsed } = this.loadStored(params.threadId, params.path);
+      const { summary, parsed } = this.stored.loadStored(params.threadId, params.path);
       thread = this.threadFromStored(summary, parsed, params);
       this.manager.add(thread, session);
       // Loaded from disk: notLoaded → idle, before the response (as the reference does).
@@ -113,7 +102,7 @@ export class ThreadService {
    */
   private replayStateTo(thread: LoadedThread, session: ClientSession): void {
     const lastTurn = thread.turns[thread.turns.length - 1];
-    this.afterResponse(() => {
+    afterResponse(() => {
       if (thread.tokenUsage && lastTurn) session.notify('thread/tokenUsage/updated', { threadId: thread.id, turnId: lastTurn.id, tokenUsage: thread.tokenUsage });
       if (!session.experimentalApi) return;
       if (thread.goal) session.notify('thread/goal/updated', { threadId: thread.id, turnId: null, goal: thread.goal });
@@ -150,116 +139,11 @@ export class ThreadService {
     });
     thread.materialize();
     const lastTurn = turns[turns.length - 1];
-    this.afterResponse(() => {
+    afterResponse(() => {
       if (thread.tokenUsage && lastTurn) thread.notify('thread/tokenUsage/updated', { threadId: thread.id, turnId: lastTurn.id, tokenUsage: thread.tokenUsage });
       this.server.broadcast('thread/started', { thread: thread.toThread() });
     });
     return this.sessionResponse(thread, !params.excludeTurns);
-  }
-
-  // ------------------------------------------------------------ read / list
-
-  read(threadId: string, includeTurns: boolean): { thread: Thread } {
-    const id = validateThreadId(threadId);
-    const loaded = this.manager.findLoaded(id);
-    if (loaded) return { thread: loaded.toThread(includeTurns) };
-    const summary = this.requireStored(id);
-    const turns = includeTurns ? this.parseStored(summary).turns : [];
-    return { thread: threadFromSummary(summary, turns) };
-  }
-
-  list(params: ThreadListParams): ThreadListResponse {
-    if (params.originators && params.originators.length > 0) {
-      throw new RpcError(ErrorCode.InvalidRequest, 'originators filtering is only supported by hosted backends');
-    }
-    const excluded = new Set((params.excludedThreadIds ?? []).map((id, i) => validateListId(id, i)));
-    const archived = params.archived === true;
-    const cwds = params.cwd === undefined || params.cwd === null ? null : new Set((Array.isArray(params.cwd) ? params.cwd : [params.cwd]).map((p) => path.resolve(p)));
-    const providers = params.modelProviders && params.modelProviders.length > 0 ? new Set(params.modelProviders) : null;
-    const sources = new Set(params.sourceKinds && params.sourceKinds.length > 0 ? params.sourceKinds : INTERACTIVE_SOURCES);
-    const search = params.searchTerm?.trim().toLowerCase() || null;
-    // No sections exist here: a section id matches nothing, `null` (unsectioned) matches all.
-    if (typeof params.sectionId === 'string') return { data: [], nextCursor: null, backwardsCursor: null };
-
-    const byUpdated = params.sortKey === 'updated_at' || params.sortKey === 'recency_at';
-    const key = (s: ThreadSummary) => (byUpdated ? s.updatedAt : s.createdAt);
-    const direction = params.sortDirection === 'asc' ? 1 : -1;
-    const compare = (a: ThreadSummary, b: ThreadSummary) => direction * (key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-
-    this.store.syncExternal();
-    const matches = this.sortedSummaries(byUpdated, direction).filter(
-      (s) =>
-        s.archived === archived &&
-        !excluded.has(s.id) &&
-        (!cwds || cwds.has(s.cwd)) &&
-        (!providers || providers.has(s.modelProvider)) &&
-        sources.has(sourceKindOf(s.source)) &&
-        (!search || (s.name ?? '').toLowerCase().includes(search) || s.preview.toLowerCase().includes(search)),
-    );
-
-    let start = 0;
-    if (params.cursor) {
-      const cursor = decodeCursor(params.cursor, (v): v is { k: number; id: string; inc?: boolean } => typeof v?.k === 'number' && typeof v?.id === 'string');
-      const anchor = { createdAt: cursor.k, updatedAt: cursor.k, id: cursor.id } as ThreadSummary;
-      start = matches.findIndex((s) => (cursor.inc ? compare(s, anchor) >= 0 : compare(s, anchor) > 0));
-      if (start < 0) start = matches.length;
-    }
-    const limit = Math.min(params.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
-    const page = matches.slice(start, start + limit);
-    const last = page[page.length - 1];
-    const first = page[0];
-    return {
-      data: page.map((summary) => this.manager.findLoaded(summary.id)?.toThread() ?? threadFromSummary(summary, [])),
-      nextCursor: start + limit < matches.length && last ? encodeCursor({ k: key(last), id: last.id }) : null,
-      backwardsCursor: first ? encodeCursor({ k: key(first), id: first.id, inc: true }) : null,
-    };
-  }
-
-  /** Stored threads in list order; cached until the store changes. */
-  private sortedSummaries(byUpdated: boolean, direction: 1 | -1): ThreadSummary[] {
-    const cacheKey = `${byUpdated ? 'u' : 'c'}${direction}`;
-    const version = (this.store.ensureLoaded(), this.store.version);
-    const cached = this.sortCache.get(cacheKey);
-    if (cached && cached.version === version) return cached.list;
-    const key = (s: ThreadSummary) => (byUpdated ? s.updatedAt : s.createdAt);
-    const list = this.store.all().sort((a, b) => direction * (key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-    this.sortCache.set(cacheKey, { version, list });
-    return list;
-  }
-
-  turnsList(params: ThreadTurnsListParams): ThreadTurnsListResponse {
-    const id = validateThreadId(params.threadId);
-    const loaded = this.manager.findLoaded(id);
-    const turns = loaded ? loaded.turns : this.parseStored(this.requireStored(id)).turns;
-    const ordered = params.sortDirection === 'asc' ? [...turns] : [...turns].reverse();
-    let start = 0;
-    if (params.cursor) {
-      const cursor = decodeCursor(params.cursor, (v): v is { turnId: string; inc?: boolean } => typeof v?.turnId === 'string');
-      const at = ordered.findIndex((turn) => turn.id === cursor.turnId);
-      if (at < 0) throw new RpcError(ErrorCode.InvalidRequest, `invalid cursor: turn ${cursor.turnId} is not in thread ${id}`);
-      start = cursor.inc ? at : at + 1;
-    }
-    const limit = params.limit ?? DEFAULT_TURNS_LIMIT;
-    const page = ordered.slice(start, start + limit);
-    const view: TurnItemsView = params.itemsView ?? 'summary';
-    return {
-      data: page.map((turn) => turnWithView(turn, view)),
-      nextCursor: start + limit < ordered.length && page.length ? encodeCursor({ turnId: page[page.length - 1].id }) : null,
-      backwardsCursor: page.length ? encodeCursor({ turnId: page[0].id, inc: true }) : null,
-    };
-  }
-
-  loadedList(cursor: string | null | undefined, limit: number | null | undefined): { data: string[]; nextCursor: string | null } {
-    const ids = this.manager.loadedIds().sort();
-    let start = 0;
-    if (cursor) {
-      const decoded = decodeCursor(cursor, (v): v is { after: string } => typeof v?.after === 'string');
-      start = ids.findIndex((id) => id > decoded.after);
-      if (start < 0) start = ids.length;
-    }
-    const end = limit ? start + limit : ids.length;
-    const data = ids.slice(start, end);
-    return { data, nextCursor: end < ids.length && data.length ? encodeCursor({ after: data[data.length - 1] }) : null };
   }
 
   // ------------------------------------------------------------ names, archive, subscriptions
@@ -272,12 +156,12 @@ export class ThreadService {
     if (loaded) {
       loaded.setName(name);
     } else {
-      const summary = this.requireStored(id);
+      const summary = this.stored.requireStored(id);
       appendToRollout(summary.path, { type: 'thread_name_updated', thread_id: id, thread_name: name });
-      this.store.upsert({ ...summary, name, updatedAt: nowSeconds() });
+      this.stored.store.upsert({ ...summary, name, updatedAt: nowSeconds() });
     }
-    if (!loaded?.ephemeral) this.recordReferenceName(id, name);
-    this.afterResponse(() => this.server.broadcast('thread/name/updated', { threadId: id, threadName: name }));
+    if (!loaded?.ephemeral) this.stored.recordReferenceName(id, name);
+    afterResponse(() => this.server.broadcast('thread/name/updated', { threadId: id, threadName: name }));
     return {};
   }
 
@@ -287,30 +171,30 @@ export class ThreadService {
     if (loaded?.activeTurn) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} has a turn in progress; interrupt it before archiving`);
     // A loaded thread without content yet gets its rollout now, so it can be archived (as the reference does).
     if (loaded && !loaded.ephemeral && !loaded.materialized) loaded.materialize();
-    const summary = this.findStored(id);
+    const summary = this.stored.findStored(id);
     if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
     if (summary.archived) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} is already archived`);
     // Move first: if that fails the thread stays loaded and nothing changed.
-    const archived = this.moveRollout(() => this.store.archive(id));
+    const archived = this.stored.moveRollout(() => this.stored.store.archive(id));
     if (loaded) {
       loaded.setStatus({ type: 'notLoaded' });
       this.manager.unload(id);
       // Anyone still holding the unloaded thread writes into the archived file, never a new one.
       loaded.relocateRollout(archived.path);
     }
-    this.afterResponse(() => this.server.broadcast('thread/archived', { threadId: id }));
+    afterResponse(() => this.server.broadcast('thread/archived', { threadId: id }));
     return {};
   }
 
   unarchive(threadId: string): { thread: Thread } {
     const id = validateThreadId(threadId);
-    const summary = this.findStored(id);
+    const summary = this.stored.findStored(id);
     if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
     if (!summary.archived) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} is not archived`);
-    const updated = this.moveRollout(() => this.store.unarchive(id));
+    const updated = this.stored.moveRollout(() => this.stored.store.unarchive(id));
     const loaded = this.manager.findLoaded(id);
     loaded?.relocateRollout(updated.path);
-    this.afterResponse(() => this.server.broadcast('thread/unarchived', { threadId: id }));
+    afterResponse(() => this.server.broadcast('thread/unarchived', { threadId: id }));
     return { thread: loaded?.toThread() ?? threadFromSummary(updated, []) };
   }
 
@@ -321,71 +205,6 @@ export class ThreadService {
     if (!loaded.unsubscribe(session)) return { status: 'notSubscribed' };
     // Like the reference, the thread stays loaded (thread/loaded/list, resume) without subscribers.
     return { status: 'unsubscribed' };
-  }
-
-  // ------------------------------------------------------------ goals
-
-  goalGet(threadId: string): { goal: ThreadGoal | null } {
-    return { goal: this.currentGoal(validateThreadId(threadId)) };
-  }
-
-  goalSet(params: ThreadGoalSetParams): { goal: ThreadGoal } {
-    const id = validateThreadId(params.threadId);
-    const current = this.currentGoal(id);
-    const now = nowSeconds();
-    let goal: ThreadGoal;
-    if (current) {
-      goal = {
-        ...current,
-        objective: params.objective ?? current.objective,
-        status: params.status ?? current.status,
-        tokenBudget: params.tokenBudget !== undefined ? params.tokenBudget : current.tokenBudget,
-        updatedAt: now,
-      };
-    } else {
-      if (!params.objective) throw new RpcError(ErrorCode.InvalidParams, 'Invalid params: objective: required to create a goal');
-      goal = {
-        threadId: id,
-        objective: params.objective,
-        status: params.status ?? 'active',
-        tokenBudget: params.tokenBudget ?? null,
-        tokensUsed: 0,
-        timeUsedSeconds: 0,
-        createdAt: now,
-        updatedAt: now,
-      };
-    }
-    this.persistGoal(id, goal);
-    const turnId = this.manager.findLoaded(id)?.activeTurn?.id ?? null;
-    this.afterResponse(() => this.server.broadcast('thread/goal/updated', { threadId: id, turnId, goal }));
-    return { goal };
-  }
-
-  goalClear(threadId: string): { cleared: boolean } {
-    const id = validateThreadId(threadId);
-    if (!this.currentGoal(id)) return { cleared: false };
-    this.persistGoal(id, null);
-    this.afterResponse(() => this.server.broadcast('thread/goal/cleared', { threadId: id }));
-    return { cleared: true };
-  }
-
-  // ------------------------------------------------------------ internals
-
-  private currentGoal(id: string): ThreadGoal | null {
-    const loaded = this.manager.findLoaded(id);
-    if (loaded) return loaded.goal;
-    return this.parseStored(this.requireStored(id)).goal;
-  }
-
-  private persistGoal(id: string, goal: ThreadGoal | null): void {
-    const loaded = this.manager.findLoaded(id);
-    if (loaded) {
-      loaded.setGoal(goal);
-      return;
-    }
-    const summary = this.requireStored(id);
-    appendToRollout(summary.path, goal ? { type: 'thread_goal_updated', goal } : { type: 'thread_goal_cleared', thread_id: id });
-    this.store.upsert(summary);
   }
 
   private sessionResponse(thread: LoadedThread, includeTurns = false): ThreadSessionResponse {
@@ -402,94 +221,6 @@ export class ThreadService {
       sandbox: thread.sandbox,
       reasoningEffort: thread.reasoningEffort,
     };
-  }
-
-  /** Runs after the current response is written (notifications follow their response, like the reference). */
-  private afterResponse(send: () => void): void {
-    setImmediate(send);
-  }
-
-  private indexLoaded(thread: LoadedThread): void {
-    if (thread.ephemeral || !thread.materialized || !thread.rolloutPath) return;
-    const existing = this.store.get(thread.id);
-    this.store.upsert({
-      id: thread.id,
-      path: thread.rolloutPath,
-      archived: existing?.archived ?? false,
-      createdAt: thread.createdAt,
-      updatedAt: thread.updatedAt,
-      cwd: thread.cwd,
-      preview: thread.preview,
-      name: thread.name,
-      modelProvider: thread.modelProvider,
-      model: thread.model,
-      reasoningEffort: thread.reasoningEffort,
-      source: thread.source,
-      cliVersion: thread.cliVersion,
-      originator: thread.originator,
-      forkedFromId: thread.forkedFromId,
-      sessionId: thread.sessionId,
-      gitInfo: thread.gitInfo,
-    });
-  }
-
-  /** A stored thread; on a miss, first look for what other programs added meanwhile. */
-  private findStored(id: string): ThreadSummary | undefined {
-    const summary = this.store.get(id);
-    if (summary) return summary;
-    this.store.syncExternal();
-    return this.store.get(id);
-  }
-
-  private requireStored(id: string): ThreadSummary {
-    const summary = this.findStored(id);
-    if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `thread not found: ${id}`);
-    return summary;
-  }
-
-  private parseStored(summary: ThreadSummary): ParsedRollout {
-    let parsed: ParsedRollout;
-    try {
-      parsed = readRollout(summary.path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new RpcError(ErrorCode.InternalError, `cannot read rollout ${summary.path}: ${(error as Error).message}`);
-      }
-      // Moved or deleted by another program (archived elsewhere): look again on disk.
-      this.store.reload();
-      const moved = this.store.get(summary.id);
-      if (!moved) throw new RpcError(ErrorCode.InvalidRequest, `thread not found: ${summary.id} (its rollout ${summary.path} is gone)`);
-      parsed = readRollout(moved.path);
-    }
-    for (const warning of parsed.warnings) log.warn(warning);
-    return parsed;
-  }
-
-  /** A stored thread by id, or by an explicit rollout path (resume/fork `path`). */
-  private loadStored(threadId: string, rolloutPath: string | null | undefined): { summary: ThreadSummary; parsed: ParsedRollout } {
-    if (rolloutPath && rolloutPath.trim()) {
-      const file = path.resolve(rolloutPath);
-      // We append to this file later: only ever to something named like a rollout.
-      if (!threadIdFromFileName(path.basename(file))) {
-        throw new RpcError(ErrorCode.InvalidParams, `Invalid params: path: not a rollout file name (rollout-<time>-<uuid>.jsonl): ${file}`);
-      }
-      let parsed: ParsedRollout;
-      try {
-        parsed = readRollout(file);
-      } catch (error) {
-        throw new RpcError(ErrorCode.InvalidRequest, `cannot read rollout ${file}: ${(error as Error).message}`);
-      }
-      if (!parsed.meta) throw new RpcError(ErrorCode.InvalidRequest, `${file} is not a rollout (no session_meta line)`);
-      const summary = this.store.get(parsed.meta.id.toLowerCase());
-      if (summary && summary.path === file) return { summary, parsed };
-      const indexed = this.store.refreshPath(file, parsed);
-      return { summary: indexed, parsed };
-    }
-    const id = validateThreadId(threadId);
-    const summary = this.findStored(id);
-    if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
-    const parsed = this.parseStored(summary);
-    return { summary: this.store.get(id) ?? summary, parsed };
   }
 
   private threadFromStored(summary: ThreadSummary, parsed: ParsedRollout, params: ThreadResumeParams): LoadedThread {
@@ -566,7 +297,7 @@ export class ThreadService {
         sessionId: id,
         createdAt,
         updatedAt: createdAt,
-        rolloutPath: fields.ephemeral ? null : this.store.newRolloutPath(id, now),
+        rolloutPath: fields.ephemeral ? null : this.stored.store.newRolloutPath(id, now),
         source: 'vscode',
         originator: session.clientInfo?.name ?? 'codex_vscode',
         cliVersion: SERVER_VERSION,
@@ -576,25 +307,6 @@ export class ThreadService {
     );
     this.manager.add(thread, session);
     return thread;
-  }
-
-  private applyOverrides(thread: LoadedThread, params: ThreadResumeParams): void {
-    if (!hasSettingsOverride(params)) return;
-    const cwd = params.cwd ? resolveCwd(params.cwd, thread.cwd) : thread.cwd;
-    const config = params.config ? effectiveConfigFor(this.server, params.config, cwd) : thread.config;
-    const settings = resolveSettings(params, config, cwd, {
-      cwd: thread.cwd,
-      model: thread.model,
-      modelProvider: thread.modelProvider,
-      reasoningEffort: thread.reasoningEffort,
-      approvalPolicy: thread.approvalPolicy,
-      approvalsReviewer: thread.approvalsReviewer,
-      sandboxPolicy: thread.sandbox,
-      baseInstructions: thread.baseInstructions,
-      developerInstructions: thread.developerInstructions,
-    });
-    Object.assign(thread, settings, { config }, params.config ? { sessionConfig: params.config } : {});
-    thread.persistSettings();
   }
 
   private forkSource(params: ThreadForkParams): {
@@ -618,7 +330,7 @@ export class ThreadService {
         tokenUsage: loaded.tokenUsage,
       };
     }
-    const { summary, parsed } = this.loadStored(params.threadId, params.path);
+    const { summary, parsed } = this.stored.loadStored(params.threadId, params.path);
     return {
       id: summary.id,
       turns: parsed.turns,
@@ -629,110 +341,6 @@ export class ThreadService {
       tokenUsage: parsed.tokenUsage,
     };
   }
-
-  private moveRollout(move: () => ThreadSummary): ThreadSummary {
-    try {
-      return move();
-    } catch (error) {
-      throw new RpcError(ErrorCode.InternalError, `could not move the rollout: ${(error as Error).message}`);
-    }
-  }
-
-  /** Keeps the reference CLI's name index in step, so `codex resume` shows our names too. */
-  private recordReferenceName(id: string, name: string): void {
-    try {
-      fs.appendFileSync(
-        path.join(this.server.codexHome, REFERENCE_NAME_INDEX),
-        JSON.stringify({ id, thread_name: name, updated_at: new Date().toISOString() }) + '\n',
-      );
-    } catch (error) {
-      log.warn('could not update session_index.jsonl:', error);
-    }
-  }
-}
-
-function hasSettingsOverride(params: ThreadResumeParams): boolean {
-  return Boolean(
-    params.model ||
-      params.modelProvider ||
-      params.cwd ||
-      params.approvalPolicy ||
-      params.approvalsReviewer ||
-      params.sandbox ||
-      params.config ||
-      params.baseInstructions ||
-      params.developerInstructions,
-  );
-}
-
-function appendToRollout(filePath: string, event: object): void {
-  const writer = new RolloutWriter(filePath);
-  try {
-    writer.append('event_msg', event);
-  } finally {
-    writer.close();
-  }
-}
-
-function validateListId(id: string, index: number): string {
-  try {
-    return validateThreadId(id);
-  } catch {
-    throw new RpcError(ErrorCode.InvalidParams, `Invalid params: excludedThreadIds.${index}: not a thread id: ${JSON.stringify(id)}`);
-  }
-}
-
-function sourceKindOf(source: ThreadSummary['source']): ThreadSourceKind {
-  if (typeof source === 'string') return source;
-  if ('subAgent' in source) {
-    const sub = source.subAgent as unknown;
-    if (sub === 'review') return 'subAgentReview';
-    if (sub === 'compact') return 'subAgentCompact';
-    if (sub && typeof sub === 'object' && 'thread_spawn' in sub) return 'subAgentThreadSpawn';
-    return 'subAgentOther';
-  }
-  return 'unknown';
-}
-
-/** Items a turn carries for each view: `summary` keeps the conversation (user and agent messages). */
-function turnWithView(turn: Turn, view: TurnItemsView): Turn {
-  const items =
-    view === 'full' ? turn.items : view === 'summary' ? turn.items.filter((item) => item.type === 'userMessage' || item.type === 'agentMessage') : [];
-  return { ...structuredClone(turn), items: structuredClone(items), itemsView: view };
-}
-
-/** A stored (not loaded) thread as a protocol Thread. */
-export function threadFromSummary(summary: ThreadSummary, turns: Turn[]): Thread {
-  return {
-    id: summary.id,
-    sessionId: summary.sessionId,
-    forkedFromId: summary.forkedFromId,
-    parentThreadId: null,
-    preview: summary.preview,
-    ephemeral: false,
-    section: null,
-    sectionEnteredAt: null,
-    projectId: null,
-    historyMode: 'paginated',
-    modelProvider: summary.modelProvider,
-    model: summary.model,
-    reasoningEffort: summary.reasoningEffort,
-    createdAt: summary.createdAt,
-    updatedAt: summary.updatedAt,
-    recencyAt: summary.updatedAt,
-    status: { type: 'notLoaded' },
-    path: summary.path,
-    cwd: summary.cwd,
-    cliVersion: summary.cliVersion,
-    originator: summary.originator,
-    source: summary.source,
-    threadSource: null,
-    agentNickname: null,
-    agentRole: null,
-    gitInfo: summary.gitInfo,
-    name: summary.name,
-    turns,
-  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { ErrorCode, RpcError } from '../rpc/errors';
 import { TurnInterruptParams, TurnStartParams, TurnSteerParams } from '../protocol/turn';
 import type { Turn } from '../protocol/items';
 import { threadManagerOf } from '../thread/manager';
-import { normalizeSandboxPolicy, resolveCwd } from '../thread/settings';
+import { applyTurnOverrides } from '../thread/overrides';
 import { TurnRunner } from './engine';
 import { turnStateOf } from './state';
 
@@ -24,35 +24,7 @@ export const turnModule: NamespaceModule = (registry, server) => {
       return { turn: startedView(state.active.turn) };
     }
 
-    // Validate every override before applying any, so a bad request changes nothing.
-    const cwd = params.cwd ? resolveCwd(params.cwd, thread.cwd) : null;
-    let sandbox = null;
-    if (params.sandboxPolicy) {
-      sandbox = normalizeSandboxPolicy(params.sandboxPolicy);
-      if (!sandbox) throw new RpcError(ErrorCode.InvalidParams, `Invalid params: sandboxPolicy: unknown type ${JSON.stringify(params.sandboxPolicy.type)}`);
-    }
-    let changed = false;
-    if (cwd) {
-      thread.cwd = cwd;
-      changed = true;
-    }
-    if (sandbox) {
-      thread.sandbox = sandbox;
-      changed = true;
-    }
-    if (params.approvalPolicy) {
-      thread.approvalPolicy = params.approvalPolicy;
-      changed = true;
-    }
-    if (params.model) {
-      thread.model = params.model;
-      changed = true;
-    }
-    if (params.effort !== undefined && params.effort !== null) {
-      thread.reasoningEffort = params.effort;
-      changed = true;
-    }
-    if (changed) thread.persistSettings();
+    applyTurnOverrides(thread, params);
 
     const turn = thread.beginTurn();
     thread.setStatus({ type: 'active', activeFlags: [] });
