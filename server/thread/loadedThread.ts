@@ -20,8 +20,9 @@
  *   thread.setStatus({ type: 'idle' });
  *
  * Settings (`model`, `cwd`, `approvalPolicy`, `sandbox`, `reasoningEffort`…)
- * are plain fields; a turn/start override may assign them and call
- * `persistSettings()` so a resume gets them back. `config` is the effective
+ * are plain fields; overrides (turn/start, thread/resume) change them only
+ * through ./overrides.ts, which calls `persistSettings()` so a resume gets
+ * them back. `config` is the effective
  * config (config.toml + `-c` + thread/start `config`).
  *
  * Persistence: every call above appends one line with a synchronous write
@@ -50,54 +51,12 @@ import {
 } from '../protocol/items';
 import { RolloutWriter } from '../rollout/writer';
 import type { HistoryEntry, SessionMetaPayload } from '../rollout/format';
+import { serializeLine, snakeUsage, snapshotThread } from '../rollout/lines';
+import type { LoadedThreadInit, ThreadSettings } from './threadInit';
 import { previewOfItem } from '../rollout/preview';
 
 /** A Responses-API input item (message, function_call, function_call_output, reasoning…). */
 export type ResponseItem = { type: string; [field: string]: unknown };
-
-/** Settings a thread runs with; persisted as `turn_context` lines. */
-export interface ThreadSettings {
-  cwd: string;
-  model: string;
-  modelProvider: string;
-  reasoningEffort: string | null;
-  approvalPolicy: AskForApproval;
-  approvalsReviewer: ApprovalsReviewer;
-  sandbox: SandboxPolicy;
-  baseInstructions: string | null;
-  developerInstructions: string | null;
-}
-
-/** Everything needed to construct a LoadedThread (fresh, resumed or forked). */
-export interface LoadedThreadInit {
-  id: string;
-  sessionId: string;
-  forkedFromId: string | null;
-  createdAt: number;
-  updatedAt: number;
-  settings: ThreadSettings;
-  config: EffectiveConfig;
-  /** The request's own `config` map (thread/start, resume, fork), kept for code that reloads config layers (hooks). */
-  sessionConfig?: Record<string, unknown> | null;
-  ephemeral: boolean;
-  /** Where the rollout lives (or will live once materialized); null if ephemeral. */
-  rolloutPath: string | null;
-  source: SessionSource;
-  originator: string;
-  cliVersion: string;
-  gitInfo: GitInfo | null;
-  name: string | null;
-  preview: string;
-  turns: Turn[];
-  history: HistoryEntry[];
-  tokenUsage: ThreadTokenUsage | null;
-  goal: ThreadGoal | null;
-}
-
-/** What a thread that has not run anything yet holds (fresh objects on each call). */
-export function emptyThreadContent(): Pick<LoadedThreadInit, 'name' | 'preview' | 'turns' | 'history' | 'tokenUsage' | 'goal'> {
-  return { name: null, preview: '', turns: [], history: [], tokenUsage: null, goal: null };
-}
 
 /** What the thread tells its manager (index upkeep, broadcasts). */
 export interface LoadedThreadHost {
@@ -443,25 +402,7 @@ export class LoadedThread {
   materialize(): void {
     if (!this.writer || this.materializedFlag) return;
     this.materializedFlag = true;
-    const lines: { type: string; payload: object; timestamp?: Date }[] = [{ type: 'session_meta', payload: this.sessionMeta() }];
-    if (this.goal) lines.push({ type: 'event_msg', payload: { type: 'thread_goal_updated', goal: this.goal } });
-    if (this.name) lines.push({ type: 'event_msg', payload: { type: 'thread_name_updated', thread_id: this.id, thread_name: this.name } });
-    for (const turn of this.turns) lines.push(...snapshotTurn(turn, this.historyEntries));
-    const orphanHistory = this.historyEntries.filter((entry) => !entry.turnId || !this.turns.some((t) => t.id === entry.turnId));
-    for (const entry of orphanHistory) lines.push({ type: 'response_item', payload: entry.item });
-    if (this.tokenUsage) {
-      lines.push({
-        type: 'event_msg',
-        payload: {
-          type: 'token_count',
-          info: {
-            total_token_usage: snakeUsage(this.tokenUsage.total),
-            last_token_usage: snakeUsage(this.tokenUsage.last),
-            model_context_window: this.tokenUsage.modelContextWindow,
-          },
-        },
-      });
-    }
+    const lines = snapshotThread({ meta: this.sessionMeta(), goal: this.goal, name: this.name, turns: this.turns, history: this.historyEntries, tokenUsage: this.tokenUsage });
     this.writer.appendRaw(lines.map((line) => serializeLine(line.type, line.payload, line.timestamp)));
     if (!this.settingsWritten) this.persistSettings();
     this.host.onThreadChanged(this);
@@ -501,37 +442,4 @@ export class LoadedThread {
     }
     this.writer.appendRaw(lines.map((line) => serializeLine(line.type, line.payload)));
   }
-}
-
-function serializeLine(type: string, payload: object, timestamp = new Date()): string {
-  return JSON.stringify({ timestamp: timestamp.toISOString(), type, payload });
-}
-
-function snakeUsage(u: TokenUsageBreakdown) {
-  return {
-    input_tokens: u.inputTokens,
-    cached_input_tokens: u.cachedInputTokens,
-    cache_write_input_tokens: u.cacheWriteInputTokens,
-    output_tokens: u.outputTokens,
-    reasoning_output_tokens: u.reasoningOutputTokens,
-    total_tokens: u.totalTokens,
-  };
-}
-
-/** Rollout lines that recreate one turn (used when a fork or resume snapshot is written). */
-function snapshotTurn(turn: Turn, history: HistoryEntry[]): { type: string; payload: object; timestamp?: Date }[] {
-  const at = (seconds: number | null) => (seconds !== null ? new Date(seconds * 1000) : undefined);
-  const lines: { type: string; payload: object; timestamp?: Date }[] = [
-    { type: 'event_msg', payload: { type: 'task_started', turn_id: turn.id, root_turn_id: turn.rootTurnId, started_at: turn.startedAt }, timestamp: at(turn.startedAt) },
-  ];
-  for (const entry of history) if (entry.turnId === turn.id) lines.push({ type: 'response_item', payload: entry.item });
-  for (const item of turn.items) lines.push({ type: 'event_msg', payload: { type: 'thread_item_completed', turn_id: turn.id, item } });
-  if (turn.status !== 'inProgress') {
-    lines.push({
-      type: 'event_msg',
-      payload: { type: 'task_complete', turn_id: turn.id, status: turn.status, error: turn.error, completed_at: turn.completedAt, duration_ms: turn.durationMs },
-      timestamp: at(turn.completedAt),
-    });
-  }
-  return lines;
 }

@@ -10,7 +10,8 @@ import type { EffectiveConfig } from '../config/types';
 import { ErrorCode, RpcError } from '../rpc/errors';
 import type { ThreadResumeParams } from '../protocol/thread';
 import type { TurnStartParams } from '../protocol/turn';
-import type { LoadedThread, ThreadSettings } from './loadedThread';
+import type { LoadedThread } from './loadedThread';
+import type { ThreadSettings } from './threadInit';
 import { effectiveConfigFor, normalizeSandboxPolicy, resolveCwd, resolveSettings, type SettingsRequest } from './settings';
 
 /** The turn/start fields that change the thread's settings for this and later turns. */

@@ -16,7 +16,7 @@ import { ApprovalsReviewer, AskForApproval, SandboxMode, type GitInfo, type Sand
 import { DEFAULT_MODEL, DEFAULT_PROVIDER } from '../models/catalog';
 import type { RolloutSettings } from '../rollout/reader';
 import { log } from '../log';
-import type { ThreadSettings } from './loadedThread';
+import type { ThreadSettings } from './threadInit';
 
 /** Providers the reference knows without a `[model_providers.*]` table. */
 const BUILT_IN_PROVIDERS = ['openai', 'ollama', 'lmstudio', 'oss'];

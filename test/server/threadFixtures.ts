@@ -5,7 +5,8 @@
  * writes. Used where a test needs history without running a model.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { emptyThreadContent, LoadedThread, type ResponseItem } from '../../server/thread/loadedThread';
+import { LoadedThread, type ResponseItem } from '../../server/thread/loadedThread';
+import { emptyThreadContent } from '../../server/thread/threadInit';
 import { ThreadStore } from '../../server/rollout/store';
 import type { ThreadItem } from '../../server/protocol/items';
 

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { parseRolloutText, readRollout } from '../../server/rollout/reader';
 import { RolloutWriter } from '../../server/rollout/writer';
 import { rolloutFileName, threadIdFromFileName } from '../../server/rollout/format';
-import { emptyThreadContent, LoadedThread } from '../../server/thread/loadedThread';
+import { LoadedThread } from '../../server/thread/loadedThread';
+import { emptyThreadContent } from '../../server/thread/threadInit';
 import type { ClientSession } from '../../server/core/session';
 import { makeTempDir } from '../helpers/tempDir';
 
