@@ -15,33 +15,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { log } from '../log';
-import type { GitInfo, SessionSource } from '../protocol/items';
-import { dateFolder, rolloutFileName, threadIdFromFileName, ROLLOUT_SUFFIX } from './format';
-import { readRollout, type ParsedRollout } from './reader';
-
-export interface ThreadSummary {
-  id: string;
-  path: string;
-  archived: boolean;
-  /** Seconds since the epoch. */
-  createdAt: number;
-  updatedAt: number;
-  cwd: string;
-  preview: string;
-  name: string | null;
-  modelProvider: string;
-  model: string | null;
-  reasoningEffort: string | null;
-  source: SessionSource;
-  cliVersion: string;
-  originator: string | null;
-  forkedFromId: string | null;
-  sessionId: string;
-  gitInfo: GitInfo | null;
-  /** File size and mtime when summarized: a mismatch means the file changed behind our back. */
-  size: number;
-  mtimeMs: number;
-}
+import { dateFolder, rolloutFileName, threadIdFromFileName } from './format';
+import type { ParsedRollout } from './reader';
+import { compactSummary, summaryFromParsed, type ThreadSummary } from './summary';
+import { listRollouts, moveFile, safeRead, statOrNull } from './files';
 
 export const INDEX_FILE = 'vscode_thread_index.jsonl';
 /** The reference CLI keeps thread names here (`{"id","thread_name","updated_at"}` lines). */
@@ -369,120 +346,5 @@ export class ThreadStore {
     } catch (error) {
       log.warn(`could not update thread index ${this.indexPath}:`, error);
     }
-  }
-}
-
-/** The summary with its fields in one fixed order (uniform objects keep sorting 10,000 of them fast). */
-function compactSummary(s: ThreadSummary): ThreadSummary {
-  return {
-    id: s.id,
-    path: s.path,
-    archived: s.archived,
-    createdAt: s.createdAt,
-    updatedAt: s.updatedAt,
-    cwd: s.cwd,
-    preview: s.preview,
-    name: s.name,
-    modelProvider: s.modelProvider,
-    model: s.model,
-    reasoningEffort: s.reasoningEffort,
-    source: s.source,
-    cliVersion: s.cliVersion,
-    originator: s.originator,
-    forkedFromId: s.forkedFromId,
-    sessionId: s.sessionId,
-    gitInfo: s.gitInfo,
-    size: s.size,
-    mtimeMs: s.mtimeMs,
-  };
-}
-
-export function summaryFromParsed(filePath: string, archived: boolean, parsed: ParsedRollout): Omit<ThreadSummary, 'size' | 'mtimeMs'> {
-  const meta = parsed.meta!;
-  const createdMs = Date.parse(meta.timestamp);
-  const createdAt = Number.isFinite(createdMs) ? Math.floor(createdMs / 1000) : (parsed.lastTimestamp ?? 0);
-  const id = meta.id.toLowerCase();
-  return {
-    id,
-    path: filePath,
-    archived,
-    createdAt,
-    updatedAt: Math.max(createdAt, parsed.lastTimestamp ?? createdAt),
-    cwd: parsed.settings.cwd ?? meta.cwd,
-    preview: parsed.preview,
-    name: parsed.name,
-    modelProvider: meta.model_provider ?? parsed.settings.modelProvider ?? 'openai',
-    model: parsed.settings.model ?? meta.model ?? null,
-    reasoningEffort: parsed.settings.reasoningEffort ?? meta.reasoning_effort ?? null,
-    source: normalizeSource(meta.source),
-    cliVersion: typeof meta.cli_version === 'string' ? meta.cli_version : '',
-    originator: typeof meta.originator === 'string' ? meta.originator : null,
-    forkedFromId: typeof meta.forked_from_id === 'string' ? meta.forked_from_id : null,
-    sessionId: typeof meta.session_id === 'string' ? meta.session_id : id,
-    gitInfo: meta.git ? { sha: meta.git.commit_hash ?? null, branch: meta.git.branch ?? null, originUrl: meta.git.repository_url ?? null } : null,
-  };
-}
-
-/** Maps the reference's recorded sources (`"vscode"`, `{"subagent": …}`, `"mcp"`…) to the protocol's. */
-export function normalizeSource(source: unknown): SessionSource {
-  if (source === 'cli' || source === 'vscode' || source === 'exec' || source === 'appServer' || source === 'unknown') return source;
-  if (source === 'mcp') return 'appServer';
-  if (source && typeof source === 'object') {
-    const record = source as Record<string, unknown>;
-    if ('subagent' in record) return { subAgent: record.subagent };
-    if ('subAgent' in record) return { subAgent: record.subAgent };
-    if (typeof record.custom === 'string') return { custom: record.custom };
-  }
-  return 'unknown';
-}
-
-function safeRead(filePath: string): ParsedRollout | null {
-  try {
-    const parsed = readRollout(filePath);
-    for (const warning of parsed.warnings) log.warn(warning);
-    return parsed;
-  } catch (error) {
-    log.warn(`cannot read rollout ${filePath}:`, error);
-    return null;
-  }
-}
-
-function statOrNull(filePath: string): fs.Stats | null {
-  try {
-    return fs.statSync(filePath);
-  } catch {
-    return null;
-  }
-}
-
-/** Rollout files under `dir`, descending at most `depth` folder levels. */
-function listRollouts(dir: string, depth: number): string[] {
-  const out: string[] = [];
-  const walk = (current: string, level: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(current, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory() && level < depth) walk(full, level + 1);
-      else if (entry.isFile() && entry.name.endsWith(ROLLOUT_SUFFIX)) out.push(full);
-    }
-  };
-  walk(dir, 1);
-  return out;
-}
-
-function moveFile(from: string, to: string): void {
-  fs.mkdirSync(path.dirname(to), { recursive: true });
-  if (fs.existsSync(to)) throw new Error(`cannot move rollout: ${to} already exists`);
-  try {
-    fs.renameSync(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    fs.copyFileSync(from, to);
-    fs.unlinkSync(from);
   }
 }

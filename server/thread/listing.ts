@@ -4,7 +4,7 @@ import { ErrorCode, RpcError } from '../rpc/errors';
 import { decodeCursor, encodeCursor } from '../rpc/cursor';
 import type { Thread, Turn, TurnItemsView } from '../protocol/items';
 import type { ThreadListParams, ThreadListResponse, ThreadSourceKind, ThreadTurnsListParams, ThreadTurnsListResponse } from '../protocol/thread';
-import type { ThreadSummary } from '../rollout/store';
+import type { ThreadSummary } from '../rollout/summary';
 import { validateThreadId, type ThreadManager } from './manager';
 import { threadFromSummary, type StoredThreads } from './storedThreads';
 

@@ -14,7 +14,7 @@ import { ErrorCode, RpcError } from '../rpc/errors';
 import type { AskForApproval, Thread, Turn } from '../protocol/items';
 import type { ThreadForkParams, ThreadResumeParams, ThreadResumeResponse, ThreadSessionResponse, ThreadStartParams } from '../protocol/thread';
 import type { ParsedRollout, RolloutSettings } from '../rollout/reader';
-import type { ThreadSummary } from '../rollout/store';
+import type { ThreadSummary } from '../rollout/summary';
 import type { HistoryEntry } from '../rollout/format';
 import { SERVER_VERSION } from '../version';
 import { LoadedThread, type ResponseItem } from './loadedThread';
