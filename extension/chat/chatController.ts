@@ -1,25 +1,26 @@
 /**
- * The chat's brain: owns the open thread, turns server notifications into
- * transcript entries for the webview, answers approval requests with the
- * user's decision, and runs composer actions (prompts, slash commands,
- * pickers). It talks to VS Code only through `ChatHost`, so tests drive it
- * with a real server and no editor.
+ * The chat's brain: owns the open thread, its turn and the composer's pickers,
+ * and sends prompts. Its parts, each in its own file: server notifications
+ * (notificationRouter.ts), approval requests (approvalRequests.ts), webview
+ * messages (webviewMessages.ts) and slash commands (slashCommands.ts). It
+ * talks to VS Code only through `ChatHost`, so tests drive it with a real
+ * server and no editor.
  */
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { ChatController, PromptAttachment } from '../services';
 import type { CodexClient } from '../client/codexClient';
-import type { ApprovalPolicy, SandboxMode, ThreadSettingsResponse, UserInput } from '../client/protocolTypes';
-import type {
-  ApprovalDecision,
-  ChatEntry,
-  HostToWebview,
-  ModelOption,
-  SessionInfo,
-  WebviewToHost,
-} from '../../webview/protocol';
+import type { ThreadSettingsResponse, UserInput } from '../client/protocolTypes';
+import type { ChatEntry, HostToWebview, ModelOption, SessionInfo, WebviewToHost } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import { ApprovalQueue } from './approvals';
-import { Transcript, turnErrorNoticeId } from './transcript';
+import { Transcript } from './transcript';
+import { connectionMessage, formatDelay } from './connectionText';
+import { listModels } from './models';
+import { threadStartSettings, turnOverrides, type PickerValues, type ThreadStartSettings } from './threadSettings';
+import { answerApprovalRequests } from './approvalRequests';
+import { routeNotification, type ChatTokenUsage, type NotificationTarget } from './notificationRouter';
+import { runSlashCommand, type SlashCommandContext } from './slashCommands';
+import { dispatchWebviewMessage, type WebviewMessageTarget } from './webviewMessages';
 
 /** The part of `CodexClient` the controller uses (a remote client offers the same). */
 export type ChatClient = Pick<
@@ -28,14 +29,6 @@ export type ChatClient = Pick<
 >;
 
 export type AttachmentProvider = () => Promise<PromptAttachment>;
-
-/** Decisions of the legacy (v1) approval requests, by our names. */
-const LEGACY_DECISIONS: Record<ApprovalDecision, string> = {
-  accept: 'approved',
-  acceptForSession: 'approved_for_session',
-  decline: 'denied',
-  cancel: 'abort',
-};
 
 export class ChatControllerImpl implements ChatController {
   private threadId: string | undefined;
@@ -60,7 +53,13 @@ export class ChatControllerImpl implements ChatController {
   /** Failed restarts between two connections update one notice instead of piling up. */
   private outageCounter = 1;
   /** Last `thread/tokenUsage/updated` of the open thread, for /status. */
-  private tokenUsage: { total?: { totalTokens?: number; inputTokens?: number; outputTokens?: number }; modelContextWindow?: number | null } | undefined;
+  private tokenUsage: ChatTokenUsage | undefined;
+  /** The chat as the notification router sees it. */
+  private readonly notificationTarget: NotificationTarget;
+  /** The chat as the slash commands see it. */
+  private readonly slashContext: SlashCommandContext;
+  /** The chat as its webview's messages see it. */
+  private readonly webviewTarget: WebviewMessageTarget;
 
   readonly onDidChangeThread: Event<string | undefined> = this.threadEmitter.event;
 
@@ -78,12 +77,60 @@ export class ChatControllerImpl implements ChatController {
     this.approvalPolicy = settings.approvalPolicy;
     this.sandboxMode = settings.sandboxMode;
     this.threadId = host.savedThreadId();
+    this.notificationTarget = {
+      transcript: this.transcript,
+      approvals: this.approvals,
+      threadId: () => this.threadId,
+      turnId: () => this.turnId,
+      setTurn: (turnId) => this.setTurn(turnId),
+      isLocalEcho: (completed) => {
+        if (!this.localUserEntryId) return false;
+        if (completed) this.localUserEntryId = undefined;
+        return true;
+      },
+      setThreadTitle: (title) => {
+        this.threadTitle = title;
+        this.postSession();
+      },
+      setTokenUsage: (usage) => (this.tokenUsage = usage),
+    };
+    this.slashContext = {
+      client,
+      host,
+      transcript: this.transcript,
+      threadId: () => this.threadId,
+      models: () => this.models,
+      model: () => this.model,
+      setModel: (model) => (this.model = model),
+      tokenUsage: () => this.tokenUsage,
+      ideContextProvider: () => this.ideContextProvider,
+      threadSettings: () => this.threadSettings(),
+      sessionInfo: () => this.sessionInfo(),
+      newThread: () => this.newThread(),
+      openThread: (threadId) => this.openThread(threadId),
+      ensureThread: () => this.ensureThread(),
+      sendPrompt: (text, attachments) => this.sendPrompt(text, attachments),
+      applyThreadResponse: (response) => this.applyThreadResponse(response),
+      sendSnapshot: () => this.sendSnapshot(),
+      postSession: () => this.postSession(),
+    };
+    this.webviewTarget = {
+      client,
+      host,
+      onViewReady: () => this.onViewReady(),
+      sendPrompt: (text, attachments, mentions) => this.sendPrompt(text, attachments, mentions),
+      runSlashCommand: (command, args) => this.runSlashCommand(command, args),
+      interrupt: () => this.interrupt(),
+      answerApproval: (id, decision) => this.approvals.answer(id, decision),
+      postToView: (message) => this.postToView(message),
+      setPicker: (picker, value) => {
+        this[picker] = value;
+        this.postSession();
+      },
+    };
     this.disposables.push(
-      client.onNotification('*', (params, method) => this.onNotification(method, params)),
-      client.onServerRequest('item/commandExecution/requestApproval', (params) => this.onCommandApproval(params)),
-      client.onServerRequest('item/fileChange/requestApproval', (params) => this.onFileChangeApproval(params)),
-      client.onServerRequest('execCommandApproval', (params) => this.onLegacyApproval('command', params)),
-      client.onServerRequest('applyPatchApproval', (params) => this.onLegacyApproval('fileChange', params)),
+      client.onNotification('*', (params, method) => routeNotification(this.notificationTarget, method, params)),
+      ...answerApprovalRequests(client, this.approvals, this.transcript),
       client.onDidChangeState(() => this.postSession()),
       client.onDidConnect((event) => void this.onConnected(event.reconnected)),
       client.onDidDisconnect((event) => this.onDisconnected(event.reason, event.restartInMs, event.expected)),
@@ -122,58 +169,9 @@ export class ChatControllerImpl implements ChatController {
 
   async handleWebviewMessage(message: WebviewToHost): Promise<void> {
     try {
-      await this.dispatchWebviewMessage(message);
+      await dispatchWebviewMessage(this.webviewTarget, message);
     } catch (error) {
       this.transcript.notice('error', (error as Error).message);
-    }
-  }
-
-  private async dispatchWebviewMessage(message: WebviewToHost): Promise<void> {
-    switch (message.type) {
-      case 'ready':
-        await this.onViewReady();
-        return;
-      case 'send':
-        await this.sendPrompt(message.text, [], message.mentions);
-        return;
-      case 'slash':
-        await this.runSlashCommand(message.command, message.args);
-        return;
-      case 'interrupt':
-        await this.interrupt();
-        return;
-      case 'approve':
-        this.approvals.answer(message.id, message.decision);
-        return;
-      case 'openDiff':
-        await this.host.executeCommand('codex.diff.openFileDiff', message.path);
-        return;
-      case 'openFile':
-        await this.host.openFile(message.path);
-        return;
-      case 'copy':
-        await this.host.writeClipboard(message.text);
-        return;
-      case 'mentionQuery': {
-        const files = await this.host.findFiles(message.query, 20);
-        this.postToView({ type: 'mentionResults', query: message.query, files });
-        return;
-      }
-      case 'setModel':
-        this.model = message.model;
-        this.postSession();
-        return;
-      case 'setApprovalPolicy':
-        this.approvalPolicy = message.value;
-        this.postSession();
-        return;
-      case 'setSandboxMode':
-        this.sandboxMode = message.value;
-        this.postSession();
-        return;
-      case 'restartServer':
-        await this.client.restart();
-        return;
     }
   }
 
@@ -205,7 +203,7 @@ export class ChatControllerImpl implements ChatController {
   sessionInfo(): SessionInfo {
     return {
       connection: this.client.state,
-      connectionMessage: this.connectionMessage(),
+      connectionMessage: connectionMessage(this.client.state, this.client.lastExit, this.remoteServer),
       threadId: this.threadId,
       threadTitle: this.threadTitle ?? this.titleFromFirstPrompt(),
       turnRunning: this.turnId !== undefined,
@@ -228,19 +226,6 @@ export class ChatControllerImpl implements ChatController {
     const first = this.transcript.all.find((entry) => entry.kind === 'user');
     const line = first?.kind === 'user' ? first.text.trim().split('\n')[0].trim() : '';
     return line ? (line.length > 80 ? `${line.slice(0, 79)}…` : line) : undefined;
-  }
-
-  private connectionMessage(): string | undefined {
-    switch (this.client.state) {
-      case 'connected':
-        return undefined;
-      case 'starting':
-        return 'Starting the Codex server…';
-      case 'disconnected':
-        return `The Codex server ${this.client.lastExit ?? 'stopped'}. ${this.remoteServer ? 'Reconnecting…' : 'Restarting…'}`;
-      case 'stopped':
-        return this.client.lastExit ? `The Codex server ${this.client.lastExit}.` : 'The Codex server is not running.';
-    }
   }
 
   // ── ChatController ─────────────────────────────────────────────────────
@@ -298,7 +283,7 @@ export class ChatControllerImpl implements ChatController {
         ...files.map((file) => ({ type: 'mention' as const, name: file.name, path: file.path })),
       ];
       if (this.turnId && (await this.steer(threadId, input, this.turnId))) return;
-      const { turn } = await this.client.request('turn/start', { threadId, input, ...this.turnOverrides() });
+      const { turn } = await this.client.request('turn/start', { threadId, input, ...turnOverrides(this.pickers()) });
       if (this.turnId === undefined && turn.status === 'inProgress') this.setTurn(turn.id);
     } catch (error) {
       this.localUserEntryId = undefined;
@@ -325,6 +310,11 @@ export class ChatControllerImpl implements ChatController {
       if (this.turnId === turnId) this.setTurn(undefined);
       return false;
     }
+  }
+
+  /** Runs a slash command typed in the composer (see ./slashCommands.ts). */
+  async runSlashCommand(command: string, args: string): Promise<void> {
+    await runSlashCommand(this.slashContext, command, args);
   }
 
   async insertIntoComposer(text: string): Promise<void> {
@@ -355,23 +345,13 @@ export class ChatControllerImpl implements ChatController {
     return this.startingThread;
   }
 
-  private threadSettings(): { model?: string; cwd?: string; approvalPolicy?: ApprovalPolicy; sandbox?: SandboxMode } {
-    const { cwd } = this.host.settings();
-    return {
-      ...(this.model ? { model: this.model } : {}),
-      ...(cwd ? { cwd } : {}),
-      ...(this.approvalPolicy ? { approvalPolicy: normalizePolicy(this.approvalPolicy) } : {}),
-      ...(this.sandboxMode ? { sandbox: this.sandboxMode as SandboxMode } : {}),
-    };
+  private threadSettings(): ThreadStartSettings {
+    return threadStartSettings(this.pickers(), this.host.settings().cwd);
   }
 
-  /** Overrides sent with each turn so picker changes apply to the running thread. */
-  private turnOverrides(): Record<string, unknown> {
-    const overrides: Record<string, unknown> = {};
-    if (this.model) overrides.model = this.model;
-    if (this.approvalPolicy) overrides.approvalPolicy = normalizePolicy(this.approvalPolicy);
-    if (this.sandboxMode) overrides.sandboxPolicy = sandboxPolicyFor(this.sandboxMode);
-    return overrides;
+  /** The composer's pickers: model, approval policy and sandbox mode ('' = config.toml's). */
+  private pickers(): PickerValues {
+    return { model: this.model, approvalPolicy: this.approvalPolicy, sandboxMode: this.sandboxMode };
   }
 
   private applyThreadResponse(response: ThreadSettingsResponse): void {
@@ -445,265 +425,11 @@ export class ChatControllerImpl implements ChatController {
 
   private async loadModels(): Promise<void> {
     try {
-      const models: ModelOption[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: { data: any[]; nextCursor: string | null } = await this.client.request('model/list', { cursor, limit: 100 });
-        for (const model of page.data) {
-          if (!model.hidden) models.push({ id: model.model ?? model.id, label: model.displayName || model.model || model.id, description: model.description });
-        }
-        cursor = page.nextCursor;
-      } while (cursor && models.length < 500);
-      this.models = models;
+      this.models = await listModels(this.client);
       this.postSession();
     } catch (error) {
       this.host.log(`model/list failed: ${(error as Error).message}`);
     }
   }
 
-  // ── Notifications ──────────────────────────────────────────────────────
-
-  private onNotification(method: string, params: any): void {
-    // Events of other threads (sub-agents, other windows) do not belong in this chat.
-    if (params && typeof params.threadId === 'string' && params.threadId !== this.threadId) return;
-    switch (method) {
-      case 'turn/started':
-        this.setTurn(params.turn?.id);
-        return;
-      case 'turn/completed': {
-        const turn = params.turn ?? {};
-        this.transcript.finishStreaming();
-        // Same id as the `error` notification's notice: a failed turn shows its error once.
-        if (turn.status === 'failed' && turn.error) this.transcript.notice('error', turn.error.message, turnErrorNoticeId(turn.id));
-        else if (turn.status === 'interrupted') this.transcript.notice('info', 'Turn interrupted.');
-        this.approvals.closeAll(turn.id);
-        if (this.turnId === turn.id || !turn.id) this.setTurn(undefined);
-        return;
-      }
-      case 'item/started':
-      case 'item/completed': {
-        const item = params.item;
-        if (!item) return;
-        if (item.type === 'userMessage' && this.localUserEntryId) {
-          // Already shown from the composer (with its chips); drop the echo once.
-          if (method === 'item/completed') this.localUserEntryId = undefined;
-          return;
-        }
-        this.transcript.upsertItem(item, method === 'item/started');
-        return;
-      }
-      case 'item/agentMessage/delta':
-        this.transcript.appendText(params.itemId, params.delta ?? '');
-        return;
-      case 'item/reasoning/summaryTextDelta':
-        this.transcript.appendSummary(params.itemId, params.summaryIndex ?? 0, params.delta ?? '');
-        return;
-      case 'item/reasoning/summaryPartAdded':
-        this.transcript.appendSummary(params.itemId, params.summaryIndex ?? 0, '');
-        return;
-      case 'item/commandExecution/outputDelta':
-        this.transcript.appendOutput(params.itemId, params.delta ?? '');
-        return;
-      case 'turn/plan/updated':
-        this.transcript.setPlan(params.turnId, params.explanation ?? null, params.plan ?? []);
-        return;
-      case 'error':
-        if (params.willRetry) this.transcript.notice('warning', `${params.error?.message ?? 'Error'} (retrying)`);
-        else this.transcript.notice('error', params.error?.message ?? 'Error', params.turnId ? turnErrorNoticeId(params.turnId) : undefined);
-        return;
-      case 'warning':
-        this.transcript.notice('warning', params.message);
-        return;
-      case 'configWarning':
-        this.transcript.notice('warning', [params.summary, params.details].filter(Boolean).join(': '));
-        return;
-      case 'deprecationNotice':
-        this.transcript.notice('info', params.summary);
-        return;
-      case 'thread/compacted':
-        this.transcript.notice('info', 'Context compacted.');
-        return;
-      case 'thread/name/updated':
-        this.threadTitle = params.threadName ?? undefined;
-        this.postSession();
-        return;
-      case 'thread/tokenUsage/updated':
-        this.tokenUsage = params.tokenUsage;
-        return;
-      case 'thread/goal/updated':
-        if (params.goal?.objective) this.transcript.notice('info', `Goal: ${params.goal.objective}`);
-        return;
-    }
-  }
-
-  // ── Approvals ──────────────────────────────────────────────────────────
-
-  private onCommandApproval(params: any): Promise<{ decision: ApprovalDecision }> {
-    return this.approvals
-      .ask({
-        approvalKind: 'command',
-        title: 'Run this command?',
-        detail: params.command ?? this.describeItem(params.itemId) ?? '(command not shown by the server)',
-        reason: params.reason ?? undefined,
-        turnId: params.turnId,
-        itemId: params.itemId,
-      })
-      .then((decision) => ({ decision }));
-  }
-
-  private onFileChangeApproval(params: any): Promise<{ decision: ApprovalDecision }> {
-    return this.approvals
-      .ask({
-        approvalKind: 'fileChange',
-        title: 'Apply these file changes?',
-        detail: this.describeItem(params.itemId) ?? (params.grantRoot ? `Write access under ${params.grantRoot}` : '(files not shown by the server)'),
-        reason: params.reason ?? undefined,
-        turnId: params.turnId,
-        itemId: params.itemId,
-      })
-      .then((decision) => ({ decision }));
-  }
-
-  private onLegacyApproval(kind: 'command' | 'fileChange', params: any): Promise<{ decision: string }> {
-    const detail =
-      kind === 'command'
-        ? (Array.isArray(params.command) ? params.command.join(' ') : String(params.command ?? ''))
-        : Object.keys(params.fileChanges ?? {}).join('\n');
-    return this.approvals
-      .ask({ approvalKind: kind, title: kind === 'command' ? 'Run this command?' : 'Apply these file changes?', detail, reason: params.reason ?? undefined })
-      .then((decision) => ({ decision: LEGACY_DECISIONS[decision] }));
-  }
-
-  /** The command or file list of an item already in the transcript. */
-  private describeItem(itemId: string | undefined): string | undefined {
-    const entry = itemId ? this.transcript.get(itemId) : undefined;
-    if (entry?.kind === 'command') return entry.command;
-    if (entry?.kind === 'fileChange') return entry.files.map((f) => `${f.path} (+${f.added} −${f.removed})`).join('\n');
-    return undefined;
-  }
-
-  // ── Slash commands ─────────────────────────────────────────────────────
-
-  async runSlashCommand(command: string, args: string): Promise<void> {
-    switch (command) {
-      case 'new':
-        await this.newThread();
-        return;
-      case 'resume':
-        await this.resumeCommand(args.trim());
-        return;
-      case 'fork': {
-        if (!this.threadId) throw new Error('There is no thread to fork yet.');
-        const response = await this.client.request('thread/fork', { threadId: this.threadId, ...this.threadSettings() });
-        this.transcript.reset(Transcript.entriesFromTurns(response.thread.turns ?? []));
-        this.applyThreadResponse(response);
-        this.transcript.notice('info', `Forked into a new thread (${response.thread.id}).`);
-        this.sendSnapshot();
-        return;
-      }
-      case 'ide': {
-        if (!this.ideContextProvider) throw new Error('IDE context is not available (the /ide feature is not loaded).');
-        const attachment = await this.ideContextProvider();
-        await this.sendPrompt(args.trim() || 'Help me with the code I am looking at.', [attachment]);
-        return;
-      }
-      case 'diff':
-        await this.host.executeCommand('codex.openTurnDiff');
-        return;
-      case 'model': {
-        const chosen = args.trim() || (await this.host.pickModel(this.models, this.model));
-        if (chosen) {
-          this.model = chosen;
-          this.transcript.notice('info', `Model set to ${chosen}.`);
-          this.postSession();
-        }
-        return;
-      }
-      case 'compact': {
-        if (!this.threadId) throw new Error('There is no thread to compact yet.');
-        await this.client.request('thread/compact/start', { threadId: this.threadId });
-        this.transcript.notice('info', 'Compacting the conversation…');
-        return;
-      }
-      case 'goal': {
-        const objective = args.trim();
-        if (!objective) throw new Error('Usage: /goal <objective>');
-        const threadId = await this.ensureThread();
-        await this.client.request('thread/goal/set', { threadId, objective, status: 'active' });
-        this.transcript.notice('info', `Goal set: ${objective}`);
-        return;
-      }
-      case 'hooks':
-        await this.host.executeCommand('codex.hooks.focus');
-        return;
-      case 'status':
-        this.transcript.notice('info', this.statusText());
-        return;
-      case 'clear':
-        this.transcript.reset();
-        this.sendSnapshot();
-        return;
-      default:
-        throw new Error(`Unknown command /${command}. Type / to see the commands.`);
-    }
-  }
-
-  private async resumeCommand(threadId: string): Promise<void> {
-    if (!threadId) {
-      const page: { data: any[] } = await this.client.request('thread/list', { limit: 50 });
-      const picked = await this.host.pickThread(
-        page.data.map((thread) => ({
-          id: thread.id,
-          label: thread.name || thread.preview || thread.id,
-          description: thread.updatedAt ? new Date(thread.updatedAt * 1000).toLocaleString() : undefined,
-        })),
-      );
-      if (!picked) return;
-      threadId = picked;
-    }
-    await this.openThread(threadId);
-  }
-
-  private statusText(): string {
-    const info = this.sessionInfo();
-    return [
-      `Server: ${info.connection}${this.client.lastExit && info.connection !== 'connected' ? ` (${this.client.lastExit})` : ''}`,
-      `Thread: ${info.threadId ?? 'none yet'}${info.threadTitle ? ` — ${info.threadTitle}` : ''}`,
-      `Model: ${info.model || 'default from config.toml'}`,
-      `Approval policy: ${info.approvalPolicy || 'default from config.toml'}`,
-      `Sandbox: ${info.sandboxMode || 'default from config.toml'}`,
-      `Turn running: ${info.turnRunning ? 'yes' : 'no'}`,
-      `Tokens used: ${this.tokenUsageText()}`,
-    ].join('\n');
-  }
-
-  private tokenUsageText(): string {
-    const total = this.tokenUsage?.total;
-    if (!total?.totalTokens) return 'none yet';
-    const window = this.tokenUsage?.modelContextWindow;
-    const detail = `${total.inputTokens ?? 0} in, ${total.outputTokens ?? 0} out`;
-    return `${total.totalTokens} (${detail})${window ? ` of a ${window}-token context window` : ''}`;
-  }
-}
-
-function normalizePolicy(policy: string): ApprovalPolicy {
-  // `on-failure` is deprecated in the v2 protocol; `on-request` is its successor.
-  return (policy === 'on-failure' ? 'on-request' : policy) as ApprovalPolicy;
-}
-
-function sandboxPolicyFor(mode: string): unknown {
-  switch (mode) {
-    case 'read-only':
-      return { type: 'readOnly', networkAccess: false };
-    case 'workspace-write':
-      return { type: 'workspaceWrite', writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
-    case 'danger-full-access':
-      return { type: 'dangerFullAccess' };
-    default:
-      return undefined;
-  }
-}
-
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }

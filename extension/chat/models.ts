@@ -1,0 +1,16 @@
+/** The model picker's choices: every page of model/list, hidden models left out. */
+import type { CodexClient } from '../client/codexClient';
+import type { ModelOption } from '../../webview/protocol';
+
+export async function listModels(client: Pick<CodexClient, 'request'>): Promise<ModelOption[]> {
+  const models: ModelOption[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { data: any[]; nextCursor: string | null } = await client.request('model/list', { cursor, limit: 100 });
+    for (const model of page.data) {
+      if (!model.hidden) models.push({ id: model.model ?? model.id, label: model.displayName || model.model || model.id, description: model.description });
+    }
+    cursor = page.nextCursor;
+  } while (cursor && models.length < 500);
+  return models;
+}

@@ -1,0 +1,133 @@
+/** The chat's slash commands (/new, /resume, /fork, /ide, /diff, /model, /compact, /goal, /hooks, /status, /clear). */
+import type { CodexClient } from '../client/codexClient';
+import type { ThreadSettingsResponse } from '../client/protocolTypes';
+import type { PromptAttachment } from '../services';
+import type { ModelOption, SessionInfo } from '../../webview/protocol';
+import type { ChatHost } from './chatHost';
+import type { ChatTokenUsage } from './notificationRouter';
+import { Transcript } from './transcript';
+
+/** What the slash commands use of the chat (the controller gives them this view of itself). */
+export interface SlashCommandContext {
+  readonly client: Pick<CodexClient, 'request' | 'lastExit'>;
+  readonly host: Pick<ChatHost, 'executeCommand' | 'pickModel' | 'pickThread'>;
+  readonly transcript: Transcript;
+  threadId(): string | undefined;
+  models(): ModelOption[];
+  model(): string;
+  setModel(model: string): void;
+  tokenUsage(): ChatTokenUsage | undefined;
+  ideContextProvider(): (() => Promise<PromptAttachment>) | undefined;
+  /** The thread settings sent with thread/start, resume and fork (the pickers' values). */
+  threadSettings(): object;
+  sessionInfo(): SessionInfo;
+  newThread(): Promise<void>;
+  openThread(threadId: string): Promise<void>;
+  ensureThread(): Promise<string>;
+  sendPrompt(text: string, attachments: PromptAttachment[]): Promise<void>;
+  applyThreadResponse(response: ThreadSettingsResponse): void;
+  sendSnapshot(): void;
+  postSession(): void;
+}
+
+export async function runSlashCommand(chat: SlashCommandContext, command: string, args: string): Promise<void> {
+  switch (command) {
+    case 'new':
+      await chat.newThread();
+      return;
+    case 'resume':
+      await resumeCommand(chat, args.trim());
+      return;
+    case 'fork': {
+      if (!chat.threadId()) throw new Error('There is no thread to fork yet.');
+      const response = await chat.client.request('thread/fork', { threadId: chat.threadId(), ...chat.threadSettings() });
+      chat.transcript.reset(Transcript.entriesFromTurns(response.thread.turns ?? []));
+      chat.applyThreadResponse(response);
+      chat.transcript.notice('info', `Forked into a new thread (${response.thread.id}).`);
+      chat.sendSnapshot();
+      return;
+    }
+    case 'ide': {
+      const provider = chat.ideContextProvider();
+      if (!provider) throw new Error('IDE context is not available (the /ide feature is not loaded).');
+      const attachment = await provider();
+      await chat.sendPrompt(args.trim() || 'Help me with the code I am looking at.', [attachment]);
+      return;
+    }
+    case 'diff':
+      await chat.host.executeCommand('codex.openTurnDiff');
+      return;
+    case 'model': {
+      const chosen = args.trim() || (await chat.host.pickModel(chat.models(), chat.model()));
+      if (chosen) {
+        chat.setModel(chosen);
+        chat.transcript.notice('info', `Model set to ${chosen}.`);
+        chat.postSession();
+      }
+      return;
+    }
+    case 'compact': {
+      if (!chat.threadId()) throw new Error('There is no thread to compact yet.');
+      await chat.client.request('thread/compact/start', { threadId: chat.threadId() });
+      chat.transcript.notice('info', 'Compacting the conversation…');
+      return;
+    }
+    case 'goal': {
+      const objective = args.trim();
+      if (!objective) throw new Error('Usage: /goal <objective>');
+      const threadId = await chat.ensureThread();
+      await chat.client.request('thread/goal/set', { threadId, objective, status: 'active' });
+      chat.transcript.notice('info', `Goal set: ${objective}`);
+      return;
+    }
+    case 'hooks':
+      await chat.host.executeCommand('codex.hooks.focus');
+      return;
+    case 'status':
+      chat.transcript.notice('info', statusText(chat));
+      return;
+    case 'clear':
+      chat.transcript.reset();
+      chat.sendSnapshot();
+      return;
+    default:
+      throw new Error(`Unknown command /${command}. Type / to see the commands.`);
+  }
+}
+
+async function resumeCommand(chat: SlashCommandContext, threadId: string): Promise<void> {
+  if (!threadId) {
+    const page: { data: any[] } = await chat.client.request('thread/list', { limit: 50 });
+    const picked = await chat.host.pickThread(
+      page.data.map((thread) => ({
+        id: thread.id,
+        label: thread.name || thread.preview || thread.id,
+        description: thread.updatedAt ? new Date(thread.updatedAt * 1000).toLocaleString() : undefined,
+      })),
+    );
+    if (!picked) return;
+    threadId = picked;
+  }
+  await chat.openThread(threadId);
+}
+
+function statusText(chat: SlashCommandContext): string {
+  const info = chat.sessionInfo();
+  return [
+    `Server: ${info.connection}${chat.client.lastExit && info.connection !== 'connected' ? ` (${chat.client.lastExit})` : ''}`,
+    `Thread: ${info.threadId ?? 'none yet'}${info.threadTitle ? ` — ${info.threadTitle}` : ''}`,
+    `Model: ${info.model || 'default from config.toml'}`,
+    `Approval policy: ${info.approvalPolicy || 'default from config.toml'}`,
+    `Sandbox: ${info.sandboxMode || 'default from config.toml'}`,
+    `Turn running: ${info.turnRunning ? 'yes' : 'no'}`,
+    `Tokens used: ${tokenUsageText(chat)}`,
+  ].join('\n');
+}
+
+function tokenUsageText(chat: SlashCommandContext): string {
+  const total = chat.tokenUsage()?.total;
+  if (!total?.totalTokens) return 'none yet';
+  const window = chat.tokenUsage()?.modelContextWindow;
+  const detail = `${total.inputTokens ?? 0} in, ${total.outputTokens ?? 0} out`;
+  return `${total.totalTokens} (${detail})${window ? ` of a ${window}-token context window` : ''}`;
+}

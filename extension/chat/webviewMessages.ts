@@ -1,0 +1,66 @@
+/** What the chat does with each message its webview sends (the typed messages are in webview/protocol.ts). */
+import type { CodexClient } from '../client/codexClient';
+import type { PromptAttachment } from '../services';
+import type { ApprovalDecision, HostToWebview, WebviewToHost } from '../../webview/protocol';
+import type { ChatHost } from './chatHost';
+import type { PickerValues } from './threadSettings';
+
+/** What the messages reach in the chat (the controller gives them this view of itself). */
+export interface WebviewMessageTarget {
+  readonly client: Pick<CodexClient, 'restart'>;
+  readonly host: Pick<ChatHost, 'executeCommand' | 'openFile' | 'writeClipboard' | 'findFiles'>;
+  onViewReady(): Promise<void>;
+  sendPrompt(text: string, attachments: PromptAttachment[], mentions: { name: string; path: string }[]): Promise<void>;
+  runSlashCommand(command: string, args: string): Promise<void>;
+  interrupt(): Promise<void>;
+  answerApproval(id: string, decision: ApprovalDecision): void;
+  postToView(message: HostToWebview): void;
+  /** A picker changed in the composer: it applies to the next prompt. */
+  setPicker(picker: keyof PickerValues, value: string): void;
+}
+
+export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message: WebviewToHost): Promise<void> {
+  switch (message.type) {
+    case 'ready':
+      await chat.onViewReady();
+      return;
+    case 'send':
+      await chat.sendPrompt(message.text, [], message.mentions);
+      return;
+    case 'slash':
+      await chat.runSlashCommand(message.command, message.args);
+      return;
+    case 'interrupt':
+      await chat.interrupt();
+      return;
+    case 'approve':
+      chat.answerApproval(message.id, message.decision);
+      return;
+    case 'openDiff':
+      await chat.host.executeCommand('codex.diff.openFileDiff', message.path);
+      return;
+    case 'openFile':
+      await chat.host.openFile(message.path);
+      return;
+    case 'copy':
+      await chat.host.writeClipboard(message.text);
+      return;
+    case 'mentionQuery': {
+      const files = await chat.host.findFiles(message.query, 20);
+      chat.postToView({ type: 'mentionResults', query: message.query, files });
+      return;
+    }
+    case 'setModel':
+      chat.setPicker('model', message.model);
+      return;
+    case 'setApprovalPolicy':
+      chat.setPicker('approvalPolicy', message.value);
+      return;
+    case 'setSandboxMode':
+      chat.setPicker('sandboxMode', message.value);
+      return;
+    case 'restartServer':
+      await chat.client.restart();
+      return;
+  }
+}
