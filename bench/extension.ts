@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { buildVsix } from '../scripts/codeServer';
 import { REPO_ROOT } from './lib/client';
 import { summarize } from './lib/stats';
-import type { FigureResult } from './run';
+import type { FigureResult } from './figures';
 
 const execFileAsync = promisify(execFile);
 

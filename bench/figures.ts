@@ -11,9 +11,27 @@ import { BenchClient, RpcError, treeRssBytes, type Which } from './lib/client';
 import { quantile } from './lib/stats';
 import { recordTemplate, writeClonedThreads, writeLongThread, type RolloutTemplate } from './lib/storedThreads';
 import { reply, type ScriptedModel } from '../test/helpers/scriptedModel';
-import type { Unit } from './lib/stats';
+import type { Summary, Unit } from './lib/stats';
 
 export class NotImplemented extends Error {}
+
+export type Outcome = { summary: Summary } | { unavailable: string };
+
+export interface FigureResult extends FigureDefinition {
+  ours: Outcome;
+  reference?: Outcome;
+  /** ours / reference medians. */
+  ratio?: number;
+}
+
+export interface BenchResults {
+  date: string;
+  machine: string;
+  reps: number;
+  referenceVersion: string;
+  figures: FigureResult[];
+}
+
 
 export interface BenchContext {
   model: ScriptedModel;

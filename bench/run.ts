@@ -14,25 +14,8 @@ import path from 'node:path';
 import { ScriptedModel } from '../test/helpers/scriptedModel';
 import { REPO_ROOT, type Which } from './lib/client';
 import { formatSummary, summarize, type Summary, type Unit } from './lib/stats';
-import { machineDescription, NotImplemented, serverGroups, type BenchContext, type FigureDefinition } from './figures';
+import { machineDescription, NotImplemented, serverGroups, type BenchContext, type BenchResults, type FigureResult, type Outcome } from './figures';
 import { extensionFigures } from './extension';
-
-export type Outcome = { summary: Summary } | { unavailable: string };
-
-export interface FigureResult extends FigureDefinition {
-  ours: Outcome;
-  reference?: Outcome;
-  /** ours / reference medians. */
-  ratio?: number;
-}
-
-export interface BenchResults {
-  date: string;
-  machine: string;
-  reps: number;
-  referenceVersion: string;
-  figures: FigureResult[];
-}
 
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results.json');
 const README = path.join(REPO_ROOT, 'README.md');
