@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { VSIX_PATH } from '../scripts/codeServer';
-import { bundleRunner, runInCodeServer } from '../test/vscode/integrationHarness';
+import { bundleRunner, runInCodeServer } from '../test/integration/harness/integrationHarness';
 
 async function main(): Promise<void> {
   if (!fs.existsSync(VSIX_PATH)) throw new Error(`${VSIX_PATH} is missing: run npm run package first`);

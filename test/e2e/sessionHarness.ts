@@ -20,9 +20,9 @@ import {
 } from '../../scripts/codeServer';
 import { ScriptedModel } from '../helpers/scriptedModel';
 import { referenceEnv, testHome } from '../helpers/tempDir';
-import { findWebviewFrame, openWorkbench, runCommand, type Workbench } from '../vscode/browser';
-import { createWorkspace, removeUnlessKept } from '../vscode/integrationHarness';
-import { sharedVsix } from '../vscode/sharedVsix';
+import { findWebviewFrame, openWorkbench, runCommand, type Workbench } from '../integration/harness/browser';
+import { createWorkspace, removeUnlessKept } from '../integration/harness/integrationHarness';
+import { sharedVsix } from '../integration/harness/sharedVsix';
 
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 

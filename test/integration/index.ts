@@ -1,6 +1,6 @@
 /**
  * Integration-test runner that executes INSIDE a real VS Code extension host, against the
- * installed Codex extension. The host side (test/vscode/integrationHarness.ts) bundles this
+ * installed Codex extension. The host side (test/integration/harness/integrationHarness.ts) bundles this
  * file and the suites with esbuild into a throwaway "test runner" extension that is never
  * part of the shipped .vsix.
  *

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { sharedVsix } from '../vscode/sharedVsix';
+import { sharedVsix } from '../integration/harness/sharedVsix';
 
 interface ZipEntry {
   name: string;

@@ -4,7 +4,7 @@
  * test fails. Expects `npm run package` to have built codex-vscode.vsix.
  */
 import fs from 'node:fs';
-import { VSIX_PATH } from '../../scripts/codeServer';
+import { VSIX_PATH } from '../../../scripts/codeServer';
 import { bundleRunner, findSuites, formatReport, runInCodeServer, runInDesktopVsCode } from './integrationHarness';
 
 async function main(): Promise<number> {

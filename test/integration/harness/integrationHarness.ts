@@ -24,9 +24,9 @@ import {
   listLogFiles,
   startCodeServer,
   type Profile,
-} from '../../scripts/codeServer';
-import type { ItestReport } from '../integration/index';
-import { testHome } from '../helpers/tempDir';
+} from '../../../scripts/codeServer';
+import type { ItestReport } from '../index';
+import { testHome } from '../../helpers/tempDir';
 import { openWorkbench } from './browser';
 
 export const INTEGRATION_DIR = path.join(REPO_ROOT, 'test', 'integration');
