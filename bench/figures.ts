@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BenchClient, RpcError, treeRssBytes, type Which } from './lib/client';
+import { BenchClient, RpcResponseError, treeRssBytes, type Which } from './lib/client';
 import { quantile } from './lib/stats';
 import { recordTemplate, writeClonedThreads, writeLongThread, type RolloutTemplate } from './lib/storedThreads';
 import { reply, type ScriptedModel } from '../test/helpers/scriptedModel';
@@ -72,7 +72,7 @@ async function call<T = any>(client: BenchClient, method: string, params?: unkno
   try {
     return await client.request<T>(method, params, timeoutMs);
   } catch (error) {
-    if (error instanceof RpcError && error.code === -32601) throw new NotImplemented(`${method} not implemented`);
+    if (error instanceof RpcResponseError && error.code === -32601) throw new NotImplemented(`${method} not implemented`);
     throw error;
   }
 }

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { reply } from '../helpers/scriptedModel';
-import { ListeningServer } from '../server/transportWsClient';
+import { ListeningServer } from '../helpers/listeningServer';
 import { E2eSession, RESULTS_DIR, eventually } from './sessionHarness';
 
 describe('end-to-end remote server in code-server (capability token over ws://)', function () {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir } from '../helpers/appServerProcess';
-import { ListeningServer } from '../server/transportWsClient';
+import { ListeningServer } from '../helpers/listeningServer';
 import { isLoopbackHostname, mayCarryToken, parseRemoteUrl, tokenSecretKey } from '../../extension/remote/remotePolicy';
 import { WebSocketTransport, webSocketTransportFactory } from '../../extension/remote/webSocketTransport';
 import { CodexClient } from '../../extension/client/codexClient';

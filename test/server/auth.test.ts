@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { OUR_SERVER, makeTempDir } from '../helpers/appServerProcess';
 import { authorizeHandshake, authPolicyFromFlags, AuthConfigError } from '../../server/auth/wsAuth';
-import { ListeningServer, openWebSocket, WsRpcClient } from './transportWsClient';
+import { ListeningServer, openWebSocket, WsRpcClient } from '../helpers/listeningServer';
 
 const SECRET = 'a-shared-secret-that-is-long-enough-0123456789';
 const now = () => Math.floor(Date.now() / 1000);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { OUR_SERVER, makeTempDir, RpcResponseError } from '../helpers/appServerProcess';
 import { defaultControlSocketPath, isLoopbackHost, parseListenUrl } from '../../server/transport/listenUrl';
-import { ListeningServer, openWebSocket, WsRpcClient } from './transportWsClient';
+import { ListeningServer, openWebSocket, WsRpcClient } from '../helpers/listeningServer';
 
 function httpGet(url: string, options: { method?: string; headers?: Record<string, string>; socketPath?: string } = {}) {
   return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, RpcResponseError } from '../helpers/appServerProcess';
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
-import { ListeningServer, WsRpcClient } from './transportWsClient';
+import { ListeningServer, WsRpcClient } from '../helpers/listeningServer';
 
 describe('session over websocket', function () {
   this.timeout(60000);
