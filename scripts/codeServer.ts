@@ -16,7 +16,6 @@ const execFileAsync = promisify(execFile);
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const VSIX_PATH = path.join(REPO_ROOT, 'codex-vscode.vsix');
-export const EXTENSION_ID = 'codex-community.codex-vscode';
 
 /** User settings that keep a fresh VS Code window free of prompts and distractions. */
 export const QUIET_USER_SETTINGS: Record<string, unknown> = {

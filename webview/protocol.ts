@@ -69,8 +69,6 @@ export type ChatEntry =
       resolution?: ApprovalDecision | 'resolved';
     };
 
-export type EntryKind = ChatEntry['kind'];
-
 export interface ModelOption {
   id: string;
   label: string;

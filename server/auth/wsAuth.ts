@@ -13,8 +13,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { errors as joseErrors, jwtVerify } from 'jose';
 
-export type WebSocketAuthMode = 'capability-token' | 'signed-bearer-token';
-
 export type WebSocketAuthPolicy =
   | { mode: 'none' }
   | { mode: 'capability-token'; tokenSha256: Buffer }

@@ -6,7 +6,7 @@
  */
 import type { NamespaceModule } from '../core/appServer';
 import type { ClientSession } from '../core/session';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { ErrorCode, RpcError, invalidParams, invalidRequest } from '../rpc/errors';
 import { CommandExecParams, CommandExecResizeParams, CommandExecTerminateParams, CommandExecWriteParams } from '../protocol/command';
 import { effectiveConfigFor, normalizeSandboxPolicy, resolveCwd, sandboxPolicyFor } from '../thread/settings';
 import { SandboxSetupError, sandboxCommand } from '../sandbox/bubblewrap';
@@ -15,7 +15,7 @@ import { RunningProcess } from '../tools/process';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_OUTPUT_CAP_BYTES = 1024 * 1024;
 
-const invalid = (message: string) => new RpcError(ErrorCode.InvalidRequest, message);
+const invalid = (message: string) => invalidRequest(message);
 
 interface CapturedStream {
   chunks: Buffer[];
@@ -59,7 +59,7 @@ export const commandModule: NamespaceModule = (registry, server) => {
     let policy = sandboxPolicyFor(config.sandbox_mode ?? 'read-only', config, cwd);
     if (params.sandboxPolicy) {
       const requested = normalizeSandboxPolicy(params.sandboxPolicy);
-      if (!requested) throw new RpcError(ErrorCode.InvalidParams, `Invalid params: sandboxPolicy: unknown type ${JSON.stringify(params.sandboxPolicy.type)}`);
+      if (!requested) throw invalidParams(`Invalid params: sandboxPolicy: unknown type ${JSON.stringify(params.sandboxPolicy.type)}`);
       policy = requested;
     }
     const env: NodeJS.ProcessEnv = { ...process.env };

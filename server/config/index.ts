@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NamespaceModule } from '../core/appServer';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { invalidParams, invalidRequest } from '../rpc/errors';
 import { log } from '../log';
 import { ConfigBatchWriteParams, ConfigReadParams, ConfigRequirementsReadParams, ConfigValueWriteParams, type ConfigEdit } from '../protocol/config';
 import { ConfigEditError, parseKeyPath, TomlDocument } from './edit';
@@ -25,7 +25,7 @@ const CONFIG_FIELDS = [
   'model_verbosity', 'service_tier', 'analytics', 'browser_use', 'computer_use', 'desktop', 'profile', 'hooks',
 ];
 
-const writeError = (message: string, code: string) => new RpcError(ErrorCode.InvalidRequest, message, { config_write_error_code: code });
+const writeError = (message: string, code: string) => invalidRequest(message, { config_write_error_code: code });
 
 /** The config layers for `cwd`, as `config/read` returns them (highest precedence first). */
 export function readConfig(stack: LayerStack, includeLayers: boolean) {
@@ -121,7 +121,7 @@ export const configModule: NamespaceModule = (registry, server) => {
 
   registry.register('config/read', ConfigReadParams, (params) => {
     const cwd = params.cwd ? path.resolve(params.cwd) : undefined;
-    if (cwd && !fs.existsSync(cwd)) throw new RpcError(ErrorCode.InvalidParams, `cwd does not exist: ${cwd}`);
+    if (cwd && !fs.existsSync(cwd)) throw invalidParams(`cwd does not exist: ${cwd}`);
     return readConfig(loadLayerStack(server.codexHome, overrides, { cwd }), params.includeLayers === true);
   });
 

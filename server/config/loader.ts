@@ -123,13 +123,6 @@ export function expandDottedKeys(config: Table): Table {
   return out;
 }
 
-/** Reads a TOML file; missing files are empty, invalid ones are reported and skipped. */
-export function readTomlFile(file: string, onError: (message: string) => void = (m) => log.warn(m)): Table {
-  const result = readLayerFile(file);
-  if (result.warning) onError(result.warning.summary);
-  return result.table;
-}
-
 function readLayerFile(file: string): { table: Table; exists: boolean; warning?: ConfigWarning } {
   let text: string;
   try {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { ErrorCode, RpcError, invalidParams, invalidRequest } from '../rpc/errors';
 import type { ClientSession } from './session';
 
 export interface MethodOptions {
@@ -37,12 +37,12 @@ export class MethodRegistry {
   async dispatch(method: string, rawParams: unknown, session: ClientSession): Promise<unknown> {
     const entry = this.methods.get(method);
     if (!entry) throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
-    if (!entry.options.beforeInitialize && !session.initialized) throw new RpcError(ErrorCode.InvalidRequest, 'Not initialized');
+    if (!entry.options.beforeInitialize && !session.initialized) throw invalidRequest('Not initialized');
     if (entry.options.experimental && !session.experimentalApi) {
-      throw new RpcError(ErrorCode.InvalidRequest, `${method} requires the experimentalApi capability`);
+      throw invalidRequest(`${method} requires the experimentalApi capability`);
     }
     const parsed = entry.schema.safeParse(rawParams ?? {});
-    if (!parsed.success) throw new RpcError(ErrorCode.InvalidParams, `Invalid params: ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw invalidParams(`Invalid params: ${describeIssues(parsed.error)}`);
     return entry.handler(parsed.data as never, session);
   }
 }

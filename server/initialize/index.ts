@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { RpcError, ErrorCode, type NamespaceModule } from '../core/appServer';
+import { type NamespaceModule } from '../core/appServer';
+import { invalidRequest } from '../rpc/errors';
 import { InitializeParams, type InitializeResponse } from '../protocol/initialize';
 import { SERVER_VERSION } from '../version';
 
@@ -9,7 +10,7 @@ export const initializeModule: NamespaceModule = (registry, server) => {
     'initialize',
     InitializeParams,
     (params, session): InitializeResponse => {
-      if (session.initialized) throw new RpcError(ErrorCode.InvalidRequest, 'Already initialized');
+      if (session.initialized) throw invalidRequest('Already initialized');
       session.initialized = true;
       session.clientInfo = params.clientInfo;
       session.experimentalApi = params.capabilities?.experimentalApi ?? false;

@@ -1,7 +1,7 @@
 import type { NamespaceModule } from '../core/appServer';
 import { loadEffectiveConfig } from '../config/loader';
 import type { EffectiveConfig } from '../config/types';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { invalidRequest } from '../rpc/errors';
 import { ModelListParams, type Model, type ModelListResponse } from '../protocol/model';
 import { decodeCursor, encodeCursor } from '../rpc/cursor';
 import { BUILT_IN_MODELS, DEFAULT_MODEL, configuredModel, type CatalogModel } from './catalog';
@@ -56,7 +56,7 @@ export const modelsModule: NamespaceModule = (registry, server) => {
     const config = loadEffectiveConfig(server.codexHome, server.options.configOverrides ?? []);
     if (params.modelProvider) {
       const providers = ['openai', 'ollama', 'lmstudio', 'oss', ...Object.keys(config.model_providers ?? {})];
-      if (!providers.includes(params.modelProvider)) throw new RpcError(ErrorCode.InvalidRequest, `unknown model provider "${params.modelProvider}"`);
+      if (!providers.includes(params.modelProvider)) throw invalidRequest(`unknown model provider "${params.modelProvider}"`);
     }
     const all = listModels(config, params.includeHidden ?? false);
     const start = params.cursor ? decodeCursor(params.cursor, (v): v is { offset: number } => Number.isInteger(v?.offset) && v.offset >= 0).offset : 0;

@@ -159,6 +159,3 @@ export interface ThreadTurnsListResponse {
   backwardsCursor: string | null;
 }
 
-export interface ThreadGoalResponse {
-  goal: ThreadGoal;
-}

@@ -49,16 +49,6 @@ export interface SessionMetaPayload {
   git?: { commit_hash?: string | null; branch?: string | null; repository_url?: string | null } | null;
 }
 
-/** `turn_context` payload: the settings the following turns run with. */
-export interface TurnContextPayload {
-  turn_id?: string | null;
-  cwd: string;
-  model: string;
-  approval_policy: unknown;
-  sandbox_policy: unknown;
-  effort?: string | null;
-}
-
 /** Prefix and suffix of rollout file names: `rollout-2025-01-31T12-00-00-<uuid>.jsonl`. */
 export const ROLLOUT_PREFIX = 'rollout-';
 export const ROLLOUT_SUFFIX = '.jsonl';

@@ -263,14 +263,6 @@ export function readRollout(filePath: string): ParsedRollout {
   return parseRolloutText(fs.readFileSync(filePath, 'utf8'), filePath);
 }
 
-/**
- * Reads just enough of a rollout to list it: the whole file is parsed, but
- * the index caches the result, so this runs once per file change.
- */
-export function summarizeRollout(filePath: string): ParsedRollout {
-  return readRollout(filePath);
-}
-
 function applyTurnContext(settings: RolloutSettings, payload: Json): void {
   if (typeof payload.cwd === 'string') settings.cwd = payload.cwd;
   if (typeof payload.model === 'string') settings.model = payload.model;

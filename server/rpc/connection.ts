@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError } from './errors';
+import { ErrorCode, RpcError, invalidRequest } from './errors';
 import { log } from '../log';
 
 export type RequestId = string | number;
@@ -134,14 +134,14 @@ export class JsonRpcConnection {
 
   private dispatch(message: unknown): void {
     if (Array.isArray(message) || message === null || typeof message !== 'object') {
-      this.sendError(null, new RpcError(ErrorCode.InvalidRequest, 'Invalid request: expected a JSON object'));
+      this.sendError(null, invalidRequest('Invalid request: expected a JSON object'));
       return;
     }
     const msg = message as Record<string, unknown>;
     const hasId = 'id' in msg && msg.id !== null && msg.id !== undefined;
     const id = msg.id as RequestId;
     if (hasId && typeof id !== 'string' && !(typeof id === 'number' && Number.isInteger(id))) {
-      this.sendError(null, new RpcError(ErrorCode.InvalidRequest, 'Invalid request: `id` must be a string or an integer'));
+      this.sendError(null, invalidRequest('Invalid request: `id` must be a string or an integer'));
       return;
     }
 
@@ -154,7 +154,7 @@ export class JsonRpcConnection {
       this.handleResponse(id, msg);
       return;
     }
-    this.sendError(hasId ? id : null, new RpcError(ErrorCode.InvalidRequest, 'Invalid request: missing `method`'));
+    this.sendError(hasId ? id : null, invalidRequest('Invalid request: missing `method`'));
   }
 
   private handleRequest(request: IncomingRequest): void {

@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError } from './errors';
+import { invalidParams } from './errors';
 
 /** Opaque pagination cursors: base64url JSON, checked when decoded. */
 export function encodeCursor(value: object): string {
@@ -12,6 +12,6 @@ export function decodeCursor<T>(cursor: string, isValid: (value: any) => value i
   } catch {
     value = undefined;
   }
-  if (!isValid(value)) throw new RpcError(ErrorCode.InvalidParams, `Invalid params: cursor: not a cursor this server returned: ${JSON.stringify(cursor)}`);
+  if (!isValid(value)) throw invalidParams(`Invalid params: cursor: not a cursor this server returned: ${JSON.stringify(cursor)}`);
   return value;
 }

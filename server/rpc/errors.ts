@@ -21,5 +21,7 @@ export class RpcError extends Error {
   }
 }
 
-export const invalidRequest = (message: string) => new RpcError(ErrorCode.InvalidRequest, message);
-export const invalidParams = (message: string) => new RpcError(ErrorCode.InvalidParams, message);
+/** -32600: the request cannot be served as asked (unknown thread, wrong state…). */
+export const invalidRequest = (message: string, data?: unknown): RpcError => new RpcError(ErrorCode.InvalidRequest, message, data);
+/** -32602: the params are malformed; by convention the message starts with `Invalid params: <field>:`. */
+export const invalidParams = (message: string, data?: unknown): RpcError => new RpcError(ErrorCode.InvalidParams, message, data);

@@ -140,11 +140,6 @@ export function sandboxCommand(policy: SandboxPolicy, policyCwd: string, command
   }
 }
 
-/** Used by tests to reset the probe (e.g. after changing PATH). */
-export function resetBubblewrapProbe(): void {
-  probed = undefined;
-}
-
 export const defaultShell = (): string => {
   const shell = process.env.SHELL;
   return shell && fs.existsSync(shell) ? shell : fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';

@@ -1,7 +1,7 @@
 /** Thread goals (experimental thread/goal/*): kept on the loaded thread, or appended to a stored thread's rollout. */
 import type { AppServer } from '../core/appServer';
 import { afterResponse } from '../rpc/afterResponse';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { invalidParams } from '../rpc/errors';
 import type { ThreadGoal } from '../protocol/items';
 import type { ThreadGoalSetParams } from '../protocol/thread';
 import { validateThreadId, type ThreadManager } from './manager';
@@ -34,7 +34,7 @@ export class ThreadGoals {
         updatedAt: now,
       };
     } else {
-      if (!params.objective) throw new RpcError(ErrorCode.InvalidParams, 'Invalid params: objective: required to create a goal');
+      if (!params.objective) throw invalidParams('Invalid params: objective: required to create a goal');
       goal = {
         threadId: id,
         objective: params.objective,

@@ -1,6 +1,6 @@
 /** Reading and paging threads: thread/read, thread/list, thread/turns/list, thread/loaded/list. */
 import path from 'node:path';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { invalidParams, invalidRequest } from '../rpc/errors';
 import { decodeCursor, encodeCursor } from '../rpc/cursor';
 import type { Thread, Turn, TurnItemsView } from '../protocol/items';
 import type { ThreadListParams, ThreadListResponse, ThreadSourceKind, ThreadTurnsListParams, ThreadTurnsListResponse } from '../protocol/thread';
@@ -33,7 +33,7 @@ export class ThreadListing {
 
   list(params: ThreadListParams): ThreadListResponse {
     if (params.originators && params.originators.length > 0) {
-      throw new RpcError(ErrorCode.InvalidRequest, 'originators filtering is only supported by hosted backends');
+      throw invalidRequest('originators filtering is only supported by hosted backends');
     }
     const excluded = new Set((params.excludedThreadIds ?? []).map((id, i) => validateListId(id, i)));
     const archived = params.archived === true;
@@ -99,7 +99,7 @@ export class ThreadListing {
     if (params.cursor) {
       const cursor = decodeCursor(params.cursor, (v): v is { turnId: string; inc?: boolean } => typeof v?.turnId === 'string');
       const at = ordered.findIndex((turn) => turn.id === cursor.turnId);
-      if (at < 0) throw new RpcError(ErrorCode.InvalidRequest, `invalid cursor: turn ${cursor.turnId} is not in thread ${id}`);
+      if (at < 0) throw invalidRequest(`invalid cursor: turn ${cursor.turnId} is not in thread ${id}`);
       start = cursor.inc ? at : at + 1;
     }
     const limit = params.limit ?? DEFAULT_TURNS_LIMIT;
@@ -130,7 +130,7 @@ function validateListId(id: string, index: number): string {
   try {
     return validateThreadId(id);
   } catch {
-    throw new RpcError(ErrorCode.InvalidParams, `Invalid params: excludedThreadIds.${index}: not a thread id: ${JSON.stringify(id)}`);
+    throw invalidParams(`Invalid params: excludedThreadIds.${index}: not a thread id: ${JSON.stringify(id)}`);
   }
 }
 

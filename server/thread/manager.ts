@@ -1,13 +1,13 @@
 import type { AppServer } from '../core/appServer';
 import type { ClientSession } from '../core/session';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { RpcError, invalidRequest } from '../rpc/errors';
 import type { LoadedThread, LoadedThreadHost } from './loadedThread';
 
 const UUID = /^(urn:uuid:)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /** Checks a client-supplied thread id; the reference rejects non-UUIDs the same way (-32600). */
 export function validateThreadId(threadId: string): string {
-  if (!UUID.test(threadId)) throw new RpcError(ErrorCode.InvalidRequest, `invalid thread id: ${JSON.stringify(threadId)} is not a UUID`);
+  if (!UUID.test(threadId)) throw invalidRequest(`invalid thread id: ${JSON.stringify(threadId)} is not a UUID`);
   return threadId.replace(/^urn:uuid:/i, '').toLowerCase();
 }
 
@@ -28,7 +28,7 @@ export class ThreadManager implements LoadedThreadHost {
   /** The loaded thread, or an RpcError (-32600) naming the id. */
   getLoaded(threadId: string): LoadedThread {
     const thread = this.findLoaded(threadId);
-    if (!thread) throw new RpcError(ErrorCode.InvalidRequest, `thread not loaded: ${threadId}`);
+    if (!thread) throw invalidRequest(`thread not loaded: ${threadId}`);
     return thread;
   }
 

@@ -7,7 +7,7 @@
  */
 import type { AppServer } from '../core/appServer';
 import type { EffectiveConfig } from '../config/types';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { invalidParams } from '../rpc/errors';
 import type { ThreadResumeParams } from '../protocol/thread';
 import type { TurnStartParams } from '../protocol/turn';
 import type { LoadedThread } from './loadedThread';
@@ -42,7 +42,7 @@ export function applyTurnOverrides(thread: LoadedThread, params: TurnSettingsOve
   if (params.cwd) changes.cwd = resolveCwd(params.cwd, thread.cwd);
   if (params.sandboxPolicy) {
     const sandbox = normalizeSandboxPolicy(params.sandboxPolicy);
-    if (!sandbox) throw new RpcError(ErrorCode.InvalidParams, `Invalid params: sandboxPolicy: unknown type ${JSON.stringify(params.sandboxPolicy.type)}`);
+    if (!sandbox) throw invalidParams(`Invalid params: sandboxPolicy: unknown type ${JSON.stringify(params.sandboxPolicy.type)}`);
     changes.sandbox = sandbox;
   }
   if (params.approvalPolicy) changes.approvalPolicy = params.approvalPolicy;

@@ -10,7 +10,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppServer } from '../core/appServer';
 import type { ClientSession } from '../core/session';
 import { afterResponse } from '../rpc/afterResponse';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { invalidParams, invalidRequest } from '../rpc/errors';
 import type { AskForApproval, Thread, Turn } from '../protocol/items';
 import type { ThreadForkParams, ThreadResumeParams, ThreadResumeResponse, ThreadSessionResponse, ThreadStartParams } from '../protocol/thread';
 import type { ParsedRollout, RolloutSettings } from '../rollout/reader';
@@ -74,7 +74,7 @@ export class ThreadService {
     if (loadedAlready) {
       thread = loadedAlready;
       if (params.path && thread.rolloutPath && path.resolve(params.path) !== thread.rolloutPath) {
-        throw new RpcError(ErrorCode.InvalidRequest, `thread ${thread.id} is running from ${thread.rolloutPath}, not ${params.path}`);
+        throw invalidRequest(`thread ${thread.id} is running from ${thread.rolloutPath}, not ${params.path}`);
       }
       this.manager.subscribe(thread, session);
       applyResumeOverrides(this.server, thread, params);
@@ -116,8 +116,8 @@ export class ThreadService {
     let turns = source.turns.filter((turn) => turn.status !== 'inProgress');
     if (params.lastTurnId) {
       const cut = source.turns.findIndex((turn) => turn.id === params.lastTurnId);
-      if (cut < 0) throw new RpcError(ErrorCode.InvalidRequest, `turn not found in thread ${source.id}: ${params.lastTurnId}`);
-      if (source.turns[cut].status === 'inProgress') throw new RpcError(ErrorCode.InvalidRequest, `turn ${params.lastTurnId} is still in progress`);
+      if (cut < 0) throw invalidRequest(`turn not found in thread ${source.id}: ${params.lastTurnId}`);
+      if (source.turns[cut].status === 'inProgress') throw invalidRequest(`turn ${params.lastTurnId} is still in progress`);
       turns = source.turns.slice(0, cut + 1);
     }
     const keptTurnIds = new Set(turns.map((turn) => turn.id));
@@ -152,7 +152,7 @@ export class ThreadService {
   setName(threadId: string, rawName: string): Record<string, never> {
     const id = validateThreadId(threadId);
     const name = rawName.trim();
-    if (!name) throw new RpcError(ErrorCode.InvalidParams, 'Invalid params: name: must not be empty');
+    if (!name) throw invalidParams('Invalid params: name: must not be empty');
     const loaded = this.manager.findLoaded(id);
     if (loaded) {
       loaded.setName(name);
@@ -169,12 +169,12 @@ export class ThreadService {
   archive(threadId: string): Record<string, never> {
     const id = validateThreadId(threadId);
     const loaded = this.manager.findLoaded(id);
-    if (loaded?.activeTurn) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} has a turn in progress; interrupt it before archiving`);
+    if (loaded?.activeTurn) throw invalidRequest(`thread ${id} has a turn in progress; interrupt it before archiving`);
     // A loaded thread without content yet gets its rollout now, so it can be archived (as the reference does).
     if (loaded && !loaded.ephemeral && !loaded.materialized) loaded.materialize();
     const summary = this.stored.findStored(id);
-    if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
-    if (summary.archived) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} is already archived`);
+    if (!summary) throw invalidRequest(`no rollout found for thread id ${id}`);
+    if (summary.archived) throw invalidRequest(`thread ${id} is already archived`);
     // Move first: if that fails the thread stays loaded and nothing changed.
     const archived = this.stored.moveRollout(() => this.stored.store.archive(id));
     if (loaded) {
@@ -190,8 +190,8 @@ export class ThreadService {
   unarchive(threadId: string): { thread: Thread } {
     const id = validateThreadId(threadId);
     const summary = this.stored.findStored(id);
-    if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
-    if (!summary.archived) throw new RpcError(ErrorCode.InvalidRequest, `thread ${id} is not archived`);
+    if (!summary) throw invalidRequest(`no rollout found for thread id ${id}`);
+    if (!summary.archived) throw invalidRequest(`thread ${id} is not archived`);
     const updated = this.stored.moveRollout(() => this.stored.store.unarchive(id));
     const loaded = this.manager.findLoaded(id);
     loaded?.relocateRollout(updated.path);
@@ -265,7 +265,7 @@ export class ThreadService {
     const config = effectiveConfigFor(this.server, params.config, cwd);
     const settings = resolveSettings(params, config, cwd);
     const history: HistoryEntry[] = (params.history ?? []).map((item) => {
-      if (typeof item.type !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'Invalid params: history: every item needs a string `type`');
+      if (typeof item.type !== 'string') throw invalidParams('Invalid params: history: every item needs a string `type`');
       return { turnId: null, item: item as ResponseItem };
     });
     const thread = this.createThread(session, cwd, {

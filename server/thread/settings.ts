@@ -11,7 +11,7 @@ import { loadEffectiveConfig, loadLayerStack } from '../config/loader';
 import { disallowedValuePrefix, enforceRequirements } from '../config/requirements';
 import { trustProjectForWritableThread } from '../config/trust';
 import type { ConfigWarning, EffectiveConfig } from '../config/types';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { invalidRequest } from '../rpc/errors';
 import { ApprovalsReviewer, AskForApproval, SandboxMode, type GitInfo, type SandboxPolicy } from '../protocol/items';
 import { DEFAULT_MODEL, DEFAULT_PROVIDER } from '../models/catalog';
 import type { RolloutSettings } from '../rollout/reader';
@@ -58,7 +58,7 @@ export function admitNewThread(
   const stack = loadLayerStack(server.codexHome, overrides, { cwd, sessionConfig: params.config ?? null });
   const invalidFile = stack.warnings.find((warning) => warning.range);
   if (invalidFile) {
-    throw new RpcError(ErrorCode.InvalidRequest, `failed to load configuration: ${invalidFile.summary.replace(/ This file was skipped\.$/, '')}`);
+    throw invalidRequest(`failed to load configuration: ${invalidFile.summary.replace(/ This file was skipped\.$/, '')}`);
   }
   const enforced = enforceRequirements({ approvalPolicy: params.approvalPolicy, sandboxMode: params.sandbox }, stack.requirements);
   // Config-level fallbacks were already applied by the loader; report those the request did not replace.
@@ -83,9 +83,9 @@ export function resolveCwd(requested: string | null | undefined, fallback: strin
   try {
     stat = fs.statSync(cwd);
   } catch {
-    throw new RpcError(ErrorCode.InvalidRequest, `cwd does not exist: ${cwd}`);
+    throw invalidRequest(`cwd does not exist: ${cwd}`);
   }
-  if (!stat.isDirectory()) throw new RpcError(ErrorCode.InvalidRequest, `cwd is not a directory: ${cwd}`);
+  if (!stat.isDirectory()) throw invalidRequest(`cwd is not a directory: ${cwd}`);
   return cwd;
 }
 
@@ -154,7 +154,7 @@ export function resolveSettings(request: SettingsRequest, config: EffectiveConfi
   }
   const modelProvider = request.modelProvider ?? recordedProvider ?? configProvider;
   if (!known.includes(modelProvider)) {
-    throw new RpcError(ErrorCode.InvalidRequest, `unknown model provider "${modelProvider}": define [model_providers.${modelProvider}] in config.toml`);
+    throw invalidRequest(`unknown model provider "${modelProvider}": define [model_providers.${modelProvider}] in config.toml`);
   }
   const recordedApproval = AskForApproval.safeParse(recorded.approvalPolicy);
   const configApproval = AskForApproval.safeParse(config.approval_policy);

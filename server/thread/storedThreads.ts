@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { log } from '../log';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { ErrorCode, RpcError, invalidParams, invalidRequest } from '../rpc/errors';
 import type { Thread, Turn } from '../protocol/items';
 import { readRollout, type ParsedRollout } from '../rollout/reader';
 import { REFERENCE_NAME_INDEX, ThreadStore } from '../rollout/store';
@@ -58,7 +58,7 @@ export class StoredThreads {
 
   requireStored(id: string): ThreadSummary {
     const summary = this.findStored(id);
-    if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `thread not found: ${id}`);
+    if (!summary) throw invalidRequest(`thread not found: ${id}`);
     return summary;
   }
 
@@ -73,7 +73,7 @@ export class StoredThreads {
       // Moved or deleted by another program (archived elsewhere): look again on disk.
       this.store.reload();
       const moved = this.store.get(summary.id);
-      if (!moved) throw new RpcError(ErrorCode.InvalidRequest, `thread not found: ${summary.id} (its rollout ${summary.path} is gone)`);
+      if (!moved) throw invalidRequest(`thread not found: ${summary.id} (its rollout ${summary.path} is gone)`);
       parsed = readRollout(moved.path);
     }
     for (const warning of parsed.warnings) log.warn(warning);
@@ -86,15 +86,15 @@ export class StoredThreads {
       const file = path.resolve(rolloutPath);
       // We append to this file later: only ever to something named like a rollout.
       if (!threadIdFromFileName(path.basename(file))) {
-        throw new RpcError(ErrorCode.InvalidParams, `Invalid params: path: not a rollout file name (rollout-<time>-<uuid>.jsonl): ${file}`);
+        throw invalidParams(`Invalid params: path: not a rollout file name (rollout-<time>-<uuid>.jsonl): ${file}`);
       }
       let parsed: ParsedRollout;
       try {
         parsed = readRollout(file);
       } catch (error) {
-        throw new RpcError(ErrorCode.InvalidRequest, `cannot read rollout ${file}: ${(error as Error).message}`);
+        throw invalidRequest(`cannot read rollout ${file}: ${(error as Error).message}`);
       }
-      if (!parsed.meta) throw new RpcError(ErrorCode.InvalidRequest, `${file} is not a rollout (no session_meta line)`);
+      if (!parsed.meta) throw invalidRequest(`${file} is not a rollout (no session_meta line)`);
       const summary = this.store.get(parsed.meta.id.toLowerCase());
       if (summary && summary.path === file) return { summary, parsed };
       const indexed = this.store.refreshPath(file, parsed);
@@ -102,7 +102,7 @@ export class StoredThreads {
     }
     const id = validateThreadId(threadId);
     const summary = this.findStored(id);
-    if (!summary) throw new RpcError(ErrorCode.InvalidRequest, `no rollout found for thread id ${id}`);
+    if (!summary) throw invalidRequest(`no rollout found for thread id ${id}`);
     const parsed = this.parseStored(summary);
     return { summary: this.store.get(id) ?? summary, parsed };
   }

@@ -1,6 +1,6 @@
 /** `turn/start`, `turn/steer` and `turn/interrupt`: the agent loop runs in TurnRunner (engine.ts). */
 import type { NamespaceModule } from '../core/appServer';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { invalidRequest } from '../rpc/errors';
 import { TurnInterruptParams, TurnStartParams, TurnSteerParams } from '../protocol/turn';
 import type { Turn } from '../protocol/items';
 import { threadManagerOf } from '../thread/manager';
@@ -40,9 +40,9 @@ export const turnModule: NamespaceModule = (registry, server) => {
   registry.register('turn/steer', TurnSteerParams, (params) => {
     const thread = threads.getLoaded(params.threadId);
     const active = turnStateOf(thread).active;
-    if (!active) throw new RpcError(ErrorCode.InvalidRequest, `no active turn to steer in thread ${thread.id}`);
+    if (!active) throw invalidRequest(`no active turn to steer in thread ${thread.id}`);
     if (active.id !== params.expectedTurnId) {
-      throw new RpcError(ErrorCode.InvalidRequest, `expected active turn ${params.expectedTurnId}, but the active turn is ${active.id}`);
+      throw invalidRequest(`expected active turn ${params.expectedTurnId}, but the active turn is ${active.id}`);
     }
     active.steer(params.input, params.clientUserMessageId ?? null);
     return { turnId: active.id };
@@ -51,8 +51,8 @@ export const turnModule: NamespaceModule = (registry, server) => {
   registry.register('turn/interrupt', TurnInterruptParams, async (params) => {
     const thread = threads.getLoaded(params.threadId);
     const active = turnStateOf(thread).active;
-    if (!active) throw new RpcError(ErrorCode.InvalidRequest, `no active turn to interrupt in thread ${thread.id}`);
-    if (active.id !== params.turnId) throw new RpcError(ErrorCode.InvalidRequest, `turn ${params.turnId} is not the active turn (${active.id})`);
+    if (!active) throw invalidRequest(`no active turn to interrupt in thread ${thread.id}`);
+    if (active.id !== params.turnId) throw invalidRequest(`turn ${params.turnId} is not the active turn (${active.id})`);
     await active.interrupt();
     return {};
   });
