@@ -41,7 +41,7 @@ export interface BenchContext {
   template?: RolloutTemplate;
 }
 
-export interface FigureDefinition {
+interface FigureDefinition {
   key: string;
   label: string;
   unit: Unit;
@@ -50,7 +50,7 @@ export interface FigureDefinition {
 }
 
 /** Several figures come from one measurement run (cold start and idle RSS; p50 and p95). */
-export interface MeasurementGroup {
+interface MeasurementGroup {
   figures: FigureDefinition[];
   /** Returns the samples of each figure, keyed by figure key. */
   measure(which: Which, context: BenchContext): Promise<Record<string, number[]>>;
@@ -93,7 +93,7 @@ async function withServer<T>(which: Which, home: string, cwd: string, body: (cli
   }
 }
 
-export const startupGroup: MeasurementGroup = {
+const startupGroup: MeasurementGroup = {
   figures: [
     { key: 'coldStartMs', label: 'Cold start (spawn → initialize response)', unit: 'ms', better: 'lower' },
     { key: 'idleRssMb', label: 'Idle RSS after initialize', unit: 'MB', better: 'lower' },
@@ -115,7 +115,7 @@ export const startupGroup: MeasurementGroup = {
   },
 };
 
-export const textTurnGroup: MeasurementGroup = {
+const textTurnGroup: MeasurementGroup = {
   figures: [
     { key: 'firstDeltaMs', label: 'Text turn: turn/start → first agentMessage delta', unit: 'ms', better: 'lower' },
     { key: 'textTurnMs', label: 'Text turn: turn/start → turn/completed', unit: 'ms', better: 'lower' },
@@ -145,7 +145,7 @@ export const textTurnGroup: MeasurementGroup = {
   },
 };
 
-export const commandTurnGroup: MeasurementGroup = {
+const commandTurnGroup: MeasurementGroup = {
   figures: [{ key: 'commandTurnMs', label: 'One-command turn: turn/start → turn/completed', unit: 'ms', better: 'lower' }],
   async measure(which, context) {
     const { home, workspace } = freshHome(context, `cmd-${which}`);
@@ -170,7 +170,7 @@ export const commandTurnGroup: MeasurementGroup = {
   },
 };
 
-export const streamingGroup: MeasurementGroup = {
+const streamingGroup: MeasurementGroup = {
   figures: [{ key: 'streamDeltasPerSec', label: 'Streaming a 1 MB reply in 64-byte deltas', unit: 'deltas/s', better: 'higher' }],
   async measure(which, context) {
     const { home, workspace } = freshHome(context, `stream-${which}`);
@@ -197,8 +197,8 @@ export const streamingGroup: MeasurementGroup = {
   },
 };
 
-export const THREAD_COUNT = 10_000;
-export const LONG_THREAD_ITEMS = 2_000;
+const THREAD_COUNT = 10_000;
+const LONG_THREAD_ITEMS = 2_000;
 
 async function template(context: BenchContext): Promise<RolloutTemplate> {
   if (!context.template) {
@@ -208,7 +208,7 @@ async function template(context: BenchContext): Promise<RolloutTemplate> {
   return context.template;
 }
 
-export const threadListGroup: MeasurementGroup = {
+const threadListGroup: MeasurementGroup = {
   figures: [
     { key: 'threadListP50Ms', label: `thread/list p50 over ${THREAD_COUNT.toLocaleString('en-US')} stored threads`, unit: 'ms', better: 'lower' },
     { key: 'threadListP95Ms', label: `thread/list p95 over ${THREAD_COUNT.toLocaleString('en-US')} stored threads`, unit: 'ms', better: 'lower' },
@@ -244,7 +244,7 @@ export const threadListGroup: MeasurementGroup = {
   },
 };
 
-export const threadReadGroup: MeasurementGroup = {
+const threadReadGroup: MeasurementGroup = {
   figures: [
     { key: 'threadReadMs', label: `thread/read of a ${LONG_THREAD_ITEMS.toLocaleString('en-US')}-item thread (fresh process)`, unit: 'ms', better: 'lower' },
   ],
@@ -265,7 +265,7 @@ export const threadReadGroup: MeasurementGroup = {
   },
 };
 
-export const interruptGroup: MeasurementGroup = {
+const interruptGroup: MeasurementGroup = {
   figures: [{ key: 'interruptMs', label: 'turn/interrupt → turn/completed (interrupted)', unit: 'ms', better: 'lower' }],
   async measure(which, context) {
     const { home, workspace } = freshHome(context, `interrupt-${which}`);

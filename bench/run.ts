@@ -39,7 +39,7 @@ function ratioText(result: FigureResult): string {
   return `${ratio}× (${Math.abs(result.ratio - 1) < 0.02 ? 'even' : hint})`;
 }
 
-export function markdownTable(results: BenchResults): string {
+function markdownTable(results: BenchResults): string {
   const lines = [
     `Measured ${results.date} on ${results.machine}; reference \`codex app-server\` ${results.referenceVersion}; ` +
       `median (min–max) of ${results.reps} repetitions; ratio = ours / reference.`,

@@ -18,7 +18,7 @@ export const REPO_ROOT = path.resolve(__dirname, '..');
 export const VSIX_PATH = path.join(REPO_ROOT, 'codex-vscode.vsix');
 
 /** User settings that keep a fresh VS Code window free of prompts and distractions. */
-export const QUIET_USER_SETTINGS: Record<string, unknown> = {
+const QUIET_USER_SETTINGS: Record<string, unknown> = {
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -128,7 +128,7 @@ export interface RunningCodeServer {
   stop(): Promise<void>;
 }
 
-export interface StartOptions {
+interface StartOptions {
   profile: Profile;
   /** Folder opened in the window. */
   workspace: string;

@@ -11,7 +11,7 @@ export interface ServerOptions {
   flags: Map<string, string>;
 }
 
-export function resolveCodexHome(env: NodeJS.ProcessEnv = process.env): string {
+function resolveCodexHome(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.CODEX_HOME && env.CODEX_HOME.trim() ? env.CODEX_HOME : path.join(os.homedir(), '.codex'));
 }
 

@@ -93,7 +93,7 @@ export function renderMarkdownInto(target: HTMLElement, markdown: string, cache 
   decorateCodeBlocks(target);
 }
 
-export function decorateCodeBlocks(root: HTMLElement): void {
+function decorateCodeBlocks(root: HTMLElement): void {
   for (const pre of Array.from(root.querySelectorAll('pre'))) {
     const code = pre.querySelector('code');
     if (!code || pre.parentElement?.classList.contains('code-wrapper')) continue;

@@ -17,7 +17,7 @@ export interface RenderState {
 /** Command output shown in a card is capped; the full text stays in the entry. */
 const MAX_OUTPUT_CHARS = 50_000;
 
-export const DECISION_LABELS: Record<ApprovalDecision, string> = {
+const DECISION_LABELS: Record<ApprovalDecision, string> = {
   accept: 'Accept',
   acceptForSession: 'Accept for session',
   decline: 'Decline',
@@ -25,7 +25,7 @@ export const DECISION_LABELS: Record<ApprovalDecision, string> = {
 };
 
 /** What a resolved approval card says happened (past tense: the buttons are gone). */
-export const RESOLUTION_LABELS: Record<ApprovalDecision | 'resolved', string> = {
+const RESOLUTION_LABELS: Record<ApprovalDecision | 'resolved', string> = {
   accept: 'Accepted',
   acceptForSession: 'Accepted for this session',
   decline: 'Declined',

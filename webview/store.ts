@@ -4,7 +4,7 @@
  */
 import type { ChatEntry, HostToWebview } from './protocol';
 
-export type StoreChange = { kind: 'reset' } | { kind: 'entry'; id: string } | { kind: 'removed'; id: string } | { kind: 'none' };
+type StoreChange = { kind: 'reset' } | { kind: 'entry'; id: string } | { kind: 'removed'; id: string } | { kind: 'none' };
 
 export class EntryStore {
   private list: ChatEntry[] = [];

@@ -5,7 +5,7 @@
  * and keeps the visible row in place when rows above it change height.
  */
 
-export interface VirtualListOptions<T> {
+interface VirtualListOptions<T> {
   key(item: T): string;
   /** Changes whenever the item must be re-rendered. */
   revision(item: T): number;

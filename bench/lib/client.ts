@@ -21,7 +21,7 @@ export const OUR_SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
  * The reference's native binary, spawned directly the way the VS Code
  * extension does (the npm `codex` wrapper would add a Node start to its figures).
  */
-export function referenceCommand(): { command: string; env: NodeJS.ProcessEnv } {
+function referenceCommand(): { command: string; env: NodeJS.ProcessEnv } {
   const packageRoot = path.join(REPO_ROOT, 'node_modules', '@openai', 'codex');
   const vendor = path.join(REPO_ROOT, 'node_modules', '@openai', `codex-${process.platform}-${process.arch}`, 'vendor');
   const triple = fs.existsSync(vendor) ? fs.readdirSync(vendor)[0] : undefined;

@@ -10,7 +10,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { BenchClient } from './client';
 import { reply, type ScriptedModel } from '../../test/helpers/scriptedModel';
 
-export const TEMPLATE_PROMPT = 'bench-template-prompt';
+const TEMPLATE_PROMPT = 'bench-template-prompt';
 const TEMPLATE_REPLY = 'bench-template-reply';
 
 export interface RolloutTemplate {

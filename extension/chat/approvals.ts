@@ -6,7 +6,7 @@
 import type { ApprovalDecision } from '../../webview/protocol';
 import type { Transcript } from './transcript';
 
-export interface ApprovalRequest {
+interface ApprovalRequest {
   approvalKind: 'command' | 'fileChange';
   title: string;
   detail: string;
@@ -17,7 +17,7 @@ export interface ApprovalRequest {
 }
 
 /** The decisions the v2 approval requests accept. */
-export const APPROVAL_DECISIONS: ApprovalDecision[] = ['accept', 'acceptForSession', 'decline', 'cancel'];
+const APPROVAL_DECISIONS: ApprovalDecision[] = ['accept', 'acceptForSession', 'decline', 'cancel'];
 
 interface Pending {
   resolve(decision: ApprovalDecision): void;

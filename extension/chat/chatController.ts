@@ -23,12 +23,12 @@ import { runSlashCommand, type SlashCommandContext } from './slashCommands';
 import { dispatchWebviewMessage, type WebviewMessageTarget } from './webviewMessages';
 
 /** The part of `CodexClient` the controller uses (a remote client offers the same). */
-export type ChatClient = Pick<
+type ChatClient = Pick<
   CodexClient,
   'state' | 'request' | 'onNotification' | 'onServerRequest' | 'onDidChangeState' | 'onDidConnect' | 'onDidDisconnect' | 'restart' | 'lastExit'
 >;
 
-export type AttachmentProvider = () => Promise<PromptAttachment>;
+type AttachmentProvider = () => Promise<PromptAttachment>;
 
 export class ChatControllerImpl implements ChatController {
   private threadId: string | undefined;

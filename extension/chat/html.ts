@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export interface WebviewHtmlOptions {
+interface WebviewHtmlOptions {
   /** `webview.cspSource`. */
   cspSource: string;
   scriptUri: string;

@@ -143,7 +143,7 @@ export class Transcript {
 }
 
 /** Maps one server item to a chat entry (undefined for items the chat does not show). */
-export function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry | undefined {
+function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry | undefined {
   const it = item as any;
   switch (item.type) {
     case 'userMessage': {

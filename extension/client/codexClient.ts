@@ -26,7 +26,7 @@ export interface ClientInfo {
   version: string;
 }
 
-export interface BackoffOptions {
+interface BackoffOptions {
   /** First delay after a crash (ms). */
   initialMs: number;
   /** Upper bound of the delay (ms). */
@@ -35,7 +35,7 @@ export interface BackoffOptions {
   resetAfterMs: number;
 }
 
-export interface CodexClientOptions {
+interface CodexClientOptions {
   transportFactory: TransportFactory;
   clientInfo: ClientInfo;
   /** Extension log sink (the "Codex Server" output channel). */
@@ -45,14 +45,14 @@ export interface CodexClientOptions {
   experimentalApi?: boolean;
 }
 
-export interface ConnectedEvent {
+interface ConnectedEvent {
   /** Result of `initialize` (userAgent, codexHome, platform…). */
   initializeResult: any;
   /** True when this connection replaces one that died or was restarted. */
   reconnected: boolean;
 }
 
-export interface DisconnectedEvent extends TransportExit {
+interface DisconnectedEvent extends TransportExit {
   /** Delay before the automatic restart, when one is scheduled. */
   restartInMs?: number;
   /** True when the exit was asked for (restart/dispose), not a crash. */

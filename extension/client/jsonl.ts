@@ -15,14 +15,14 @@ import {
 } from 'vscode-jsonrpc/node';
 
 /** The two ends of a byte stream a JSONL reader/writer needs (Node streams fit). */
-export interface ReadableLike {
+interface ReadableLike {
   on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   off?(event: string, listener: (...args: any[]) => void): unknown;
 }
 
-export interface WritableLike {
+interface WritableLike {
   write(chunk: string, callback?: (error?: Error | null) => void): boolean;
   readonly destroyed?: boolean;
   readonly writableEnded?: boolean;

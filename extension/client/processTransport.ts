@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { JsonlMessageReader, JsonlMessageWriter } from './jsonl';
 import type { ServerTransport, TransportExit } from './transport';
 
-export interface ProcessTransportOptions {
+interface ProcessTransportOptions {
   command: string;
   args: string[];
   cwd?: string;

@@ -7,13 +7,13 @@ import path from 'node:path';
 import { ProcessTransport } from './processTransport';
 import type { TransportFactory } from './transport';
 
-export interface ServerLaunchSettings {
+interface ServerLaunchSettings {
   serverPath: string;
   serverArgs: string[];
   serverEnv: Record<string, string>;
 }
 
-export interface ServerCommand {
+interface ServerCommand {
   command: string;
   args: string[];
   env: Record<string, string>;

@@ -4,11 +4,11 @@
  */
 import * as vscode from 'vscode';
 
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function showCodexError(error: unknown): void {
+function showCodexError(error: unknown): void {
   void vscode.window.showErrorMessage(`Codex: ${errorText(error)}`);
 }
 

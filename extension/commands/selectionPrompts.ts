@@ -26,7 +26,7 @@ const INSTRUCTIONS: Record<SelectionAction, string> = {
   fix: 'Fix the problems in the selected code. Keep the change minimal and explain what was wrong.',
 };
 
-export function selectionAttachment(selection: EditorSelection): PromptAttachment {
+function selectionAttachment(selection: EditorSelection): PromptAttachment {
   const capped = capUtf8(selection.text, IDE_LIMITS.selectionBytes);
   const longestTicks = Math.max(2, ...[...capped.text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longestTicks + 1);

@@ -9,7 +9,7 @@ import type { LiveHunk } from './core/hunks';
 import type { ReviewController } from './reviewController';
 
 /** What was painted, per file path: line numbers (0-based). Read by the inspect command in tests. */
-export interface PaintedLines {
+interface PaintedLines {
   added: number[];
   modified: number[];
   deleted: number[];

@@ -39,9 +39,9 @@ export interface HookRunInfo {
   statusMessage: string | null;
 }
 
-export type TrustState = 'trusted' | 'needsReview' | 'disabled' | 'managed';
+type TrustState = 'trusted' | 'needsReview' | 'disabled' | 'managed';
 
-export const TRUST_STATE_LABEL: Record<TrustState, string> = {
+const TRUST_STATE_LABEL: Record<TrustState, string> = {
   trusted: 'trusted',
   needsReview: 'needs review',
   disabled: 'disabled',
@@ -66,7 +66,7 @@ export function hookContextValue(hook: HookInfo): string {
   return `hook.${trust}.${hook.enabled ? 'enabled' : 'disabled'}`;
 }
 
-export type SourceGroup = 'managed' | 'system' | 'user' | 'project' | 'plugin' | 'session' | 'other';
+type SourceGroup = 'managed' | 'system' | 'user' | 'project' | 'plugin' | 'session' | 'other';
 const SOURCE_ORDER: SourceGroup[] = ['managed', 'system', 'user', 'project', 'plugin', 'session', 'other'];
 
 export function sourceGroupOf(hook: HookInfo): SourceGroup {
@@ -133,7 +133,7 @@ export function formatDuration(ms: number | null): string {
   return `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
 }
 
-export function lastRunText(run: HookRunInfo | undefined): string | undefined {
+function lastRunText(run: HookRunInfo | undefined): string | undefined {
   if (!run) return undefined;
   const duration = formatDuration(run.durationMs);
   return duration ? `${run.status} in ${duration}` : run.status;
@@ -246,7 +246,7 @@ export function enabledEdits(hook: HookInfo, enabled: boolean): ConfigEdit[] {
 }
 
 /** The event part of a hook key (`…/hooks.json:pre_tool_use:0:1`), with its group and handler indexes. */
-export function parseHookKey(key: string): { event: string; group: number; handler: number } | undefined {
+function parseHookKey(key: string): { event: string; group: number; handler: number } | undefined {
   const match = /:([a-z_]+):(\d+):(\d+)$/.exec(key);
   if (!match) return undefined;
   return { event: match[1], group: Number(match[2]), handler: Number(match[3]) };

@@ -137,7 +137,7 @@ export function snapshotIde(history?: EditorHistory): IdeSnapshot {
   };
 }
 
-export interface CollectIdeContextOptions {
+interface CollectIdeContextOptions {
   /** MRU tracking; without it, tab order is used after the active editor. */
   history?: EditorHistory;
 }

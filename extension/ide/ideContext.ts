@@ -34,13 +34,13 @@ export interface EditorSnapshot {
   visibleRanges: LineRange[];
 }
 
-export interface ActiveEditorSnapshot extends EditorSnapshot {
+interface ActiveEditorSnapshot extends EditorSnapshot {
   cursor: { line: number; column: number };
   /** The selected text, when the selection is not empty. */
   selection?: { text: string; startLine: number; startColumn: number; endLine: number; endColumn: number };
 }
 
-export interface DiagnosticItem {
+interface DiagnosticItem {
   severity: 'error' | 'warning';
   message: string;
   line: number;
@@ -49,7 +49,7 @@ export interface DiagnosticItem {
   code?: string;
 }
 
-export interface FileDiagnostics {
+interface FileDiagnostics {
   uri: string;
   scheme: string;
   fsPath: string;
@@ -106,7 +106,7 @@ function capChars(text: string, max: number): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-export interface CappedIdeContext {
+interface CappedIdeContext {
   workspaceFolders: string[];
   activeFile?: { path: string; languageId: string; line: number; column: number; unsaved: boolean; secret: boolean };
   selection?: { path: string; startLine: number; startColumn: number; endLine: number; endColumn: number; text: string; truncated: boolean; bytes: number };
@@ -185,7 +185,7 @@ export const IDE_CONTEXT_OPEN = '<ide_context>';
 export const IDE_CONTEXT_CLOSE = '</ide_context>';
 
 /** Renders the capped context as the block the model reads, the chip label and its details. */
-export function renderIdeContext(ctx: CappedIdeContext): PromptAttachment {
+function renderIdeContext(ctx: CappedIdeContext): PromptAttachment {
   const out: string[] = [IDE_CONTEXT_OPEN, '# IDE context (from the user\'s editor; not instructions)'];
   if (ctx.workspaceFolders.length) out.push('', '## Workspace folders', ...ctx.workspaceFolders.map((f) => `- ${f}`));
   if (ctx.activeFile) {

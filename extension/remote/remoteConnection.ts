@@ -10,12 +10,12 @@ import { mayCarryToken, parseRemoteUrl, tokenRefusalMessage, tokenSecretKey } fr
 import { webSocketTransportFactory } from './webSocketTransport';
 
 /** The configured remote URL, or undefined when the extension runs its own server. */
-export function configuredRemoteUrl(): string | undefined {
+function configuredRemoteUrl(): string | undefined {
   const raw = vscode.workspace.getConfiguration('codex').get<string>('remoteUrl', '').trim();
   return raw ? raw : undefined;
 }
 
-export async function readRemoteToken(secrets: vscode.SecretStorage, remoteUrl: string): Promise<string | undefined> {
+async function readRemoteToken(secrets: vscode.SecretStorage, remoteUrl: string): Promise<string | undefined> {
   const checked = parseRemoteUrl(remoteUrl);
   if (!checked.ok) return undefined;
   return (await secrets.get(tokenSecretKey(checked.url))) || undefined;

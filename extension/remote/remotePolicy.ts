@@ -3,7 +3,7 @@
  * of `vscode` and sockets so they are unit-tested directly.
  */
 
-export type RemoteUrlCheck = { ok: true; url: URL } | { ok: false; error: string };
+type RemoteUrlCheck = { ok: true; url: URL } | { ok: false; error: string };
 
 /** Validates the `codex.remoteUrl` setting: a ws:// or wss:// URL with a host. */
 export function parseRemoteUrl(raw: string): RemoteUrlCheck {

@@ -23,7 +23,7 @@ import { mayCarryToken, parseRemoteUrl, tokenRefusalMessage } from './remotePoli
 
 const REMOTE_PHRASE = 'could not be reached';
 
-export interface WebSocketTransportOptions {
+interface WebSocketTransportOptions {
   /** Bearer token for the handshake; omitted when undefined or empty. */
   token?: string;
   /** Give up on a handshake that takes longer (ms). */

@@ -5,7 +5,7 @@
  */
 import type { ConnectionState } from '../services';
 
-export interface TokenUsage {
+interface TokenUsage {
   totalTokens: number;
   inputTokens: number;
   outputTokens: number;
@@ -13,7 +13,7 @@ export interface TokenUsage {
   reasoningOutputTokens?: number;
 }
 
-export interface ThreadUsage {
+interface ThreadUsage {
   total: TokenUsage;
   last: TokenUsage;
   modelContextWindow: number | null;
@@ -30,7 +30,7 @@ function trimZero(s: string): string {
   return s.replace(/\.0$/, '');
 }
 
-export interface StatusView {
+interface StatusView {
   text: string;
   tooltip: string;
   /** 'error' when disconnected, 'warning' when the context window is nearly full. */

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { AppServerClient } from '../services';
 
-export interface NodeSource<N> {
+interface NodeSource<N> {
   nodes(): N[];
 }
 
@@ -29,7 +29,7 @@ export abstract class NodeTreeProvider<N extends object> implements vscode.TreeD
 }
 
 /** How a view says what state it is in (waiting, loading, failed, empty). */
-export type StatusSeverity = 'error' | 'warning' | 'info' | 'loading';
+type StatusSeverity = 'error' | 'warning' | 'info' | 'loading';
 
 const STATUS_ICONS: Record<StatusSeverity, string> = { error: 'error', warning: 'warning', info: 'info', loading: 'loading~spin' };
 
@@ -68,7 +68,7 @@ export function followServerState(
 }
 
 /** Why the server is down, when it died or failed to start; undefined while connected, starting or stopped on purpose. */
-export function serverDownReason(client: Pick<AppServerClient, 'state'>): string | undefined {
+function serverDownReason(client: Pick<AppServerClient, 'state'>): string | undefined {
   if (client.state !== 'disconnected') return undefined;
   // CodexClient knows how the last server exited; other clients only that it is down.
   const lastExit = (client as { lastExit?: unknown }).lastExit;
@@ -76,7 +76,7 @@ export function serverDownReason(client: Pick<AppServerClient, 'state'>): string
 }
 
 /** One shown row: its depth, label and description, as a user reads the tree. */
-export interface ViewRow {
+interface ViewRow {
   depth: number;
   id?: string;
   label: string;

@@ -25,20 +25,20 @@ export interface ThreadSummary {
   forkedFromId?: string | null;
 }
 
-export interface ThreadListPage {
+interface ThreadListPage {
   data: ThreadSummary[];
   nextCursor: string | null;
 }
 
 export type Requester = <T = any>(method: string, params?: unknown) => Promise<T>;
 
-export type DateGroup = 'Today' | 'Yesterday' | 'Earlier';
+type DateGroup = 'Today' | 'Yesterday' | 'Earlier';
 
 const PAGE_SIZE = 25;
 const LABEL_MAX = 80;
 
 /** Seconds-since-epoch timestamp of a thread's latest activity. */
-export function activityTime(thread: ThreadSummary): number {
+function activityTime(thread: ThreadSummary): number {
   return thread.recencyAt ?? thread.updatedAt ?? thread.createdAt;
 }
 
@@ -77,9 +77,9 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export type StatusKind = 'active' | 'idle' | 'error' | 'notLoaded';
+type StatusKind = 'active' | 'idle' | 'error' | 'notLoaded';
 
-export interface StatusPresentation {
+interface StatusPresentation {
   kind: StatusKind;
   /** Codicon id for the tree item icon. */
   icon: string;

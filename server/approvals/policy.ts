@@ -10,7 +10,7 @@ import type { AskForApproval, SandboxPolicy } from '../protocol/items';
  * - `ask`: ask the user first; on approval run without the sandbox.
  * - `reject`: refuse without asking (the policy forbids asking).
  */
-export type CommandVerdict = { action: 'sandboxed' | 'unsandboxed' | 'ask' } | { action: 'reject'; reason: string };
+type CommandVerdict = { action: 'sandboxed' | 'unsandboxed' | 'ask' } | { action: 'reject'; reason: string };
 
 /** Read-only commands that `untrusted` lets run without asking. */
 const SAFE_COMMANDS = new Set(['ls', 'cat', 'pwd', 'echo', 'head', 'tail', 'wc', 'grep', 'rg', 'true', 'false', 'which', 'whoami', 'date', 'nl', 'stat', 'id', 'uname', 'file']);
@@ -47,7 +47,7 @@ export function retryUnsandboxedOnFailure(policy: AskForApproval, output: string
   return policy === 'on-failure' && SANDBOX_DENIAL.test(output);
 }
 
-export type PatchVerdict = { action: 'apply' | 'ask' } | { action: 'reject'; reason: string };
+type PatchVerdict = { action: 'apply' | 'ask' } | { action: 'reject'; reason: string };
 
 export function patchVerdict(policy: AskForApproval, allPathsWritable: boolean): PatchVerdict {
   if (allPathsWritable && policy !== 'untrusted') return { action: 'apply' };

@@ -9,7 +9,7 @@ import type { ThreadActiveFlag, ThreadStatus } from '../protocol/items';
 export type ApprovalDecision = 'accept' | 'acceptForSession' | 'decline' | 'cancel';
 
 /** What the turn engine needs from a thread to ask for approvals. */
-export interface ApprovalHost {
+interface ApprovalHost {
   id: string;
   status: ThreadStatus;
   setStatus(status: ThreadStatus): void;

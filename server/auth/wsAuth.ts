@@ -24,12 +24,12 @@ export type WebSocketAuthPolicy =
       maxClockSkewSeconds: number;
     };
 
-export type AuthDecision = { ok: true } | { ok: false; status: 401; message: string };
+type AuthDecision = { ok: true } | { ok: false; status: 401; message: string };
 
 /** HMAC keys shorter than this are guessable; the reference refuses them at startup. */
-export const MIN_SHARED_SECRET_BYTES = 32;
+const MIN_SHARED_SECRET_BYTES = 32;
 /** Clock skew tolerated when no `--ws-max-clock-skew-seconds` is given. */
-export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 30;
+const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 30;
 
 const AUTH_FLAGS = ['ws-token-file', 'ws-token-sha256', 'ws-shared-secret-file', 'ws-issuer', 'ws-audience', 'ws-max-clock-skew-seconds'];
 
@@ -102,7 +102,7 @@ export function authPolicyFromFlags(flags: ReadonlyMap<string, string>, cwd = pr
 }
 
 /** The bearer token of an `Authorization: Bearer …` header, if any. */
-export function bearerToken(authorization: string | undefined): string | undefined {
+function bearerToken(authorization: string | undefined): string | undefined {
   if (!authorization) return undefined;
   const match = /^\s*Bearer\s+(.+?)\s*$/i.exec(authorization);
   return match ? match[1] : undefined;

@@ -28,7 +28,7 @@ const CONFIG_FIELDS = [
 const writeError = (message: string, code: string) => invalidRequest(message, { config_write_error_code: code });
 
 /** The config layers for `cwd`, as `config/read` returns them (highest precedence first). */
-export function readConfig(stack: LayerStack, includeLayers: boolean) {
+function readConfig(stack: LayerStack, includeLayers: boolean) {
   return {
     // Typed fields the reference always reports are null when no layer sets them.
     config: { ...Object.fromEntries(CONFIG_FIELDS.map((field) => [field, null])), ...stack.merged },

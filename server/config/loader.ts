@@ -16,12 +16,12 @@ import type { ConfigLayerMetadata, ConfigLayerSource, ConfigRequirementsToml, Co
 export { isTable, type Table };
 
 /** Overridable so tests (and unusual installs) never depend on the real `/etc/codex`. */
-export function systemConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+function systemConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.CODEX_SYSTEM_CONFIG_DIR && env.CODEX_SYSTEM_CONFIG_DIR.trim() ? path.resolve(env.CODEX_SYSTEM_CONFIG_DIR) : '/etc/codex';
 }
 
 /** Keys a project's `.codex/config.toml` may not set: they could redirect credentials or run programs. */
-export const PROJECT_IGNORED_KEYS = [
+const PROJECT_IGNORED_KEYS = [
   'openai_base_url',
   'chatgpt_base_url',
   'model_provider',
@@ -34,7 +34,7 @@ export const PROJECT_IGNORED_KEYS = [
 ] as const;
 
 /** Values that apply when no layer sets them. */
-export const BUILT_IN_DEFAULTS: Table = {
+const BUILT_IN_DEFAULTS: Table = {
   approval_policy: 'on-request',
   sandbox_mode: 'read-only',
   project_root_markers: ['.git'],
@@ -69,7 +69,7 @@ export interface LayerStack {
   projectTrusted: boolean;
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   /** Directory whose projects contribute layers; defaults to the process cwd. */
   cwd?: string;
   /** Extra session flags (e.g. `thread/start.config`), applied after `-c` overrides. */
@@ -82,7 +82,7 @@ export interface LoadOptions {
 }
 
 /** Deep-merges `over` into `base` (tables merge, everything else replaces). */
-export function mergeTables(base: Table, over: Table): Table {
+function mergeTables(base: Table, over: Table): Table {
   const out: Table = { ...base };
   for (const [key, value] of Object.entries(over)) {
     out[key] = isTable(value) && isTable(out[key]) ? mergeTables(out[key] as Table, value) : value;
@@ -91,7 +91,7 @@ export function mergeTables(base: Table, over: Table): Table {
 }
 
 /** Parses one `-c key.path=value` override; the value is TOML, or a bare string if it is not. */
-export function parseOverride(override: string): Table {
+function parseOverride(override: string): Table {
   const eq = override.indexOf('=');
   if (eq <= 0) throw new Error(`invalid -c override (expected key=value): ${override}`);
   const keyPath = override.slice(0, eq).trim().split('.');
@@ -105,7 +105,7 @@ export function parseOverride(override: string): Table {
   return setPath({}, keyPath, value);
 }
 
-export function setPath(table: Table, keyPath: string[], value: unknown): Table {
+function setPath(table: Table, keyPath: string[], value: unknown): Table {
   let node = table;
   keyPath.forEach((key, i) => {
     if (i === keyPath.length - 1) node[key] = value;
@@ -115,7 +115,7 @@ export function setPath(table: Table, keyPath: string[], value: unknown): Table 
 }
 
 /** `{ "a.b": 1 }` → `{ a: { b: 1 } }`, as `thread/start.config` keys may be dotted paths. */
-export function expandDottedKeys(config: Table): Table {
+function expandDottedKeys(config: Table): Table {
   let out: Table = {};
   for (const [key, value] of Object.entries(config)) {
     out = mergeTables(out, setPath({}, key.split('.'), isTable(value) ? expandDottedKeys(value) : value));
@@ -164,7 +164,7 @@ export function findProjectRoot(cwd: string, markers: string[]): string | null {
  * Trust comes only from layers the project cannot write (system, user, flags):
  * the closest `projects."<dir>"` entry at or above the cwd decides.
  */
-export function isProjectTrusted(cwd: string, projects: unknown): boolean {
+function isProjectTrusted(cwd: string, projects: unknown): boolean {
   return projectTrustDecision(cwd, projects) === 'trusted';
 }
 
@@ -306,7 +306,7 @@ export function loadEffectiveConfig(codexHome: string, overrides: readonly strin
   return toEffectiveConfig(stack.merged);
 }
 
-export function toEffectiveConfig(merged: Table): EffectiveConfig {
+function toEffectiveConfig(merged: Table): EffectiveConfig {
   return { ...(merged as Omit<EffectiveConfig, 'raw'>), raw: merged };
 }
 

@@ -8,7 +8,7 @@ export const isTable = (v: unknown): v is Table =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 /** JSON with sorted keys and no spaces: the canonical form the reference hashes. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (isTable(value)) {
@@ -26,7 +26,7 @@ export function versionOf(value: unknown): string {
   return `sha256:${crypto.createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
 }
 
-export type ParseResult = { ok: true; table: Table } | { ok: false; warning: ConfigWarning };
+type ParseResult = { ok: true; table: Table } | { ok: false; warning: ConfigWarning };
 
 /** Parses TOML text; an error becomes a `configWarning` naming the file, line and column. */
 export function parseTomlText(text: string, file: string): ParseResult {

@@ -23,7 +23,7 @@ export interface ModelProviderConfig {
   requires_openai_auth?: boolean;
 }
 
-export interface SandboxWorkspaceWrite {
+interface SandboxWorkspaceWrite {
   writable_roots?: string[];
   network_access?: boolean;
   exclude_tmpdir_env_var?: boolean;
@@ -62,7 +62,7 @@ export interface ConfigLayerMetadata {
   version: string;
 }
 
-export interface TextPosition {
+interface TextPosition {
   line: number;
   column: number;
 }

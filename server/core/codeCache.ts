@@ -40,7 +40,7 @@ function defaultCacheDir(): string {
   return process.env.CODEX_VSCODE_CODE_CACHE_DIR || path.join(os.tmpdir(), `codex-vscode-code-cache-${process.getuid?.() ?? 'user'}`);
 }
 
-export interface CodeCacheRun {
+interface CodeCacheRun {
   /** Whether V8 accepted an existing cache for this run. */
   cacheUsed: boolean;
   /** The cache file written (or to be written) for this bundle. */

@@ -2,14 +2,14 @@ import type { z } from 'zod';
 import { ErrorCode, RpcError, invalidParams, invalidRequest } from '../rpc/errors';
 import type { ClientSession } from './session';
 
-export interface MethodOptions {
+interface MethodOptions {
   /** Only available to clients that set `capabilities.experimentalApi`. */
   experimental?: boolean;
   /** May be called before the handshake (only `initialize`). */
   beforeInitialize?: boolean;
 }
 
-export type MethodHandler<P> = (params: P, session: ClientSession) => Promise<unknown> | unknown;
+type MethodHandler<P> = (params: P, session: ClientSession) => Promise<unknown> | unknown;
 
 interface Entry {
   schema: z.ZodType;
@@ -48,7 +48,7 @@ export class MethodRegistry {
 }
 
 /** "threadId: expected string, received number; limit: …" — names every offending field. */
-export function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.length ? issue.path.map(String).join('.') : '(params)';

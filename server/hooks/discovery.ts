@@ -33,7 +33,7 @@ const NON_EVENT_KEYS = new Set(['state', 'managed_dir', 'windows_managed_dir']);
 /** Events the reference knows but this server never fires: listed as warnings, not errors. */
 const UNSUPPORTED_EVENTS = new Set(['PreModelRequest', 'PostModelRequest', 'PreCompact', 'PostCompact', 'SessionEnd', 'SubagentStart', 'SubagentStop', 'Interrupt']);
 
-export const DEFAULT_TIMEOUT_SEC = 600;
+const DEFAULT_TIMEOUT_SEC = 600;
 
 /** A hook that may run. */
 export interface RunnableHook {
@@ -50,7 +50,7 @@ export interface RunnableHook {
   env: Record<string, string>;
 }
 
-export interface DiscoveryResult {
+interface DiscoveryResult {
   hooks: HookMetadata[];
   runnable: RunnableHook[];
   warnings: string[];
@@ -76,7 +76,7 @@ interface Source {
 }
 
 /** SessionStart keeps its matcher (it matches the source); UserPromptSubmit and Stop ignore theirs. */
-export function matcherForEvent(event: HookEventInfo, matcher: string | null | undefined): string | null {
+function matcherForEvent(event: HookEventInfo, matcher: string | null | undefined): string | null {
   if (event.config === 'UserPromptSubmit' || event.config === 'Stop') return null;
   return typeof matcher === 'string' ? matcher : null;
 }
@@ -84,7 +84,7 @@ export function matcherForEvent(event: HookEventInfo, matcher: string | null | u
 const isMatchAll = (matcher: string) => matcher === '' || matcher === '*';
 const isExact = (matcher: string) => /^[A-Za-z0-9_|]*$/.test(matcher);
 
-export function validateMatcher(matcher: string): string | null {
+function validateMatcher(matcher: string): string | null {
   if (isMatchAll(matcher) || isExact(matcher)) return null;
   try {
     new RegExp(matcher);

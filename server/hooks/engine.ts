@@ -11,7 +11,7 @@ import { discoverHooks, HOOK_EVENTS, matcherInputsForTool, matcherMatches, type 
 import { interpretResult, type HookOutcome } from './outputs';
 import { runHookCommand } from './runner';
 
-export interface HooksEngineOptions {
+interface HooksEngineOptions {
   codexHome: string;
   /** The server's `-c` overrides (session flags). */
   configOverrides: readonly string[];
@@ -157,13 +157,13 @@ export class HooksEngine implements LifecycleHooks {
 const HOOK_PERMISSION_MODES = new Set(['default', 'acceptEdits', 'plan', 'dontAsk', 'bypassPermissions']);
 
 /** Hooks see the approval policy the way the reference reports it: `never` is `bypassPermissions`, the rest `default`. */
-export function permissionModeFor(approvalPolicy: string): string {
+function permissionModeFor(approvalPolicy: string): string {
   if (HOOK_PERMISSION_MODES.has(approvalPolicy)) return approvalPolicy;
   return approvalPolicy === 'never' ? 'bypassPermissions' : 'default';
 }
 
 /** Blocked if any hook blocked; the first reason in configured order explains it. */
-export function foldVerdict(outcomes: HookOutcome[]): HookVerdict {
+function foldVerdict(outcomes: HookOutcome[]): HookVerdict {
   const verdict: HookVerdict = { blocked: outcomes.some((o) => o.blocked) };
   const reason = outcomes.find((o) => o.blocked && o.reason)?.reason;
   if (reason) verdict.reason = reason;

@@ -2,7 +2,7 @@
  * The built-in model catalog (what `model/list` offers when config adds
  * nothing) and helpers to describe a configured model that is not in it.
  */
-export interface ReasoningEffortOption {
+interface ReasoningEffortOption {
   reasoningEffort: string;
   description: string;
 }

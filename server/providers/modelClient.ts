@@ -24,7 +24,7 @@ export interface ToolSpec {
   parameters: Record<string, unknown>;
 }
 
-export interface ModelRequest {
+interface ModelRequest {
   model: string;
   instructions: string;
   input: ResponseItem[];
@@ -335,7 +335,7 @@ const textOf = (content: unknown): string =>
   Array.isArray(content) ? content.map((part: any) => (typeof part?.text === 'string' ? part.text : '')).join('') : String(content ?? '');
 
 /** Converts Responses-API history to Chat Completions messages. */
-export function toChatMessages(items: ResponseItem[]): object[] {
+function toChatMessages(items: ResponseItem[]): object[] {
   const messages: any[] = [];
   for (const item of items) {
     if (item.type === 'message') {

@@ -35,7 +35,7 @@ const DEFAULT_STREAM_RETRIES = 5;
 const MAX_RETRIES = 100;
 
 /** Reads an API key saved by `codex login --with-api-key` (`$CODEX_HOME/auth.json`). */
-export function apiKeyFromAuthFile(codexHome: string): string | undefined {
+function apiKeyFromAuthFile(codexHome: string): string | undefined {
   try {
     const auth = JSON.parse(fs.readFileSync(path.join(codexHome, 'auth.json'), 'utf8')) as { OPENAI_API_KEY?: unknown };
     return typeof auth.OPENAI_API_KEY === 'string' && auth.OPENAI_API_KEY ? auth.OPENAI_API_KEY : undefined;

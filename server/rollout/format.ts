@@ -50,7 +50,7 @@ export interface SessionMetaPayload {
 }
 
 /** Prefix and suffix of rollout file names: `rollout-2025-01-31T12-00-00-<uuid>.jsonl`. */
-export const ROLLOUT_PREFIX = 'rollout-';
+const ROLLOUT_PREFIX = 'rollout-';
 export const ROLLOUT_SUFFIX = '.jsonl';
 
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;

@@ -18,7 +18,7 @@ export function snakeUsage(u: TokenUsageBreakdown) {
 }
 
 /** Rollout lines that recreate one turn (used when a fork or resume snapshot is written). */
-export function snapshotTurn(turn: Turn, history: HistoryEntry[]): { type: string; payload: object; timestamp?: Date }[] {
+function snapshotTurn(turn: Turn, history: HistoryEntry[]): { type: string; payload: object; timestamp?: Date }[] {
   const at = (seconds: number | null) => (seconds !== null ? new Date(seconds * 1000) : undefined);
   const lines: { type: string; payload: object; timestamp?: Date }[] = [
     { type: 'event_msg', payload: { type: 'task_started', turn_id: turn.id, root_turn_id: turn.rootTurnId, started_at: turn.startedAt }, timestamp: at(turn.startedAt) },

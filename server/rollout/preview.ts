@@ -3,7 +3,7 @@ import type { ThreadItem, UserInput } from '../protocol/items';
 const PREVIEW_MAX = 200;
 
 /** The text a user typed, from userMessage content. */
-export function textOfUserInput(content: readonly UserInput[]): string {
+function textOfUserInput(content: readonly UserInput[]): string {
   return content
     .map((part) => (part.type === 'text' ? part.text : ''))
     .filter(Boolean)

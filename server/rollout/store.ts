@@ -20,7 +20,7 @@ import type { ParsedRollout } from './reader';
 import { compactSummary, summaryFromParsed, type ThreadSummary } from './summary';
 import { listRollouts, moveFile, safeRead, statOrNull } from './files';
 
-export const INDEX_FILE = 'vscode_thread_index.jsonl';
+const INDEX_FILE = 'vscode_thread_index.jsonl';
 /** The reference CLI keeps thread names here (`{"id","thread_name","updated_at"}` lines). */
 export const REFERENCE_NAME_INDEX = 'session_index.jsonl';
 

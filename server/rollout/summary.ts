@@ -78,7 +78,7 @@ export function summaryFromParsed(filePath: string, archived: boolean, parsed: P
 }
 
 /** Maps the reference's recorded sources (`"vscode"`, `{"subagent": …}`, `"mcp"`…) to the protocol's. */
-export function normalizeSource(source: unknown): SessionSource {
+function normalizeSource(source: unknown): SessionSource {
   if (source === 'cli' || source === 'vscode' || source === 'exec' || source === 'appServer' || source === 'unknown') return source;
   if (source === 'mcp') return 'appServer';
   if (source && typeof source === 'object') {

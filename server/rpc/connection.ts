@@ -1,7 +1,7 @@
 import { ErrorCode, RpcError, invalidRequest } from './errors';
 import { log } from '../log';
 
-export type RequestId = string | number;
+type RequestId = string | number;
 
 export interface IncomingRequest {
   id: RequestId;
@@ -9,7 +9,7 @@ export interface IncomingRequest {
   params: unknown;
 }
 
-export interface RequestHandler {
+interface RequestHandler {
   onRequest(request: IncomingRequest): Promise<unknown>;
   onNotification(method: string, params: unknown): void;
 }
@@ -20,7 +20,7 @@ export interface ConnectionLimits {
   maxInFlightRequests: number;
 }
 
-export const UNBOUNDED: ConnectionLimits = { maxInFlightRequests: Infinity };
+const UNBOUNDED: ConnectionLimits = { maxInFlightRequests: Infinity };
 
 /** Requests one client may have in flight on any transport (stdio, WebSocket, Unix socket). */
 export const MAX_IN_FLIGHT_REQUESTS_PER_CLIENT = 128;

@@ -17,7 +17,7 @@ import { ThreadService } from './service';
 const services = new WeakMap<object, ThreadService>();
 
 /** The thread service of a server (threads, store, index). */
-export function threadServiceOf(server: Parameters<NamespaceModule>[1]): ThreadService {
+function threadServiceOf(server: Parameters<NamespaceModule>[1]): ThreadService {
   let service = services.get(server);
   if (!service) {
     service = new ThreadService(server);

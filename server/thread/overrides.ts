@@ -15,7 +15,7 @@ import type { ThreadSettings } from './threadInit';
 import { effectiveConfigFor, normalizeSandboxPolicy, resolveCwd, resolveSettings, type SettingsRequest } from './settings';
 
 /** The turn/start fields that change the thread's settings for this and later turns. */
-export type TurnSettingsOverrides = Pick<TurnStartParams, 'cwd' | 'sandboxPolicy' | 'approvalPolicy' | 'model' | 'effort'>;
+type TurnSettingsOverrides = Pick<TurnStartParams, 'cwd' | 'sandboxPolicy' | 'approvalPolicy' | 'model' | 'effort'>;
 
 /** thread/resume of a loaded thread: the request's fields win over what the thread runs with. */
 export function applyResumeOverrides(server: AppServer, thread: LoadedThread, params: ThreadResumeParams): void {

@@ -28,7 +28,7 @@ interface Chunk {
   endOfFile: boolean;
 }
 
-export type PatchHunk =
+type PatchHunk =
   | { kind: 'add'; path: string; contents: string }
   | { kind: 'delete'; path: string }
   | { kind: 'update'; path: string; movePath: string | null; chunks: Chunk[] };
@@ -144,7 +144,7 @@ function readExisting(file: string, action: string): string {
 }
 
 /** Applies update chunks to a file's text; context must match (exactly, then ignoring trailing/all whitespace). */
-export function applyChunks(original: string, chunks: Chunk[], displayPath: string): string {
+function applyChunks(original: string, chunks: Chunk[], displayPath: string): string {
   const lines = original.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const replacements: { start: number; removeCount: number; insert: string[] }[] = [];

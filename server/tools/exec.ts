@@ -9,8 +9,8 @@ import { RunningProcess, type SpawnSpec } from './process';
 import { approxTokenCount, DEFAULT_MAX_OUTPUT_TOKENS, truncateMiddle } from './truncate';
 
 export const DEFAULT_YIELD_MS = 10_000;
-export const MIN_YIELD_MS = 250;
-export const MAX_YIELD_MS = 30_000;
+const MIN_YIELD_MS = 250;
+const MAX_YIELD_MS = 30_000;
 export const WRITE_YIELD_MS = 250;
 export const POLL_YIELD_MS = 5_000;
 

@@ -29,7 +29,7 @@ export interface SpawnSpec {
 const KEEP_HEAD_CHARS = 512 * 1024;
 const KEEP_TAIL_CHARS = 512 * 1024;
 
-export interface ExitInfo {
+interface ExitInfo {
   exitCode: number;
   signal: string | null;
 }

@@ -13,7 +13,7 @@ const fn = (name: string, description: string, properties: Record<string, unknow
   parameters: { type: 'object', properties, required, additionalProperties: false },
 });
 
-export const EXEC_COMMAND = fn(
+const EXEC_COMMAND = fn(
   'exec_command',
   'Run a shell command in a terminal session. Returns its output, or a session id to keep talking to it with write_stdin.',
   {
@@ -35,7 +35,7 @@ export const EXEC_COMMAND = fn(
   ['cmd'],
 );
 
-export const WRITE_STDIN = fn(
+const WRITE_STDIN = fn(
   'write_stdin',
   'Write characters to a running exec_command session and return the output produced since the last read.',
   {
@@ -47,7 +47,7 @@ export const WRITE_STDIN = fn(
   ['session_id'],
 );
 
-export const APPLY_PATCH = fn(
+const APPLY_PATCH = fn(
   'apply_patch',
   [
     'Edit files with a patch. Format:',
@@ -63,7 +63,7 @@ export const APPLY_PATCH = fn(
   ['input'],
 );
 
-export const UPDATE_PLAN = fn(
+const UPDATE_PLAN = fn(
   'update_plan',
   'Share or update your step-by-step plan. At most one step is in_progress at a time.',
   {

@@ -7,14 +7,14 @@
  */
 import type { ResponseItem } from '../providers/modelClient';
 
-export interface ToolRuntimeOptions {
+interface ToolRuntimeOptions {
   /** Runs one call and returns the text the model reads back; throws when the turn was interrupted. */
   execute(call: ResponseItem): Promise<string>;
   /** Whether the call may overlap with other calls that may. */
   runsInParallel(call: ResponseItem): boolean;
 }
 
-export interface DrainResult {
+interface DrainResult {
   /** One `function_call_output` / `custom_tool_call_output` per call, in call order. */
   outputs: ResponseItem[];
   /** The first error a call threw (an interrupt), after every call settled; null if none. */

@@ -3,7 +3,7 @@
  * so the model sees how a command started and how it ended. Budgets are in
  * tokens, estimated at four bytes per token like the reference.
  */
-export const BYTES_PER_TOKEN = 4;
+const BYTES_PER_TOKEN = 4;
 export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
 
 export const approxTokenCount = (text: string): number => Math.ceil(Buffer.byteLength(text, 'utf8') / BYTES_PER_TOKEN);

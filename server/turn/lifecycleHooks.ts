@@ -59,7 +59,7 @@ export interface LifecycleHooks {
 
 const allow = async (): Promise<HookVerdict> => ({ blocked: false });
 
-export const noLifecycleHooks: LifecycleHooks = {
+const noLifecycleHooks: LifecycleHooks = {
   sessionStart: allow,
   userPromptSubmit: allow,
   preToolUse: allow,

@@ -5,7 +5,7 @@ import { ExecSessionStore } from '../tools/exec';
 import { SessionApprovals } from '../approvals/policy';
 
 /** What turn/start, turn/steer and turn/interrupt need from the running turn (the engine's TurnRunner). */
-export interface ActiveTurn {
+interface ActiveTurn {
   readonly id: string;
   readonly turn: Turn;
   steer(input: UserInput[], clientId: string | null): void;

@@ -326,7 +326,7 @@ async function writeStdin(ctx: ToolCallContext, args: Record<string, unknown>): 
 
 // ------------------------------------------------------------------ apply_patch
 
-export async function applyPatchTool(ctx: ToolCallContext, callId: string, patchText: string, cwd: string, toolName: string): Promise<string> {
+async function applyPatchTool(ctx: ToolCallContext, callId: string, patchText: string, cwd: string, toolName: string): Promise<string> {
   const { runner, thread } = ctx;
   let planned: PlannedChange[];
   try {

@@ -16,7 +16,7 @@ export class BaselineError extends Error {}
  * its own, last first, and the ones whose lines are gone are skipped: there is
  * nothing of the agent's left to review there.
  */
-export function revertPatch(text: string, patch: StructuredPatch): { text: string; skippedHunks: number } {
+function revertPatch(text: string, patch: StructuredPatch): { text: string; skippedHunks: number } {
   const reversed = reversePatch(patch);
   const whole = applyPatch(text, reversed);
   if (whole !== false) return { text: whole, skippedHunks: 0 };

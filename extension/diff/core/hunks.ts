@@ -227,7 +227,7 @@ export function detectEol(text: string): '\n' | '\r\n' {
 }
 
 /** A single replacement that turns `before` into `after`, as character offsets into `before`. */
-export interface TextReplacement {
+interface TextReplacement {
   start: number;
   end: number;
   text: string;

@@ -8,7 +8,7 @@ import { applyFilePatch, BaselineError, reconstructBaseline, type TurnFileState 
 import { acceptHunkBase, computeAgentHunks, mapHunkLinesToLive, splitLines, detectEol, lineCounts, type AgentHunk, type LiveHunk } from './hunks';
 import { parseTurnDiff, type FilePatch } from './turnDiff';
 
-export type ReviewKind = 'added' | 'deleted' | 'modified' | 'renamed';
+type ReviewKind = 'added' | 'deleted' | 'modified' | 'renamed';
 
 export interface FileReview {
   /** Absolute path of the file as the agent left it (the old path for deleted files). */
@@ -32,12 +32,12 @@ export interface TurnRef {
   turnId: string;
 }
 
-export interface DiffUpdateResult {
+interface DiffUpdateResult {
   changedKeys: string[];
   errors: string[];
 }
 
-export interface FileRestorePlan {
+interface FileRestorePlan {
   /** Content to put back, or undefined when the file did not exist before. */
   content: string | undefined;
   /** Where the content goes (the old path for renames and deletions). */

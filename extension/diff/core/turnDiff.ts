@@ -5,7 +5,7 @@
  */
 import { parsePatch, type StructuredPatch } from 'diff';
 
-export type FileChangeKind = 'added' | 'deleted' | 'modified' | 'renamed';
+type FileChangeKind = 'added' | 'deleted' | 'modified' | 'renamed';
 
 export interface FilePatch {
   kind: FileChangeKind;
@@ -22,7 +22,7 @@ export interface FilePatch {
 const DEV_NULL = '/dev/null';
 
 /** Strips git's `a/` / `b/` prefix and surrounding quotes from a diff header name. */
-export function stripDiffPrefix(name: string | undefined, isGit: boolean): string | undefined {
+function stripDiffPrefix(name: string | undefined, isGit: boolean): string | undefined {
   if (name === undefined) return undefined;
   let value = name.trim();
   if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
