@@ -4,16 +4,14 @@
  * `bench/webview*` script when present) and activation time in code-server
  * (`bench/activation.ts`).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { buildVsix } from '../scripts/codeServer';
+import { run } from '../scripts/run';
 import { REPO_ROOT } from './lib/client';
 import { summarize } from './lib/stats';
 import type { FigureResult } from './figures';
 
-const execFileAsync = promisify(execFile);
 
 async function vsixSize(): Promise<FigureResult> {
   const figure = { key: 'vsixSizeMb', label: 'Packaged .vsix size', unit: 'MB' as const, better: 'lower' as const };
@@ -25,7 +23,7 @@ async function vsixSize(): Promise<FigureResult> {
     return { ...figure, ours: { unavailable: `error: ${(error as Error).message.split('\n')[0]}` } };
   } finally {
     // `npm run package` leaves minified bundles without source maps; restore the development build.
-    await execFileAsync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT }).catch(() => undefined);
+    await run(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT }).catch(() => undefined);
   }
 }
 
@@ -44,10 +42,9 @@ async function scriptFigure(
   const script = fs.readdirSync(benchDir).find((name) => pattern.test(name));
   if (!script) return { ...figure, ours: { unavailable: missing } };
   try {
-    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', path.join(benchDir, script)], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(benchDir, script)], {
       cwd: REPO_ROOT,
-      env: { ...process.env, BENCH_REPS: String(reps) },
-      maxBuffer: 64 * 1024 * 1024,
+      env: { BENCH_REPS: String(reps) },
       timeout: 15 * 60_000,
     });
     const json = stdout

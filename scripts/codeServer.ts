@@ -5,14 +5,13 @@
  * Every run gets a throwaway profile: its own user-data dir, extensions dir and
  * code-server config file, so nothing touches the user's own VS Code or code-server.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { run } from './run';
 
-const execFileAsync = promisify(execFile);
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const VSIX_PATH = path.join(REPO_ROOT, 'codex-vscode.vsix');
@@ -39,8 +38,8 @@ const QUIET_USER_SETTINGS: Record<string, unknown> = {
 /** Installs code-server once (see scripts/install-code-server.sh); returns its entry script. */
 export async function ensureCodeServer(): Promise<string> {
   const script = path.join(REPO_ROOT, 'scripts', 'install-code-server.sh');
-  const { stdout } = await execFileAsync('bash', [script], { maxBuffer: 16 * 1024 * 1024 }).catch((error) => {
-    throw new Error(`installing code-server failed:\n${error.stderr ?? ''}\n${error.message}`);
+  const { stdout } = await run('bash', [script]).catch((error: Error) => {
+    throw new Error(`installing code-server failed: ${error.message}`);
   });
   const entry = stdout.trim().split('\n').pop() ?? '';
   if (!fs.existsSync(entry)) throw new Error(`install-code-server.sh printed no code-server path (got "${entry}")`);
@@ -49,13 +48,7 @@ export async function ensureCodeServer(): Promise<string> {
 
 /** Builds the production bundles and the .vsix (`npm run package`). */
 export async function buildVsix(): Promise<string> {
-  await execFileAsync('npm', ['run', '--silent', 'package'], {
-    cwd: REPO_ROOT,
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, npm_config_yes: 'true' },
-  }).catch((error) => {
-    throw new Error(`npm run package failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
-  });
+  await run('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, env: { npm_config_yes: 'true' } });
   if (!fs.existsSync(VSIX_PATH)) throw new Error(`npm run package did not produce ${VSIX_PATH}`);
   return VSIX_PATH;
 }
@@ -100,8 +93,8 @@ export async function installExtension(codeServerEntry: string, profile: Profile
     '--force',
     '--install-extension', vsix,
   ];
-  const { stdout, stderr } = await execFileAsync(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }).catch((error) => {
-    throw new Error(`code-server --install-extension ${vsix} failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+  const { stdout, stderr } = await run(process.execPath, args).catch((error: Error) => {
+    throw new Error(`code-server --install-extension ${vsix} failed: ${error.message}`);
   });
   if (!/successfully installed/i.test(stdout + stderr)) {
     throw new Error(`code-server did not confirm installing ${vsix}:\n${stdout}\n${stderr}`);
