@@ -7,31 +7,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { validate as uuidValidate, version as uuidVersion } from 'uuid';
-import { AppServerProcess, makeTempDir, RpcResponseError } from '../helpers/appServerProcess';
+import { AppServerProcess, makeTempDir } from '../helpers/appServerProcess';
 import { ScriptedModel } from '../helpers/scriptedModel';
 import { createStoredThread } from './threadFixtures';
+import { rejects, settle } from './serverRig';
 
 const isUuidV7 = (id: string) => uuidValidate(id) && uuidVersion(id) === 7;
-
-async function rejects(promise: Promise<unknown>, code: number, pattern: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof RpcResponseError, `expected an RPC error, got ${error}`);
-    assert.equal(error.code, code, error.message);
-    assert.match(error.message, pattern);
-    return true;
-  });
-}
-
-/**
- * Notifications may trail the response that caused them: waits until `arrived()`
- * holds (at most 20 s; the assertion that follows then shows what is missing),
- * then 150 ms more so that unexpected extra ones are caught too.
- */
-async function settle(arrived: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20000;
-  while (!arrived() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  await new Promise((resolve) => setTimeout(resolve, 150));
-}
 
 describe('thread/* on our server', function () {
   this.timeout(60000);
@@ -427,68 +408,6 @@ describe('thread/* on our server', function () {
       await server.stop();
       server = await AppServerProcess.start('ours', { codexHome });
       assert.equal((await server.request('thread/list', { archived: true })).data[0].id, id);
-    });
-  });
-
-  describe('thread/goal/*', () => {
-    it('sets, updates, gets and clears a goal with notifications; persists it', async () => {
-      const stored = createStoredThread(codexHome, { cwd: codexHome, turns: [{ user: 'hello', agent: 'hi' }] });
-      const { thread } = await server.request('thread/resume', { threadId: stored.id });
-      await server.waitFor('thread/goal/cleared');
-      server.clearNotifications();
-      const set = await server.request('thread/goal/set', { threadId: thread.id, objective: 'Make CI green', tokenBudget: 5000 });
-      assert.equal(set.goal.status, 'active');
-      assert.equal(set.goal.tokenBudget, 5000);
-      const updated = await server.request('thread/goal/set', { threadId: thread.id, status: 'paused' });
-      assert.equal(updated.goal.objective, 'Make CI green');
-      assert.equal(updated.goal.status, 'paused');
-      assert.equal((await server.request('thread/goal/get', { threadId: thread.id })).goal.status, 'paused');
-      await settle(() => server.methods((m) => m.startsWith('thread/goal')).length >= 2);
-      assert.deepEqual(server.methods((m) => m.startsWith('thread/goal')), ['thread/goal/updated', 'thread/goal/updated']);
-
-      await server.stop();
-      server = await AppServerProcess.start('ours', { codexHome });
-      assert.equal((await server.request('thread/goal/get', { threadId: thread.id })).goal.objective, 'Make CI green');
-      assert.deepEqual(await server.request('thread/goal/clear', { threadId: thread.id }), { cleared: true });
-      await server.waitFor('thread/goal/cleared', (p) => p.threadId === thread.id);
-      assert.deepEqual(await server.request('thread/goal/clear', { threadId: thread.id }), { cleared: false });
-      assert.deepEqual(await server.request('thread/goal/get', { threadId: thread.id }), { goal: null });
-    });
-
-    it('accepts 4,000 characters, rejects 4,001, and needs an objective to create', async () => {
-      const { thread } = await server.request('thread/start', { cwd: codexHome });
-      await rejects(server.request('thread/goal/set', { threadId: thread.id, status: 'active' }), -32602, /objective/);
-      await rejects(server.request('thread/goal/set', { threadId: thread.id, objective: 'x'.repeat(4001) }), -32602, /objective.*4000/);
-      const ok = await server.request('thread/goal/set', { threadId: thread.id, objective: 'y'.repeat(4000) });
-      assert.equal(ok.goal.objective.length, 4000);
-    });
-
-    it('is experimental: refused without the capability', async () => {
-      const plain = await AppServerProcess.start('ours', { codexHome, experimentalApi: false });
-      try {
-        const { thread } = await plain.request('thread/start', { cwd: codexHome });
-        await rejects(plain.request('thread/goal/get', { threadId: thread.id }), -32600, /experimentalApi/);
-      } finally {
-        await plain.stop();
-      }
-    });
-  });
-
-  describe('model/list', () => {
-    it('lists the configured model first as default, then the catalog, with paging', async () => {
-      const all = await server.request('model/list', {});
-      assert.equal(all.data[0].id, 'mock-model');
-      assert.equal(all.data[0].isDefault, true);
-      assert.equal(all.data.filter((m: any) => m.isDefault).length, 1);
-      assert.ok(all.data.some((m: any) => m.id === 'gpt-5.1-codex'));
-      assert.ok(all.data.every((m: any) => !m.hidden));
-      const hidden = await server.request('model/list', { includeHidden: true });
-      assert.ok(hidden.data.length > all.data.length);
-      const page = await server.request('model/list', { limit: 2 });
-      assert.equal(page.data.length, 2);
-      const rest = await server.request('model/list', { cursor: page.nextCursor });
-      assert.deepEqual([...page.data, ...rest.data].map((m: any) => m.id), all.data.map((m: any) => m.id));
-      await rejects(server.request('model/list', { modelProvider: 'nowhere' }), -32600, /unknown model provider/);
     });
   });
 });
