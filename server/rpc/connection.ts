@@ -92,7 +92,7 @@ export class JsonRpcConnection {
     if (exceedsDepth(message, MAX_MESSAGE_DEPTH)) {
       const id = (message as { id?: unknown }).id;
       const validId = typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)) ? (id as RequestId) : null;
-      this.sendError(validId, new RpcError(ErrorCode.InvalidRequest, `Invalid request: the message is nested deeper than ${MAX_MESSAGE_DEPTH} levels`));
+      this.sendError(validId, invalidRequest(`Invalid request: the message is nested deeper than ${MAX_MESSAGE_DEPTH} levels`));
       return;
     }
     this.dispatch(message);
