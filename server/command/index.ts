@@ -72,7 +72,7 @@ export const commandModule: NamespaceModule = (registry, server) => {
     try {
       wrapped = sandboxCommand(policy, cwd, cwd, params.command);
     } catch (error) {
-      if (error instanceof SandboxSetupError) throw new RpcError(ErrorCode.InvalidRequest, `cannot sandbox the command: ${error.message}`);
+      if (error instanceof SandboxSetupError) throw invalidRequest(`cannot sandbox the command: ${error.message}`);
       throw error;
     }
     if (wrapped.warning) session.notify('warning', { threadId: null, message: wrapped.warning });

@@ -26,10 +26,10 @@ const UNBOUNDED: ConnectionLimits = { maxInFlightRequests: Infinity };
 export const MAX_IN_FLIGHT_REQUESTS_PER_CLIENT = 128;
 
 /** The deepest nesting a message may have (serde_json, behind the reference, stops at 128 too). */
-export const MAX_MESSAGE_DEPTH = 128;
+const MAX_MESSAGE_DEPTH = 128;
 
 /** Nesting depth of a parsed JSON value, counted without recursion (a deep value would overflow the stack). */
-export function exceedsDepth(value: unknown, limit: number): boolean {
+function exceedsDepth(value: unknown, limit: number): boolean {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length) {
     const [node, depth] = stack.pop()!;

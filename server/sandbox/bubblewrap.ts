@@ -48,7 +48,7 @@ export function findBwrap(): string | null {
 }
 
 /** Whether a policy restricts anything (danger-full-access and external sandboxes do not need bwrap). */
-export function policyRestricts(policy: SandboxPolicy): boolean {
+function policyRestricts(policy: SandboxPolicy): boolean {
   return policy.type === 'readOnly' || policy.type === 'workspaceWrite';
 }
 
@@ -63,7 +63,7 @@ export class SandboxSetupError extends Error {}
  * point, or share one a running sandbox made). A protected name that is a symlink cannot be kept read-only (the
  * link itself could be replaced), so the sandbox refuses to start.
  */
-export function protectedMounts(roots: string[]): { existing: string[]; missing: string[] } {
+function protectedMounts(roots: string[]): { existing: string[]; missing: string[] } {
   const existing: string[] = [];
   const missing: string[] = [];
   for (const entry of protectedPathsOf(roots)) {
@@ -110,7 +110,7 @@ export function bubblewrapArgs(policy: SandboxPolicy, policyCwd: string, command
   return args;
 }
 
-export interface SandboxedCommand {
+interface SandboxedCommand {
   argv: string[];
   sandboxed: boolean;
   warning: string | null;

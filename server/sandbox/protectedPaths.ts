@@ -93,7 +93,7 @@ export function isWritableUnder(policy: SandboxPolicy, policyCwd: string, file: 
  * yet). A dangling symlink is followed to where it points: writing through it
  * would create its target, which may lie outside every writable root.
  */
-export function realpathOfNearest(file: string, linksFollowed = 0): string {
+function realpathOfNearest(file: string, linksFollowed = 0): string {
   let current = file;
   const rest: string[] = [];
   for (;;) {

@@ -21,7 +21,7 @@ import type { ListenTarget } from './listenUrl';
 /** Requests one socket client may have in flight before getting "Server overloaded". */
 export { MAX_IN_FLIGHT_REQUESTS_PER_CLIENT };
 /** A client that lets this much output pile up unread is dropped rather than grow our memory without bound. */
-export const MAX_BUFFERED_OUTPUT_BYTES = 64 * 1024 * 1024;
+const MAX_BUFFERED_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** Pings detect peers that vanished without closing (network loss). */
 const HEARTBEAT_INTERVAL_MS = 30_000;
 
