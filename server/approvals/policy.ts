@@ -2,7 +2,7 @@
  * When a command or a patch needs the user's approval, from the approval
  * policy and the sandbox. The turn engine asks; this module only decides.
  */
-import type { AskForApproval, SandboxPolicy } from '../protocol/items';
+import type { AskForApproval, SandboxPolicy } from '../../protocol/items';
 
 /**
  * - `sandboxed`: run in the sandbox without asking.

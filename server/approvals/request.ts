@@ -4,7 +4,7 @@
  * cancelled by an interrupt) emits `serverRequest/resolved`.
  */
 import type { ClientSession } from '../core/session';
-import type { ThreadActiveFlag, ThreadStatus } from '../protocol/items';
+import type { ThreadActiveFlag, ThreadStatus } from '../../protocol/items';
 
 export type ApprovalDecision = 'accept' | 'acceptForSession' | 'decline' | 'cancel';
 

@@ -7,7 +7,7 @@
 import type { NamespaceModule } from '../core/appServer';
 import type { ClientSession } from '../core/session';
 import { ErrorCode, RpcError, invalidParams, invalidRequest } from '../rpc/errors';
-import { CommandExecParams, CommandExecResizeParams, CommandExecTerminateParams, CommandExecWriteParams } from '../protocol/command';
+import { CommandExecParams, CommandExecResizeParams, CommandExecTerminateParams, CommandExecWriteParams } from '../../protocol/command';
 import { effectiveConfigFor, normalizeSandboxPolicy, resolveCwd, sandboxPolicyFor } from '../thread/settings';
 import { SandboxSetupError, sandboxCommand } from '../sandbox/bubblewrap';
 import { RunningProcess } from '../tools/process';

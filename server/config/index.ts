@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { NamespaceModule } from '../core/appServer';
 import { invalidParams, invalidRequest } from '../rpc/errors';
 import { log } from '../log';
-import { ConfigBatchWriteParams, ConfigReadParams, ConfigRequirementsReadParams, ConfigValueWriteParams, type ConfigEdit } from '../protocol/config';
+import { ConfigBatchWriteParams, ConfigReadParams, ConfigRequirementsReadParams, ConfigValueWriteParams, type ConfigEdit } from '../../protocol/config';
 import { ConfigEditError, parseKeyPath, TomlDocument } from './edit';
 import { loadLayerStack, type LayerStack } from './loader';
 import { requirementsToWire } from './requirements';

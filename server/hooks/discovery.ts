@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isTable, versionOf, type Table } from '../config/toml';
 import type { ConfigLayerEntry, LayerStack } from '../config/loader';
-import type { HookEventName, HookMetadata, HookSource, HookTrustStatus } from '../protocol/hooks';
+import type { HookEventName, HookMetadata, HookSource, HookTrustStatus } from '../../protocol/hooks';
 
 /** Config spelling → wire name and the snake-case label used in keys and hashes (reference order). */
 export const HOOK_EVENTS = [

@@ -6,7 +6,7 @@
  */
 import { hooksFeatureEnabled, loadLayerStack } from '../config/loader';
 import type { HookContext, HookVerdict, LifecycleHooks, PermissionVerdict, ToolUse } from '../turn/lifecycleHooks';
-import type { HookRunSummary } from '../protocol/hooks';
+import type { HookRunSummary } from '../../protocol/hooks';
 import { discoverHooks, HOOK_EVENTS, matcherInputsForTool, matcherMatches, type HookEventInfo, type RunnableHook } from './discovery';
 import { interpretResult, type HookOutcome } from './outputs';
 import { runHookCommand } from './runner';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { NamespaceModule } from '../core/appServer';
 import { loadLayerStack, hooksFeatureEnabled } from '../config/loader';
-import { HooksListParams, type HooksListEntry } from '../protocol/hooks';
+import { HooksListParams, type HooksListEntry } from '../../protocol/hooks';
 import { installLifecycleHooks } from '../turn/lifecycleHooks';
 import { threadManagerOf } from '../thread/manager';
 import { discoverHooks } from './discovery';

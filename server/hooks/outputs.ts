@@ -7,7 +7,7 @@
  * - any other exit, a timeout, or malformed JSON: the run failed, nothing is blocked.
  */
 import { isTable, type Table } from '../config/toml';
-import type { HookOutputEntry, HookRunStatus } from '../protocol/hooks';
+import type { HookOutputEntry, HookRunStatus } from '../../protocol/hooks';
 import type { HookEventInfo } from './discovery';
 import type { CommandResult } from './runner';
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { type NamespaceModule } from '../core/appServer';
 import { invalidRequest } from '../rpc/errors';
-import { InitializeParams, type InitializeResponse } from '../protocol/initialize';
+import { InitializeParams, type InitializeResponse } from '../../protocol/initialize';
 import { SERVER_VERSION } from '../version';
 
 /** `initialize`: the handshake. Every other method needs it first. */

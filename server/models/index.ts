@@ -2,7 +2,7 @@ import type { NamespaceModule } from '../core/appServer';
 import { loadEffectiveConfig } from '../config/loader';
 import type { EffectiveConfig } from '../config/types';
 import { invalidRequest } from '../rpc/errors';
-import { ModelListParams, type Model, type ModelListResponse } from '../protocol/model';
+import { ModelListParams, type Model, type ModelListResponse } from '../../protocol/model';
 import { decodeCursor, encodeCursor } from '../rpc/cursor';
 import { BUILT_IN_MODELS, DEFAULT_MODEL, configuredModel, type CatalogModel } from './catalog';
 

@@ -1,5 +1,5 @@
 /** Rollout lines as a loaded thread writes them: the JSONL envelope, token counts and whole-turn snapshots. */
-import type { ThreadGoal, ThreadTokenUsage, TokenUsageBreakdown, Turn } from '../protocol/items';
+import type { ThreadGoal, ThreadTokenUsage, TokenUsageBreakdown, Turn } from '../../protocol/items';
 import type { HistoryEntry, SessionMetaPayload } from './format';
 
 export function serializeLine(type: string, payload: object, timestamp = new Date()): string {

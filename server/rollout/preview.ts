@@ -1,4 +1,4 @@
-import type { ThreadItem, UserInput } from '../protocol/items';
+import type { ThreadItem, UserInput } from '../../protocol/items';
 
 const PREVIEW_MAX = 200;
 

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import type { ResponseItem } from '../providers/modelClient';
-import type { ThreadGoal, ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, Turn, TurnStatus } from '../protocol/items';
+import type { ThreadGoal, ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, Turn, TurnStatus } from '../../protocol/items';
 import { clipPreview, previewOfItem } from './preview';
 import type { HistoryEntry, SessionMetaPayload } from './format';
 

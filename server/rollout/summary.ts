@@ -1,5 +1,5 @@
 /** A stored thread's summary: what the index keeps per rollout so listing never reads the rollouts. */
-import type { GitInfo, SessionSource } from '../protocol/items';
+import type { GitInfo, SessionSource } from '../../protocol/items';
 import type { ParsedRollout } from './reader';
 
 export interface ThreadSummary {

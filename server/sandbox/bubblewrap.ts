@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SandboxPolicy } from '../protocol/items';
+import type { SandboxPolicy } from '../../protocol/items';
 import { acquirePlaceholders, isHeldPlaceholder, sweepStalePlaceholders } from './placeholders';
 import { protectedPathsOf, writableRootsOf } from './protectedPaths';
 

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SandboxPolicy } from '../protocol/items';
+import type { SandboxPolicy } from '../../protocol/items';
 
 /** Names that hold repository hooks, project config and agent skills: writing them could escape the sandbox later. */
 export const PROTECTED_NAMES = ['.git', '.codex', '.agents'] as const;

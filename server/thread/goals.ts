@@ -2,8 +2,8 @@
 import type { AppServer } from '../core/appServer';
 import { afterResponse } from '../rpc/afterResponse';
 import { invalidParams } from '../rpc/errors';
-import type { ThreadGoal } from '../protocol/items';
-import type { ThreadGoalSetParams } from '../protocol/thread';
+import type { ThreadGoal } from '../../protocol/items';
+import type { ThreadGoalSetParams } from '../../protocol/thread';
 import { validateThreadId, type ThreadManager } from './manager';
 import { appendToRollout, type StoredThreads } from './storedThreads';
 

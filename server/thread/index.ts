@@ -11,7 +11,7 @@ import {
   ThreadSetNameParams,
   ThreadStartParams,
   ThreadTurnsListParams,
-} from '../protocol/thread';
+} from '../../protocol/thread';
 import { ThreadService } from './service';
 
 const services = new WeakMap<object, ThreadService>();

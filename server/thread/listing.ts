@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { invalidParams, invalidRequest } from '../rpc/errors';
 import { decodeCursor, encodeCursor } from '../rpc/cursor';
-import type { Thread, Turn, TurnItemsView } from '../protocol/items';
-import type { ThreadListParams, ThreadListResponse, ThreadSourceKind, ThreadTurnsListParams, ThreadTurnsListResponse } from '../protocol/thread';
+import type { Thread, Turn, TurnItemsView } from '../../protocol/items';
+import type { ThreadListParams, ThreadListResponse, ThreadSourceKind, ThreadTurnsListParams, ThreadTurnsListResponse } from '../../protocol/thread';
 import type { ThreadSummary } from '../rollout/summary';
 import { validateThreadId, type ThreadManager } from './manager';
 import { threadFromSummary, type StoredThreads } from './storedThreads';

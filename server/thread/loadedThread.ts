@@ -48,7 +48,7 @@ import {
   type Turn,
   type TurnError,
   type TurnStatus,
-} from '../protocol/items';
+} from '../../protocol/items';
 import { RolloutWriter } from '../rollout/writer';
 import type { HistoryEntry, SessionMetaPayload } from '../rollout/format';
 import { serializeLine, snakeUsage, snapshotThread } from '../rollout/lines';

@@ -8,8 +8,8 @@
 import type { AppServer } from '../core/appServer';
 import type { EffectiveConfig } from '../config/types';
 import { invalidParams } from '../rpc/errors';
-import type { ThreadResumeParams } from '../protocol/thread';
-import type { TurnStartParams } from '../protocol/turn';
+import type { ThreadResumeParams } from '../../protocol/thread';
+import type { TurnStartParams } from '../../protocol/turn';
 import type { LoadedThread } from './loadedThread';
 import type { ThreadSettings } from './threadInit';
 import { effectiveConfigFor, normalizeSandboxPolicy, resolveCwd, resolveSettings, type SettingsRequest } from './settings';

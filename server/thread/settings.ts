@@ -12,7 +12,7 @@ import { disallowedValuePrefix, enforceRequirements } from '../config/requiremen
 import { trustProjectForWritableThread } from '../config/trust';
 import type { ConfigWarning, EffectiveConfig } from '../config/types';
 import { invalidRequest } from '../rpc/errors';
-import { ApprovalsReviewer, AskForApproval, SandboxMode, type GitInfo, type SandboxPolicy } from '../protocol/items';
+import { ApprovalsReviewer, AskForApproval, SandboxMode, type GitInfo, type SandboxPolicy } from '../../protocol/items';
 import { DEFAULT_MODEL, DEFAULT_PROVIDER } from '../models/catalog';
 import type { RolloutSettings } from '../rollout/reader';
 import { log } from '../log';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { log } from '../log';
 import { ErrorCode, RpcError, invalidParams, invalidRequest } from '../rpc/errors';
-import type { Thread, Turn } from '../protocol/items';
+import type { Thread, Turn } from '../../protocol/items';
 import { readRollout, type ParsedRollout } from '../rollout/reader';
 import { REFERENCE_NAME_INDEX, ThreadStore } from '../rollout/store';
 import type { ThreadSummary } from '../rollout/summary';

@@ -1,6 +1,6 @@
 /** The settings and initial content a LoadedThread is built from (fresh, resumed or forked). */
 import type { EffectiveConfig } from '../config/types';
-import type { ApprovalsReviewer, AskForApproval, GitInfo, SandboxPolicy, SessionSource, ThreadGoal, ThreadTokenUsage, Turn } from '../protocol/items';
+import type { ApprovalsReviewer, AskForApproval, GitInfo, SandboxPolicy, SessionSource, ThreadGoal, ThreadTokenUsage, Turn } from '../../protocol/items';
 import type { HistoryEntry } from '../rollout/format';
 
 /** Settings a thread runs with; persisted as `turn_context` lines. */

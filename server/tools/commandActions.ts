@@ -5,7 +5,7 @@
  * after a pipe (`| head`) are left out.
  */
 import path from 'node:path';
-import type { CommandAction } from '../protocol/items';
+import type { CommandAction } from '../../protocol/items';
 
 const FILTERS = new Set(['head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'tr', 'less', 'more', 'cat']);
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { instructionSourcesFor } from '../thread/instructions';
-import type { SandboxPolicy } from '../protocol/items';
+import type { SandboxPolicy } from '../../protocol/items';
 import type { ResponseItem } from '../providers/modelClient';
 import { defaultShell } from '../sandbox/bubblewrap';
 

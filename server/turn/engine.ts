@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppServer } from '../core/appServer';
 import type { ClientSession } from '../core/session';
 import { log } from '../log';
-import type { AgentMessageItem, ReasoningItem, ThreadItem, Turn, TurnError, UserInput, UserMessageItem } from '../protocol/items';
+import type { AgentMessageItem, ReasoningItem, ThreadItem, Turn, TurnError, UserInput, UserMessageItem } from '../../protocol/items';
 import { ModelClient, ModelError, type ModelEvent, type ResponseItem, type Usage } from '../providers/modelClient';
 import { ProviderError, resolveProvider } from '../providers/registry';
 import type { LoadedThread } from '../thread/loadedThread';

@@ -1,8 +1,8 @@
 /** `turn/start`, `turn/steer` and `turn/interrupt`: the agent loop runs in TurnRunner (engine.ts). */
 import type { NamespaceModule } from '../core/appServer';
 import { invalidRequest } from '../rpc/errors';
-import { TurnInterruptParams, TurnStartParams, TurnSteerParams } from '../protocol/turn';
-import type { Turn } from '../protocol/items';
+import { TurnInterruptParams, TurnStartParams, TurnSteerParams } from '../../protocol/turn';
+import type { Turn } from '../../protocol/items';
 import { threadManagerOf } from '../thread/manager';
 import { applyTurnOverrides } from '../thread/overrides';
 import { TurnRunner } from './engine';

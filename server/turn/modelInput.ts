@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { UserInput } from '../protocol/items';
+import type { UserInput } from '../../protocol/items';
 import type { ResponseItem, Usage } from '../providers/modelClient';
 
 export function toBreakdown(usage: Usage) {

@@ -5,7 +5,7 @@
  */
 import type { ClientSession } from '../core/session';
 import type { TurnDiffTracker } from '../diff/turnDiff';
-import type { ThreadItem } from '../protocol/items';
+import type { ThreadItem } from '../../protocol/items';
 import type { LoadedThread } from '../thread/loadedThread';
 import type { HookContext } from './lifecycleHooks';
 import type { ThreadTurnState } from './state';

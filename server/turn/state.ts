@@ -1,6 +1,6 @@
 /** Turn-engine state kept per loaded thread (running turn, exec sessions, session approvals). */
 import type { LoadedThread } from '../thread/loadedThread';
-import type { Turn, UserInput } from '../protocol/items';
+import type { Turn, UserInput } from '../../protocol/items';
 import { ExecSessionStore } from '../tools/exec';
 import { SessionApprovals } from '../approvals/policy';
 

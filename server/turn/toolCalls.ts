@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppServer } from '../core/appServer';
-import type { CommandExecutionItem, FileChangeItem, FileUpdateChange, SandboxPolicy } from '../protocol/items';
+import type { CommandExecutionItem, FileChangeItem, FileUpdateChange, SandboxPolicy } from '../../protocol/items';
 import type { ResponseItem } from '../providers/modelClient';
 import type { LoadedThread } from '../thread/loadedThread';
 import { commandVerdict, patchVerdict, retryUnsandboxedOnFailure } from '../approvals/policy';

@@ -7,7 +7,7 @@ import { bubblewrapArgs, bubblewrapStatus, isWritableUnder, SandboxSetupError, s
 import { heldPlaceholderCount } from '../../server/sandbox/placeholders';
 import { patchWriteDenial } from '../../server/sandbox/protectedPaths';
 import { commandVerdict, isKnownSafeCommand, patchVerdict, retryUnsandboxedOnFailure } from '../../server/approvals/policy';
-import type { SandboxPolicy } from '../../server/protocol/items';
+import type { SandboxPolicy } from '../../protocol/items';
 import { makeTempDir } from '../helpers/tempDir';
 
 const workspace = (cwd: string, extra: string[] = []): SandboxPolicy & { type: 'workspaceWrite' } => ({ type: 'workspaceWrite', writableRoots: [cwd, ...extra], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true });

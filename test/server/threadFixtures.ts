@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { LoadedThread, type ResponseItem } from '../../server/thread/loadedThread';
 import { emptyThreadContent } from '../../server/thread/threadInit';
 import { ThreadStore } from '../../server/rollout/store';
-import type { ThreadItem } from '../../server/protocol/items';
+import type { ThreadItem } from '../../protocol/items';
 
 export interface FixtureTurn {
   user: string;
