@@ -30,3 +30,26 @@ export const CommandExecWriteParams = z.object({
 });
 export const CommandExecResizeParams = z.object({ processId, size });
 export const CommandExecTerminateParams = z.object({ processId });
+
+export interface CommandExecResponse {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `command/exec/outputDelta`: streamed output of a `command/exec` with a client-supplied processId. */
+export interface CommandExecOutputDeltaNotification {
+  processId: string;
+  stream: 'stdout' | 'stderr';
+  deltaBase64: string;
+  capReached: boolean;
+}
+
+type Empty = Record<string, never>;
+
+export interface CommandRequests {
+  'command/exec': { params: typeof CommandExecParams; result: CommandExecResponse };
+  'command/exec/write': { params: typeof CommandExecWriteParams; result: Empty };
+  'command/exec/resize': { params: typeof CommandExecResizeParams; result: Empty };
+  'command/exec/terminate': { params: typeof CommandExecTerminateParams; result: Empty };
+}

@@ -34,3 +34,54 @@ export const ConfigBatchWriteParams = z.object({
 export const ConfigRequirementsReadParams = z.unknown();
 
 export type ConfigEdit = z.infer<typeof ConfigEdit>;
+
+/** Where a config layer came from (the reference's `ConfigLayerSource`, for the sources we load). */
+export type ConfigLayerSource =
+  | { type: 'system'; file: string }
+  | { type: 'user'; file: string; profile: string | null }
+  | { type: 'project'; dotCodexFolder: string }
+  | { type: 'sessionFlags' };
+
+export interface ConfigLayerMetadata {
+  name: ConfigLayerSource;
+  version: string;
+}
+
+export interface TextPosition {
+  line: number;
+  column: number;
+}
+
+/** The `configWarning` notification: a config file that could not be read or used. */
+export interface ConfigWarning {
+  summary: string;
+  details: string | null;
+  path?: string;
+  range?: { start: TextPosition; end: TextPosition };
+}
+
+export interface ConfigReadResponse {
+  /** The merged config (TOML keys); typed fields no layer sets are null. */
+  config: Record<string, unknown>;
+  origins: Record<string, unknown>;
+  layers: unknown[] | null;
+}
+
+export interface ConfigWriteResponse {
+  status: 'ok' | 'okOverridden';
+  version: string;
+  filePath: string;
+  overriddenMetadata: { message: string; overridingLayer: ConfigLayerMetadata; effectiveValue: unknown } | null;
+}
+
+export interface ConfigRequirementsReadResponse {
+  requirements: Record<string, unknown> | null;
+  supportsIndependentSpeedModes: boolean | null;
+}
+
+export interface ConfigRequests {
+  'config/read': { params: typeof ConfigReadParams; result: ConfigReadResponse };
+  'config/value/write': { params: typeof ConfigValueWriteParams; result: ConfigWriteResponse };
+  'config/batchWrite': { params: typeof ConfigBatchWriteParams; result: ConfigWriteResponse };
+  'configRequirements/read': { params: typeof ConfigRequirementsReadParams; result: ConfigRequirementsReadResponse };
+}

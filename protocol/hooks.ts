@@ -63,3 +63,7 @@ export interface HookRunSummary {
   durationMs: number | null;
   entries: HookOutputEntry[];
 }
+
+export interface HooksRequests {
+  'hooks/list': { params: typeof HooksListParams; result: { data: HooksListEntry[] } };
+}

@@ -22,3 +22,7 @@ export interface InitializeResponse {
   platformFamily: string;
   platformOs: string;
 }
+
+export interface InitializeRequests {
+  initialize: { params: typeof InitializeParams; result: InitializeResponse };
+}

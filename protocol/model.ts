@@ -35,3 +35,7 @@ export interface ModelListResponse {
   data: Model[];
   nextCursor: string | null;
 }
+
+export interface ModelRequests {
+  'model/list': { params: typeof ModelListParams; result: ModelListResponse };
+}

@@ -159,3 +159,29 @@ export interface ThreadTurnsListResponse {
   backwardsCursor: string | null;
 }
 
+export interface ThreadGoalResponse {
+  goal: ThreadGoal;
+}
+
+/** `thread/compact/start` (our server does not implement it yet; the reference does). */
+export const ThreadCompactStartParams = z.object({ threadId });
+
+type Empty = Record<string, never>;
+
+export interface ThreadRequests {
+  'thread/start': { params: typeof ThreadStartParams; result: ThreadSessionResponse };
+  'thread/resume': { params: typeof ThreadResumeParams; result: ThreadResumeResponse };
+  'thread/fork': { params: typeof ThreadForkParams; result: ThreadSessionResponse };
+  'thread/read': { params: typeof ThreadReadParams; result: { thread: Thread } };
+  'thread/list': { params: typeof ThreadListParams; result: ThreadListResponse };
+  'thread/turns/list': { params: typeof ThreadTurnsListParams; result: ThreadTurnsListResponse };
+  'thread/loaded/list': { params: typeof ThreadLoadedListParams; result: { data: string[]; nextCursor: string | null } };
+  'thread/name/set': { params: typeof ThreadSetNameParams; result: Empty };
+  'thread/archive': { params: typeof ThreadIdParams; result: Empty };
+  'thread/unarchive': { params: typeof ThreadIdParams; result: { thread: Thread } };
+  'thread/unsubscribe': { params: typeof ThreadIdParams; result: { status: 'notLoaded' | 'notSubscribed' | 'unsubscribed' } };
+  'thread/compact/start': { params: typeof ThreadCompactStartParams; result: Empty };
+  'thread/goal/set': { params: typeof ThreadGoalSetParams; result: ThreadGoalResponse; experimental: true };
+  'thread/goal/get': { params: typeof ThreadIdParams; result: { goal: ThreadGoal | null }; experimental: true };
+  'thread/goal/clear': { params: typeof ThreadGoalClearParams; result: { cleared: boolean }; experimental: true };
+}

@@ -1,6 +1,6 @@
 /** Params of `turn/start`, `turn/steer` and `turn/interrupt` (shapes follow the reference schema). */
 import { z } from 'zod';
-import { AskForApproval, UserInput } from './items';
+import { AskForApproval, UserInput, type Turn } from './items';
 
 const threadId = z.string().min(1, 'threadId must not be empty');
 const input = z.array(UserInput).min(1, 'input must contain at least one item');
@@ -35,3 +35,9 @@ export type TurnSteerParams = z.infer<typeof TurnSteerParams>;
 
 export const TurnInterruptParams = z.object({ threadId, turnId: z.string().min(1, 'turnId must not be empty') });
 export type TurnInterruptParams = z.infer<typeof TurnInterruptParams>;
+
+export interface TurnRequests {
+  'turn/start': { params: typeof TurnStartParams; result: { turn: Turn } };
+  'turn/steer': { params: typeof TurnSteerParams; result: { turnId: string } };
+  'turn/interrupt': { params: typeof TurnInterruptParams; result: Record<string, never> };
+}

@@ -4,23 +4,22 @@
  * cancelled by an interrupt) emits `serverRequest/resolved`.
  */
 import type { ClientSession } from '../core/session';
-import type { ThreadActiveFlag, ThreadStatus } from '../../protocol/items';
+import type { ApprovalRequestMethod, Notifier, ServerRequestParams, ThreadActiveFlag, ThreadStatus } from '../../protocol';
 
 export type ApprovalDecision = 'accept' | 'acceptForSession' | 'decline' | 'cancel';
 
 /** What the turn engine needs from a thread to ask for approvals. */
-interface ApprovalHost {
+interface ApprovalHost extends Notifier {
   id: string;
   status: ThreadStatus;
   setStatus(status: ThreadStatus): void;
-  notify(method: string, params: unknown): void;
 }
 
-export async function requestApproval(
+export async function requestApproval<M extends ApprovalRequestMethod>(
   thread: ApprovalHost,
   session: ClientSession | undefined,
-  method: 'item/commandExecution/requestApproval' | 'item/fileChange/requestApproval',
-  params: Record<string, unknown>,
+  method: M,
+  params: ServerRequestParams<M>,
   signal: AbortSignal,
   /** Runs right after the request is sent (the reference emits item/started then). */
   afterSend: () => void = () => {},

@@ -3,19 +3,11 @@ import path from 'node:path';
 import type { NamespaceModule } from '../core/appServer';
 import { invalidParams, invalidRequest } from '../rpc/errors';
 import { log } from '../log';
-import { ConfigBatchWriteParams, ConfigReadParams, ConfigRequirementsReadParams, ConfigValueWriteParams, type ConfigEdit } from '../../protocol/config';
+import { ConfigBatchWriteParams, ConfigReadParams, ConfigRequirementsReadParams, ConfigValueWriteParams, type ConfigEdit, type ConfigLayerMetadata, type ConfigWriteResponse } from '../../protocol/config';
 import { ConfigEditError, parseKeyPath, TomlDocument } from './edit';
 import { loadLayerStack, type LayerStack } from './loader';
 import { requirementsToWire } from './requirements';
 import { getPath, parseTomlText, versionOf } from './toml';
-import type { ConfigLayerMetadata } from './types';
-
-export interface ConfigWriteResponse {
-  status: 'ok' | 'okOverridden';
-  version: string;
-  filePath: string;
-  overriddenMetadata: { message: string; overridingLayer: ConfigLayerMetadata; effectiveValue: unknown } | null;
-}
 
 /** The named fields of the protocol's `Config` type. */
 const CONFIG_FIELDS = [

@@ -11,7 +11,8 @@ import { parse as parseToml } from 'smol-toml';
 import { log } from '../log';
 import { isTable, parseTomlText, versionOf, type Table } from './toml';
 import { applyRequirements, loadRequirements } from './requirements';
-import type { ConfigLayerMetadata, ConfigLayerSource, ConfigRequirementsToml, ConfigWarning, EffectiveConfig } from './types';
+import type { ConfigRequirementsToml, EffectiveConfig } from './types';
+import type { ConfigLayerMetadata, ConfigLayerSource, ConfigWarning } from '../../protocol/config';
 
 export { isTable, type Table };
 

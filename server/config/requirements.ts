@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isTable, parseTomlText, type Table } from './toml';
-import type { ApprovalPolicy, ConfigRequirementsToml, ConfigWarning, SandboxMode } from './types';
+import type { ApprovalPolicy, ConfigRequirementsToml } from './types';
+import type { SandboxMode } from '../../protocol/items';
+import type { ConfigWarning } from '../../protocol/config';
 
 const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never'];
 const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'];

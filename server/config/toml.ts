@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { ConfigWarning } from './types';
+import type { ConfigWarning } from '../../protocol/config';
 
 export type Table = Record<string, unknown>;
 

@@ -4,8 +4,9 @@
  * from the merged table. Only keys the server acts on are typed; the rest stay
  * reachable through `raw`.
  */
+import type { SandboxMode } from '../../protocol/items';
+
 export type ApprovalPolicy = 'untrusted' | 'on-failure' | 'on-request' | 'never' | { granular: Record<string, boolean> };
-export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
 export type WireApi = 'responses' | 'chat';
 
 export interface ModelProviderConfig {
@@ -48,31 +49,6 @@ export interface EffectiveConfig {
   hooks?: Record<string, unknown>;
   /** The whole merged table, for keys not typed above. */
   raw: Record<string, unknown>;
-}
-
-/** Where a config layer came from (the reference's `ConfigLayerSource`, for the sources we load). */
-export type ConfigLayerSource =
-  | { type: 'system'; file: string }
-  | { type: 'user'; file: string; profile: string | null }
-  | { type: 'project'; dotCodexFolder: string }
-  | { type: 'sessionFlags' };
-
-export interface ConfigLayerMetadata {
-  name: ConfigLayerSource;
-  version: string;
-}
-
-interface TextPosition {
-  line: number;
-  column: number;
-}
-
-/** The `configWarning` notification payload. */
-export interface ConfigWarning {
-  summary: string;
-  details: string | null;
-  path?: string;
-  range?: { start: TextPosition; end: TextPosition };
 }
 
 /** Admin constraints from the system `requirements.toml`. */

@@ -1,3 +1,4 @@
+import type { ServerNotificationMethod, ServerNotifications } from '../../protocol';
 import { JsonRpcConnection, type ConnectionLimits, type IncomingRequest } from '../rpc/connection';
 import { ErrorCode, RpcError } from '../rpc/errors';
 import { log } from '../log';
@@ -92,7 +93,7 @@ export class AppServer {
   }
 
   /** Sends a notification to every initialized client. */
-  broadcast(method: string, params: unknown): void {
+  broadcast<M extends ServerNotificationMethod>(method: M, params: ServerNotifications[M]): void {
     for (const session of this.sessions) session.notify(method, params);
   }
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ClientRequestMethod, ClientRequests, ClientResult, IsExperimental, ValidatedParams } from '../../protocol';
 import { ErrorCode, RpcError, invalidParams, invalidRequest } from '../rpc/errors';
 import type { ClientSession } from './session';
 
@@ -9,21 +10,36 @@ interface MethodOptions {
   beforeInitialize?: boolean;
 }
 
-type MethodHandler<P> = (params: P, session: ClientSession) => Promise<unknown> | unknown;
+/** Handles method M: validated params in, the contract's result out. */
+type MethodHandler<M extends ClientRequestMethod> = (params: ValidatedParams<M>, session: ClientSession) => Promise<ClientResult<M>> | ClientResult<M>;
+
+/** `{ experimental: true }` exactly when the contract marks the method experimental. */
+type OptionsFor<M extends ClientRequestMethod> =
+  IsExperimental<M> extends true ? [options: MethodOptions & { experimental: true }] : [options?: MethodOptions & { experimental?: false }];
+
+type AnyHandler = (params: never, session: ClientSession) => unknown;
 
 interface Entry {
   schema: z.ZodType;
-  handler: MethodHandler<never>;
+  handler: AnyHandler;
   options: MethodOptions;
 }
 
-/** Maps method names to a params schema and a handler. Each protocol namespace registers its own. */
+/**
+ * Maps method names to a params schema and a handler. Each protocol namespace registers its own;
+ * method names, schemas and results are checked by tsc against the contract (`protocol/`).
+ */
 export class MethodRegistry {
   private readonly methods = new Map<string, Entry>();
 
-  register<S extends z.ZodType>(method: string, schema: S, handler: MethodHandler<z.output<S>>, options: MethodOptions = {}): void {
+  register<M extends ClientRequestMethod>(method: M, schema: ClientRequests[M]['params'], handler: MethodHandler<M>, ...[options = {}]: OptionsFor<M>): void {
     if (this.methods.has(method)) throw new Error(`method ${method} registered twice`);
-    this.methods.set(method, { schema, handler: handler as MethodHandler<never>, options });
+    this.methods.set(method, { schema, handler: handler as AnyHandler, options });
+  }
+
+  /** Whether a registered method needs the experimentalApi capability. */
+  isExperimental(method: string): boolean {
+    return this.methods.get(method)?.options.experimental === true;
   }
 
   has(method: string): boolean {

@@ -1,4 +1,11 @@
-import type { JsonRpcConnection, SentRequest } from '../rpc/connection';
+import type { ServerNotificationMethod, ServerNotifications, ServerRequestMethod, ServerRequestParams, ServerRequestResult } from '../../protocol';
+import type { JsonRpcConnection, SentRequest as WireRequest } from '../rpc/connection';
+
+/** A server-to-client request on its way: its wire id and the client's eventual answer. */
+export interface SentRequest<M extends ServerRequestMethod> {
+  id: WireRequest['id'];
+  result: Promise<ServerRequestResult<M>>;
+}
 
 export interface ClientInfo {
   name: string;
@@ -31,18 +38,18 @@ export class ClientSession {
     return this.connection.isClosed;
   }
 
-  notify(method: string, params: unknown): void {
+  notify<M extends ServerNotificationMethod>(method: M, params: ServerNotifications[M]): void {
     if (!this.initialized || this.optOut.has(method)) return;
     this.connection.notify(method, params);
   }
 
-  request(method: string, params: unknown): Promise<unknown> {
-    return this.connection.request(method, params);
-  }
-
-  /** Like request(), but also tells the request's id (for `serverRequest/resolved`). */
-  startRequest(method: string, params: unknown): SentRequest {
-    return this.connection.startRequest(method, params);
+  /**
+   * Sends a server-to-client request; returns its id at once (for `serverRequest/resolved`)
+   * with the client's answer. The answer is the client's word: check it before use.
+   */
+  startRequest<M extends ServerRequestMethod>(method: M, params: ServerRequestParams<M>): SentRequest<M> {
+    const { id, result } = this.connection.startRequest(method, params);
+    return { id, result: result as Promise<ServerRequestResult<M>> };
   }
 
   onClose(listener: () => void): void {

@@ -32,6 +32,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EffectiveConfig } from '../config/types';
 import type { ClientSession } from '../core/session';
+import type { ServerNotificationMethod, ServerNotifications } from '../../protocol';
 import {
   emptyTokenUsage,
   type ApprovalsReviewer,
@@ -199,7 +200,7 @@ export class LoadedThread {
   }
 
   /** Sends a notification to every subscribed client (opt-outs respected by the session). */
-  notify(method: string, params: unknown): void {
+  notify<M extends ServerNotificationMethod>(method: M, params: ServerNotifications[M]): void {
     for (const session of this.subscribers) {
       if (!session.isClosed) session.notify(method, params);
     }

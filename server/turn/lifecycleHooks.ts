@@ -5,7 +5,9 @@
  * off. Keeping this contract here lets the turn loop stay unaware of how hooks
  * are loaded, trusted and executed.
  */
-export interface HookContext {
+import type { Notifier } from '../../protocol';
+
+export interface HookContext extends Notifier {
   threadId: string;
   turnId: string | null;
   cwd: string;
@@ -20,8 +22,7 @@ export interface HookContext {
    * caller leaves it out, the hooks engine looks the loaded thread up by `threadId`.
    */
   sessionConfig?: Record<string, unknown> | null;
-  /** Sends a notification to the thread's subscribers (hook/started, hook/completed, warning…). */
-  notify(method: string, params: unknown): void;
+  // notify(): to the thread's subscribers (hook/started, hook/completed, warning…).
 }
 
 export interface ToolUse {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppServer } from '../core/appServer';
 import type { CommandExecutionItem, FileChangeItem, FileUpdateChange, SandboxPolicy } from '../../protocol/items';
+import type { ApprovalRequestMethod, ServerRequestParams } from '../../protocol';
 import type { ResponseItem } from '../providers/modelClient';
 import type { LoadedThread } from '../thread/loadedThread';
 import { commandVerdict, patchVerdict, retryUnsandboxedOnFailure } from '../approvals/policy';
@@ -199,7 +200,7 @@ async function askCommandApproval(
     item.aggregatedOutput = permission.reason ?? 'denied by a PermissionRequest hook';
     return 'decline';
   }
-  const params = {
+  const params: ServerRequestParams<'item/commandExecution/requestApproval'> = {
     kind: 'command',
     threadId: thread.id,
     turnId: runner.id,
@@ -215,10 +216,10 @@ async function askCommandApproval(
 }
 
 /** Sends one approval request; concurrent tool calls may each have one open. */
-async function askClient(
+async function askClient<M extends ApprovalRequestMethod>(
   runner: RunningTurn,
-  method: 'item/commandExecution/requestApproval' | 'item/fileChange/requestApproval',
-  params: Record<string, unknown>,
+  method: M,
+  params: ServerRequestParams<M>,
   startItem: () => void,
 ): Promise<ApprovalDecision> {
   runner.approvalsPending++;

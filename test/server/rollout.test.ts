@@ -121,7 +121,7 @@ describe('rollout files', () => {
       ['thread/status/changed', 'idle'],
     ]);
     assert.equal(thread.unsubscribe(session), true);
-    thread.notify('x', {});
+    thread.notify('thread/archived', { threadId: thread.id });
     assert.equal(sent.length, 2);
   });
 

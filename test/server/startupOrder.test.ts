@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { AppServerProcess, makeTempDir } from '../helpers/appServerProcess';
 import { AppServer, type NamespaceModule } from '../../server/core/appServer';
 import { parseArgs } from '../../server/cli';
 import { initializeModule } from '../../server/initialize';
+import { ThreadLoadedListParams } from '../../protocol/thread';
 
 async function waitForLine(server: AppServerProcess, matches: (message: any) => boolean): Promise<any> {
   const deadline = Date.now() + 20000;
@@ -62,7 +62,8 @@ describe('startup order (ours)', function () {
     server.use(initializeModule);
     const lateModule: NamespaceModule = (registry, app) => {
       app.onSessionReady((session) => session.notify('configWarning', { summary: 'found at startup', details: null }));
-      registry.register('late/echo', z.object({ text: z.string() }), (params) => ({ echoed: params.text }));
+      // A method of a module loaded later (the real thread module would bring the whole store).
+      registry.register('thread/loaded/list', ThreadLoadedListParams, (params) => ({ data: [`late:${params.cursor}`], nextCursor: null }));
     };
     const loaded = server.loadLater(async () => [lateModule]);
     const sent: any[] = [];
@@ -70,14 +71,14 @@ describe('startup order (ours)', function () {
     // All in one synchronous burst, before the deferred load has run.
     connection.receive(JSON.stringify({ id: 1, method: 'initialize', params: { clientInfo: { name: 'burst', version: '1' } } }));
     connection.receive(JSON.stringify({ method: 'initialized' }));
-    connection.receive(JSON.stringify({ id: 2, method: 'late/echo', params: { text: 'hi' } }));
-    assert.equal(server.registry.has('late/echo'), false, 'the module is not loaded yet');
+    connection.receive(JSON.stringify({ id: 2, method: 'thread/loaded/list', params: { cursor: 'hi' } }));
+    assert.equal(server.registry.has('thread/loaded/list'), false, 'the module is not loaded yet');
     await loaded;
     await server.loaded();
     const deadline = Date.now() + 20000;
     while (sent.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(sent.find((m) => m.id === 1)?.result.codexHome, codexHome);
-    assert.deepEqual(sent.find((m) => m.id === 2)?.result, { echoed: 'hi' });
+    assert.deepEqual(sent.find((m) => m.id === 2)?.result, { data: ['late:hi'], nextCursor: null });
     assert.deepEqual(sent.find((m) => m.method === 'configWarning')?.params, { summary: 'found at startup', details: null });
     await server.dispose();
   });

@@ -1,0 +1,74 @@
+/**
+ * Every notification a server sends (method → params). The server's `notify`/
+ * `broadcast` and the extension's `onNotification` are typed by this map.
+ * Shapes follow the reference schema; `contractDrift.test.ts` checks them.
+ */
+import type { HookRunSummary } from './hooks';
+import type { ConfigWarning } from './config';
+import type { CommandExecOutputDeltaNotification } from './command';
+import type { Thread, ThreadGoal, ThreadItem, ThreadStatus, ThreadTokenUsage, Turn, TurnError } from './items';
+
+interface ThreadEvent {
+  threadId: string;
+}
+interface TurnEvent extends ThreadEvent {
+  turnId: string;
+}
+interface ItemDelta extends TurnEvent {
+  itemId: string;
+  delta: string;
+}
+
+export type TurnPlanStepStatus = 'pending' | 'inProgress' | 'completed';
+export interface TurnPlanStep {
+  step: string;
+  status: TurnPlanStepStatus;
+}
+
+export interface ServerNotifications {
+  error: TurnEvent & { error: TurnError; willRetry: boolean };
+  warning: { threadId?: string | null; message: string };
+  configWarning: ConfigWarning;
+  /** Sent by the reference only. */
+  deprecationNotice: { summary: string; details?: string | null };
+
+  'thread/started': { thread: Thread };
+  'thread/status/changed': ThreadEvent & { status: ThreadStatus };
+  'thread/archived': ThreadEvent;
+  'thread/unarchived': ThreadEvent;
+  'thread/name/updated': ThreadEvent & { threadName?: string | null };
+  'thread/tokenUsage/updated': TurnEvent & { tokenUsage: ThreadTokenUsage };
+  'thread/goal/updated': ThreadEvent & { turnId?: string | null; goal: ThreadGoal };
+  'thread/goal/cleared': ThreadEvent;
+  /** Sent by the reference only (after `thread/compact/start`). */
+  'thread/compacted': TurnEvent;
+  /** Sent by the reference only. */
+  'thread/settings/updated': ThreadEvent & { threadSettings: { model: string; modelProvider: string; [field: string]: unknown } };
+  /** Sent by the reference only. */
+  'model/rerouted': TurnEvent & { fromModel: string; toModel: string; reason: 'highRiskCyberActivity' };
+
+  'turn/started': ThreadEvent & { turn: Turn };
+  'turn/completed': ThreadEvent & { turn: Turn };
+  'turn/diff/updated': TurnEvent & { diff: string };
+  'turn/plan/updated': TurnEvent & { explanation?: string | null; plan: TurnPlanStep[] };
+
+  'item/started': TurnEvent & { item: ThreadItem; startedAtMs: number };
+  'item/completed': TurnEvent & { item: ThreadItem; completedAtMs: number; contentTokenCount?: number | null };
+  'item/agentMessage/delta': ItemDelta;
+  'item/reasoning/summaryPartAdded': TurnEvent & { itemId: string; summaryIndex: number };
+  'item/reasoning/summaryTextDelta': ItemDelta & { summaryIndex: number };
+  'item/reasoning/textDelta': ItemDelta & { contentIndex: number };
+  'item/commandExecution/outputDelta': ItemDelta;
+  'item/commandExecution/terminalInteraction': TurnEvent & { itemId: string; processId: string; stdin: string };
+
+  'hook/started': ThreadEvent & { turnId?: string | null; run: HookRunSummary };
+  'hook/completed': ThreadEvent & { turnId?: string | null; run: HookRunSummary };
+
+  'serverRequest/resolved': ThreadEvent & { requestId: string | number };
+  'command/exec/outputDelta': CommandExecOutputDeltaNotification;
+}
+
+export type ServerNotificationMethod = keyof ServerNotifications;
+
+/** One notification as `{ method, params }`; `switch (n.method)` narrows `n.params`. */
+export type ServerNotification = { [M in ServerNotificationMethod]: { method: M; params: ServerNotifications[M] } }[ServerNotificationMethod];
