@@ -6,18 +6,36 @@
  * other's files.
  */
 import type * as vscode from 'vscode';
+import type {
+  ClientParams,
+  ClientRequestMethod,
+  ClientResult,
+  NotificationArgs,
+  ServerNotificationMethod,
+  ServerNotifications,
+  ServerRequestMethod,
+  ServerRequestParams,
+  ServerRequestResult,
+} from '../protocol';
+import type { ConnectionState } from '../webview/protocol';
 
-export type ConnectionState = 'starting' | 'connected' | 'disconnected' | 'stopped';
+export type { ConnectionState };
+
+/** Calls one method of the contract; `AppServerClient.request` is one. */
+export type Requester = <M extends ClientRequestMethod>(method: M, params: ClientParams<M>) => Promise<ClientResult<M>>;
 
 /** The JSON-RPC client for the app-server (local child process or remote). */
 export interface AppServerClient {
   readonly state: ConnectionState;
   readonly onDidChangeState: vscode.Event<ConnectionState>;
-  request<T = any>(method: string, params?: unknown): Promise<T>;
-  /** Subscribe to a server notification; `'*'` receives every notification as (params, method). */
-  onNotification(method: string, handler: (params: any, method: string) => void): vscode.Disposable;
+  /** Calls a method of the contract (`protocol/`); a misspelled method or wrong params fail tsc. */
+  request: Requester;
+  /** Subscribe to one server notification. */
+  onNotification<M extends ServerNotificationMethod>(method: M, handler: (params: ServerNotifications[M]) => void): vscode.Disposable;
+  /** Every server notification as (method, params) (switch on `method`; unknown methods may arrive). */
+  onAnyNotification(handler: (...notification: NotificationArgs) => void): vscode.Disposable;
   /** Answer server-to-client requests (approvals…). One handler per method. */
-  onServerRequest(method: string, handler: (params: any) => Promise<unknown>): vscode.Disposable;
+  onServerRequest<M extends ServerRequestMethod>(method: M, handler: (params: ServerRequestParams<M>) => Promise<ServerRequestResult<M>>): vscode.Disposable;
   /** Kill and respawn (or reconnect) the server. */
   restart(): Promise<void>;
 }

@@ -56,7 +56,7 @@ export type IsExperimental<M extends ClientRequestMethod> = ClientRequests[M] ex
 type AssertSpecs<T extends Record<keyof T, RequestSpec>> = T;
 export type CheckedClientRequests = AssertSpecs<ClientRequests>;
 
-export type { ServerNotifications, ServerNotificationMethod, ServerNotification, TurnPlanStep, TurnPlanStepStatus } from './notifications';
+export type { ServerNotifications, ServerNotificationMethod, NotificationArgs, TurnPlanStep, TurnPlanStepStatus } from './notifications';
 export type {
   ServerRequests,
   ServerRequestMethod,
@@ -74,3 +74,10 @@ import type { ServerNotificationMethod, ServerNotifications } from './notificati
 export interface Notifier {
   notify<M extends ServerNotificationMethod>(method: M, params: ServerNotifications[M]): void;
 }
+
+export type { InitializeResponse } from './initialize';
+export type { ConfigEdit, ConfigReadResponse, ConfigWarning, ConfigWriteResponse } from './config';
+export type { HookMetadata, HookRunSummary, HooksListEntry, HookTrustStatus } from './hooks';
+export type { Model, ModelListResponse } from './model';
+export type { ThreadListResponse, ThreadResumeResponse, ThreadSessionResponse, ThreadTurnsListResponse } from './thread';
+export type { CommandExecResponse } from './command';

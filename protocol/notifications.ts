@@ -70,5 +70,8 @@ export interface ServerNotifications {
 
 export type ServerNotificationMethod = keyof ServerNotifications;
 
-/** One notification as `{ method, params }`; `switch (n.method)` narrows `n.params`. */
-export type ServerNotification = { [M in ServerNotificationMethod]: { method: M; params: ServerNotifications[M] } }[ServerNotificationMethod];
+/**
+ * One notification as an argument list: a handler written `(...[method, params]: NotificationArgs)`
+ * gets `params` narrowed by `switch (method)`.
+ */
+export type NotificationArgs = { [M in ServerNotificationMethod]: [method: M, params: ServerNotifications[M]] }[ServerNotificationMethod];

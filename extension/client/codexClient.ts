@@ -16,9 +16,20 @@ import {
   type Event,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
+import type {
+  ClientParams,
+  ClientRequestMethod,
+  ClientResult,
+  InitializeResponse,
+  NotificationArgs,
+  ServerNotificationMethod,
+  ServerNotifications,
+  ServerRequestMethod,
+  ServerRequestParams,
+  ServerRequestResult,
+} from '../../protocol';
 import type { AppServerClient, ConnectionState } from '../services';
 import { TransportOpenError, type ServerTransport, type TransportExit, type TransportFactory } from './transport';
-import type { ClientMethods } from './protocolTypes';
 
 export interface ClientInfo {
   name: string;
@@ -47,7 +58,7 @@ interface CodexClientOptions {
 
 interface ConnectedEvent {
   /** Result of `initialize` (userAgent, codexHome, platform…). */
-  initializeResult: any;
+  initializeResult: InitializeResponse;
   /** True when this connection replaces one that died or was restarted. */
   reconnected: boolean;
 }
@@ -68,14 +79,15 @@ export class ServerUnavailableError extends Error {
 }
 
 type Handler = { dispose(): void };
+type NotificationHandler = (params: unknown, method: string) => void;
 
 export class CodexClient implements AppServerClient {
   private currentState: ConnectionState = 'stopped';
   private readonly stateEmitter = new Emitter<ConnectionState>();
   private readonly connectedEmitter = new Emitter<ConnectedEvent>();
   private readonly disconnectedEmitter = new Emitter<DisconnectedEvent>();
-  private readonly notificationHandlers = new Map<string, Set<(params: any, method: string) => void>>();
-  private readonly requestHandlers = new Map<string, (params: any) => Promise<unknown>>();
+  private readonly notificationHandlers = new Map<string, Set<NotificationHandler>>();
+  private readonly requestHandlers = new Map<string, (params: never) => Promise<unknown>>();
   private readonly backoff: BackoffOptions;
   private connection: MessageConnection | undefined;
   private transport: ServerTransport | undefined;
@@ -88,7 +100,7 @@ export class CodexClient implements AppServerClient {
   private disposed = false;
   private lastExitReason: string | undefined;
   /** Result of the last successful `initialize`. */
-  initializeResult: any;
+  initializeResult: InitializeResponse | undefined;
 
   readonly onDidChangeState: Event<ConnectionState> = this.stateEmitter.event;
   /** Fires after each successful handshake (first start and every restart). */
@@ -144,9 +156,8 @@ export class CodexClient implements AppServerClient {
     this.disconnectedEmitter.dispose();
   }
 
-  request<M extends keyof ClientMethods>(method: M, params: ClientMethods[M]['params']): Promise<ClientMethods[M]['result']>;
-  request<T = any>(method: string, params?: unknown): Promise<T>;
-  async request(method: string, params?: unknown): Promise<any> {
+  /** Calls a method of the contract (`protocol/`); the server's result is trusted to follow it. */
+  async request<M extends ClientRequestMethod>(method: M, params: ClientParams<M>): Promise<ClientResult<M>> {
     if (this.currentState === 'starting' && this.starting) await this.starting.catch(() => undefined);
     const connection = this.connection;
     if (this.currentState !== 'connected' || !connection || !this.transport || this.transport.isClosed) {
@@ -159,24 +170,26 @@ export class CodexClient implements AppServerClient {
     }
   }
 
-  /** Sends a notification; dropped (and logged) when no server is connected. */
-  notify(method: string, params?: unknown): void {
-    if (this.currentState !== 'connected' || !this.connection || this.transport?.isClosed) {
-      this.log(`Dropped notification ${method}: the server is not connected.`);
-      return;
-    }
-    const sent = params === undefined ? this.connection.sendNotification(method) : this.connection.sendNotification(method, params);
-    sent.catch((error: Error) => this.log(`Failed to send ${method}: ${error.message}`));
+  onNotification<M extends ServerNotificationMethod>(method: M, handler: (params: ServerNotifications[M]) => void): Handler {
+    return this.addNotificationHandler(method, handler as NotificationHandler);
   }
 
-  onNotification(method: string, handler: (params: any, method: string) => void): Handler {
+  /**
+   * Every notification, as (method, params). Servers may send methods the contract does not
+   * list (the reference has more); a `switch` on `method` with a default ignores those.
+   */
+  onAnyNotification(handler: (...notification: NotificationArgs) => void): Handler {
+    return this.addNotificationHandler('*', (params, method) => handler(...([method, params] as NotificationArgs)));
+  }
+
+  private addNotificationHandler(method: string, handler: NotificationHandler): Handler {
     let handlers = this.notificationHandlers.get(method);
     if (!handlers) this.notificationHandlers.set(method, (handlers = new Set()));
     handlers.add(handler);
     return { dispose: () => handlers!.delete(handler) };
   }
 
-  onServerRequest(method: string, handler: (params: any) => Promise<unknown>): Handler {
+  onServerRequest<M extends ServerRequestMethod>(method: M, handler: (params: ServerRequestParams<M>) => Promise<ServerRequestResult<M>>): Handler {
     if (this.requestHandlers.has(method)) this.log(`Replacing the handler for server request ${method}.`);
     this.requestHandlers.set(method, handler);
     return {
@@ -224,10 +237,11 @@ export class CodexClient implements AppServerClient {
     connection.listen();
 
     try {
-      const initializeResult = await connection.sendRequest('initialize', {
+      const initializeParams: ClientParams<'initialize'> = {
         clientInfo: this.options.clientInfo,
         capabilities: { experimentalApi: this.options.experimentalApi ?? true },
-      });
+      };
+      const initializeResult: ClientResult<'initialize'> = await connection.sendRequest('initialize', initializeParams);
       await connection.sendNotification('initialized');
       if (this.transport !== transport || transport.isClosed) throw new Error(this.lastExitReason ?? 'the server exited');
       this.initializeResult = initializeResult;
@@ -235,7 +249,7 @@ export class CodexClient implements AppServerClient {
       const reconnected = this.everConnected;
       this.everConnected = true;
       this.setState('connected');
-      this.log(`Connected to ${transport.description}${(initializeResult as any)?.userAgent ? ` — ${(initializeResult as any).userAgent}` : ''}`);
+      this.log(`Connected to ${transport.description}${initializeResult?.userAgent ? ` — ${initializeResult.userAgent}` : ''}`);
       this.connectedEmitter.fire({ initializeResult, reconnected });
     } catch (error) {
       const message = toError(error, 'initialize').message;
@@ -288,7 +302,7 @@ export class CodexClient implements AppServerClient {
     this.restartTimer = undefined;
   }
 
-  private dispatchNotification(method: string, params: any): void {
+  private dispatchNotification(method: string, params: unknown): void {
     for (const key of [method, '*']) {
       for (const handler of this.notificationHandlers.get(key) ?? []) {
         try {
@@ -300,14 +314,14 @@ export class CodexClient implements AppServerClient {
     }
   }
 
-  private async dispatchServerRequest(method: string, params: any): Promise<unknown> {
+  private async dispatchServerRequest(method: string, params: unknown): Promise<unknown> {
     const handler = this.requestHandlers.get(method);
     if (!handler) {
       this.log(`No handler for server request ${method}; answering "method not found".`);
       return new ResponseError(ErrorCodes.MethodNotFound, `The VS Code extension does not handle ${method}`);
     }
     try {
-      return await handler(params);
+      return await handler(params as never);
     } catch (error) {
       return new ResponseError(ErrorCodes.InternalError, (error as Error).message ?? String(error));
     }

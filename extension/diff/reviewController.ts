@@ -94,7 +94,7 @@ export class ReviewController implements vscode.Disposable {
     if (known) return known;
     let cwd: string | undefined;
     try {
-      const response = await this.services.client.request<{ thread: { cwd?: string } }>('thread/read', { threadId, includeTurns: false });
+      const response = await this.services.client.request('thread/read', { threadId, includeTurns: false });
       cwd = response?.thread?.cwd || undefined;
     } catch (error) {
       this.log(`thread/read ${threadId} failed (${(error as Error).message}); using the workspace folder`);

@@ -15,12 +15,10 @@ import {
   type HookNode,
   type HookRunInfo,
 } from './hookModel';
+import type { ClientResult, NotificationArgs } from '../../protocol';
+import type { Requester } from '../services';
 
-export type Requester = <T = any>(method: string, params?: unknown) => Promise<T>;
-
-interface HooksListResponse {
-  data: { cwd: string; hooks: HookInfo[]; warnings: string[]; errors: { path: string; message: string }[] }[];
-}
+type HooksListResponse = ClientResult<'hooks/list'>;
 
 /**
  * Where the list stands. Until the first answer the view says it is waiting or
@@ -91,7 +89,7 @@ export class HookListModel {
     this.pendingRequests++;
     this.onChange();
     try {
-      const response = await this.request<HooksListResponse>('hooks/list', { cwds: this.cwds() });
+      const response = await this.request('hooks/list', { cwds: this.cwds() });
       // An older request answered after a newer one was sent: its list may predate a file change.
       if (requestId !== this.latestRequest) return;
       this.apply(response);
@@ -122,7 +120,7 @@ export class HookListModel {
   }
 
   /** Records a run from `hook/started` or `hook/completed`. */
-  applyNotification(method: string, params: any): boolean {
+  applyNotification(...[method, params]: NotificationArgs): boolean {
     if ((method !== 'hook/completed' && method !== 'hook/started') || !params?.run) return false;
     const run = params.run;
     this.runs.set(runKey(run), {

@@ -5,8 +5,10 @@
  * reference persists in the user's config.toml), and where each hook is
  * defined in its file. No `vscode` import.
  */
+import type { ConfigEdit, HookTrustStatus } from '../../protocol';
 
-export type HookTrustStatus = 'managed' | 'untrusted' | 'trusted' | 'modified';
+export type { ConfigEdit, HookTrustStatus };
+
 
 /** The fields of the protocol's `HookMetadata` that the view uses. */
 export interface HookInfo {
@@ -227,12 +229,6 @@ function hookNode(hook: HookInfo, lastRun: HookRunInfo | undefined): HookNode {
 /** A TOML key path segment, quoted (hook keys contain `/`, `:` and `.`). */
 export function tomlQuotedKey(key: string): string {
   return `"${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-export interface ConfigEdit {
-  keyPath: string;
-  value: unknown;
-  mergeStrategy: 'replace' | 'upsert';
 }
 
 /** Trusting records the hook's current content hash; a later edit makes it "modified". */

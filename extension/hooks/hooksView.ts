@@ -101,7 +101,8 @@ export function registerHooksView(services: ExtensionServices): HooksViewHandle 
   view = vscode.window.createTreeView('codex.hooks', { treeDataProvider: provider });
   disposables.push(view);
 
-  for (const method of ['hook/started', 'hook/completed']) disposables.push(client.onNotification(method, (params) => model.applyNotification(method, params)));
+  disposables.push(client.onNotification('hook/started', (params) => model.applyNotification('hook/started', params)));
+  disposables.push(client.onNotification('hook/completed', (params) => model.applyNotification('hook/completed', params)));
 
   // Hook files changed on disk change what runs (and their trust): re-list, once per burst.
   // Only while connected: the next connection lists them anyway.

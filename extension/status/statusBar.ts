@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import { StatusModel } from './statusModel';
 
-const WATCHED = ['thread/started', 'thread/settings/updated', 'model/rerouted', 'thread/tokenUsage/updated'];
 
 export function registerStatusBar(services: ExtensionServices): vscode.Disposable {
   const { client, chat } = services;
@@ -36,8 +35,9 @@ export function registerStatusBar(services: ExtensionServices): vscode.Disposabl
     }
     try {
       const cwd = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath ?? null;
-      const result = await client.request<{ config: { model?: string | null } }>('config/read', { includeLayers: false, cwd });
-      model.defaultModel = result.config.model ?? undefined;
+      const result = await client.request('config/read', { includeLayers: false, cwd });
+      const configured = result.config.model;
+      model.defaultModel = typeof configured === 'string' ? configured : undefined;
     } catch {
       model.defaultModel = undefined; // the model shows once a thread reports it
     }
@@ -47,7 +47,7 @@ export function registerStatusBar(services: ExtensionServices): vscode.Disposabl
   // A resumed thread announces no thread/started here: ask the server which model it uses.
   const loadThreadModel = async (threadId: string) => {
     try {
-      const { thread } = await client.request<{ thread: { model: string | null } }>('thread/read', { threadId, includeTurns: false });
+      const { thread } = await client.request('thread/read', { threadId, includeTurns: false });
       if (thread.model) model.setThreadModel(threadId, thread.model);
       render();
     } catch {
@@ -62,7 +62,7 @@ export function registerStatusBar(services: ExtensionServices): vscode.Disposabl
   };
 
   const disposables: vscode.Disposable[] = [item, client.onDidChangeState(onState)];
-  for (const method of WATCHED) disposables.push(client.onNotification(method, (params) => model.applyNotification(method, params) && render()));
+  disposables.push(client.onAnyNotification((...notification) => model.applyNotification(...notification) && render()));
   disposables.push(
     chat.onDidChangeThread((threadId) => {
       model.currentThreadId = threadId;

@@ -3,21 +3,8 @@
  * current thread's token usage. Pure: fed by server notifications, read by
  * the `vscode` adapter in `statusBar.ts`.
  */
+import type { NotificationArgs, ThreadTokenUsage } from '../../protocol';
 import type { ConnectionState } from '../services';
-
-interface TokenUsage {
-  totalTokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens?: number;
-  reasoningOutputTokens?: number;
-}
-
-interface ThreadUsage {
-  total: TokenUsage;
-  last: TokenUsage;
-  modelContextWindow: number | null;
-}
 
 /** 950 → "950", 12_345 → "12.3k", 2_000_000 → "2M". */
 export function compactNumber(n: number): string {
@@ -42,10 +29,10 @@ export class StatusModel {
   defaultModel: string | undefined;
   currentThreadId: string | undefined;
   private readonly models = new Map<string, string>();
-  private readonly usage = new Map<string, ThreadUsage>();
+  private readonly usage = new Map<string, ThreadTokenUsage>();
 
   /** Applies a server notification; returns true when the status changed. */
-  applyNotification(method: string, params: any): boolean {
+  applyNotification(...[method, params]: NotificationArgs): boolean {
     switch (method) {
       case 'thread/started':
         if (params?.thread?.model) this.models.set(params.thread.id, params.thread.model);
@@ -77,7 +64,7 @@ export class StatusModel {
     return (this.currentThreadId && this.models.get(this.currentThreadId)) || this.defaultModel;
   }
 
-  get currentUsage(): ThreadUsage | undefined {
+  get currentUsage(): ThreadTokenUsage | undefined {
     return this.currentThreadId ? this.usage.get(this.currentThreadId) : undefined;
   }
 

@@ -4,33 +4,17 @@
  * (date groups, "Load more", an Archived section). No `vscode` import, so it
  * is unit-tested directly and against a real server.
  */
-
-export type ThreadStatus =
-  | { type: 'notLoaded' }
-  | { type: 'idle' }
-  | { type: 'systemError' }
-  | { type: 'active'; activeFlags?: string[] };
+import type { NotificationArgs, Thread, ThreadStatus, UserMessageItem } from '../../protocol';
+import type { Requester } from '../services';
 
 /** The fields of the protocol's `Thread` that the view uses. */
-export interface ThreadSummary {
-  id: string;
-  name: string | null;
-  preview: string;
-  createdAt: number;
-  updatedAt: number;
-  recencyAt?: number | null;
-  status: ThreadStatus;
-  path: string | null;
-  cwd: string;
-  forkedFromId?: string | null;
-}
+export type ThreadSummary = Pick<Thread, 'id' | 'name' | 'preview' | 'createdAt' | 'updatedAt' | 'status' | 'path' | 'cwd'> &
+  Partial<Pick<Thread, 'recencyAt' | 'forkedFromId'>>;
 
 interface ThreadListPage {
   data: ThreadSummary[];
   nextCursor: string | null;
 }
-
-export type Requester = <T = any>(method: string, params?: unknown) => Promise<T>;
 
 type DateGroup = 'Today' | 'Yesterday' | 'Earlier';
 
@@ -138,7 +122,7 @@ export class ThreadListModel {
    * Notifications that arrived while the newest `thread/list` was in flight:
    * its pages may predate them, so they are applied again on top of its answer.
    */
-  private arrivedDuringRefresh: [method: string, params: any][] | undefined;
+  private arrivedDuringRefresh: NotificationArgs[] | undefined;
   private replaying = false;
   lastError: string | undefined;
 
@@ -201,7 +185,7 @@ export class ThreadListModel {
   /** Reloads the first page of both lists. */
   async refresh(): Promise<void> {
     const generation = ++this.generation;
-    const arrived: [string, any][] = [];
+    const arrived: NotificationArgs[] = [];
     this.arrivedDuringRefresh = arrived;
     this.onChange();
     try {
@@ -222,11 +206,11 @@ export class ThreadListModel {
   }
 
   /** Applies notifications the fresh pages may predate, then settles with the server once more. */
-  private replay(arrived: [string, any][]): void {
+  private replay(arrived: NotificationArgs[]): void {
     if (arrived.length === 0) return;
     this.replaying = true;
     try {
-      for (const [method, params] of arrived) this.applyNotification(method, params);
+      for (const notification of arrived) this.applyNotification(...notification);
     } finally {
       this.replaying = false;
     }
@@ -252,7 +236,7 @@ export class ThreadListModel {
   }
 
   private fetch(archived: boolean, cursor: string | null): Promise<ThreadListPage> {
-    return this.request<ThreadListPage>('thread/list', {
+    return this.request('thread/list', {
       cursor,
       limit: this.options.pageSize ?? PAGE_SIZE,
       sortKey: 'updated_at',
@@ -291,7 +275,7 @@ export class ThreadListModel {
   async reread(threadId: string): Promise<void> {
     let fresh: ThreadSummary | undefined;
     try {
-      fresh = (await this.request<{ thread: ThreadSummary }>('thread/read', { threadId, includeTurns: false }))?.thread;
+      fresh = (await this.request('thread/read', { threadId, includeTurns: false }))?.thread;
     } catch {
       return; // e.g. the thread was deleted meanwhile; the next refresh settles it
     }
@@ -310,8 +294,9 @@ export class ThreadListModel {
    * Notifications about threads outside the loaded pages schedule a refresh,
    * and a finished turn schedules a re-read of its thread.
    */
-  applyNotification(method: string, params: any): boolean {
-    this.arrivedDuringRefresh?.push([method, params]);
+  applyNotification(...notification: NotificationArgs): boolean {
+    this.arrivedDuringRefresh?.push(notification);
+    const [method, params] = notification;
     switch (method) {
       case 'thread/started': {
         const thread: ThreadSummary | undefined = params?.thread;
@@ -421,10 +406,9 @@ function pickSummary(thread: ThreadSummary): Partial<ThreadSummary> {
 }
 
 /** The text parts of a `userMessage` item, joined. */
-function userMessageText(item: { content?: { type: string; text?: string }[] }): string {
+function userMessageText(item: UserMessageItem): string {
   return (item.content ?? [])
-    .filter((part) => part.type === 'text' && typeof part.text === 'string')
-    .map((part) => part.text)
+    .flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : []))
     .join('\n')
     .trim();
 }

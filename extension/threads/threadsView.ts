@@ -7,9 +7,10 @@ import type { ExtensionServices } from '../services';
 import { registerGuardedCommands, type CommandHandlers } from '../commands/guardedCommands';
 import { NodeTreeProvider, describeTree, followServerState, retryItem, statusMessageItem, type ViewSnapshot } from './nodeTreeProvider';
 import { ThreadListModel, type ThreadNode, type ThreadSummary } from './threadModel';
+import type { ServerNotificationMethod } from '../../protocol';
 
 /** What the model follows; `item/completed` and `turn/completed` bring a new thread's preview and times. */
-const FOLLOWED_NOTIFICATIONS = [
+const FOLLOWED_NOTIFICATIONS: ReadonlySet<ServerNotificationMethod> = new Set<ServerNotificationMethod>([
   'thread/started',
   'thread/name/updated',
   'thread/archived',
@@ -17,7 +18,7 @@ const FOLLOWED_NOTIFICATIONS = [
   'thread/status/changed',
   'item/completed',
   'turn/completed',
-];
+]);
 
 export class ThreadsTreeProvider extends NodeTreeProvider<ThreadNode> {
   constructor(
@@ -99,9 +100,11 @@ export function registerThreadsView(services: ExtensionServices): ThreadsViewHan
 
   disposables.push({ dispose: () => model.dispose() });
 
-  for (const method of FOLLOWED_NOTIFICATIONS) {
-    disposables.push(client.onNotification(method, (params) => void model.applyNotification(method, params)));
-  }
+  disposables.push(
+    client.onAnyNotification((...notification) => {
+      if (FOLLOWED_NOTIFICATIONS.has(notification[0])) model.applyNotification(...notification);
+    }),
+  );
   disposables.push(
     followServerState(client, (ready, downReason) => void model.setServerReady(ready, downReason)),
     chat.onDidChangeThread(() => provider?.fire()),
@@ -153,7 +156,7 @@ export function registerThreadsView(services: ExtensionServices): ThreadsViewHan
     },
     'codex.threads.fork': async (arg) => {
       const thread = requireThread(arg);
-      const forked = await client.request<{ thread: ThreadSummary }>('thread/fork', { threadId: thread.id, excludeTurns: true });
+      const forked = await client.request('thread/fork', { threadId: thread.id, excludeTurns: true });
       model.applyNotification('thread/started', { thread: forked.thread });
       await chat.openThread(forked.thread.id);
       await chat.reveal();

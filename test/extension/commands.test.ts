@@ -4,6 +4,7 @@ import path from 'node:path';
 import { HOOKS_VIEW_COMMANDS, OTHER_OWNERS, PALETTE_COMMANDS, THREADS_VIEW_COMMANDS } from '../../extension/commands/commandIds';
 import { fileMention, selectionPrompt } from '../../extension/commands/selectionPrompts';
 import { compactNumber, StatusModel } from '../../extension/status/statusModel';
+import { note } from '../helpers/notifications';
 
 const root = path.join(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -81,12 +82,12 @@ describe('status bar text', () => {
     status.defaultModel = 'gpt-test';
     assert.equal(status.view().text, '$(hubot) Codex · gpt-test');
     status.currentThreadId = 't1';
-    status.applyNotification('thread/started', { thread: { id: 't1', model: 'mock-model' } });
+    status.applyNotification(...note('thread/started', { thread: { id: 't1', model: 'mock-model' } }));
     const usage = { totalTokens: 12345, inputTokens: 12000, outputTokens: 345, cachedInputTokens: 0, reasoningOutputTokens: 0 };
-    assert.equal(status.applyNotification('thread/tokenUsage/updated', { threadId: 't1', turnId: 'u', tokenUsage: { total: usage, last: usage, modelContextWindow: 200000 } }), true);
+    assert.equal(status.applyNotification(...note('thread/tokenUsage/updated', { threadId: 't1', turnId: 'u', tokenUsage: { total: usage, last: usage, modelContextWindow: 200000 } })), true);
     assert.equal(status.view().text, '$(hubot) Codex · mock-model · 12.3k/200k (6%)');
     assert.match(status.view().tooltip, /12,345 total/);
-    assert.equal(status.applyNotification('thread/tokenUsage/updated', { threadId: 'other', turnId: 'u', tokenUsage: { total: usage, last: usage, modelContextWindow: null } }), false);
+    assert.equal(status.applyNotification(...note('thread/tokenUsage/updated', { threadId: 'other', turnId: 'u', tokenUsage: { total: usage, last: usage, modelContextWindow: null } })), false);
     status.currentThreadId = 'other';
     assert.equal(status.view().text, '$(hubot) Codex · gpt-test · 12.3k tokens');
     status.connection = 'disconnected';

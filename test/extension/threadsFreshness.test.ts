@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { AppServerProcess, makeTempDir } from '../helpers/appServerProcess';
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
 import { ThreadListModel, threadLabel, type ThreadNode, type ThreadSummary } from '../../extension/threads/threadModel';
+import { note } from '../helpers/notifications';
 
 const FOLLOW_UP_MS = 20;
 
@@ -39,13 +40,13 @@ describe('Threads view freshness (pure model)', () => {
   it('shows the first user message as the title at once, and never overwrites an existing preview', async () => {
     const model = new ThreadListModel(async (): Promise<any> => ({ data: [summary('old', { preview: 'kept' })], nextCursor: null }), undefined, { followUpDelayMs: FOLLOW_UP_MS });
     await model.refresh();
-    assert.ok(model.applyNotification('thread/started', { thread: summary('new') }));
+    assert.ok(model.applyNotification(...note('thread/started', { thread: summary('new') })));
     assert.equal(threadLabel(model.find('new')!), '(empty thread)');
-    assert.ok(model.applyNotification('item/completed', userMessageCompleted('new', 'Say hello')));
+    assert.ok(model.applyNotification(...note('item/completed', userMessageCompleted('new', 'Say hello'))));
     assert.equal(threadLabel(model.find('new')!), 'Say hello');
-    assert.equal(model.applyNotification('item/completed', userMessageCompleted('old', 'second message')), false);
+    assert.equal(model.applyNotification(...note('item/completed', userMessageCompleted('old', 'second message'))), false);
     assert.equal(model.find('old')!.preview, 'kept');
-    assert.equal(model.applyNotification('item/completed', { threadId: 'new', item: { type: 'agentMessage', id: 'a', text: 'hi' } }), false);
+    assert.equal(model.applyNotification(...note('item/completed', { threadId: 'new', item: { type: 'agentMessage', id: 'a', text: 'hi' } })), false);
     model.dispose();
   });
 
@@ -63,8 +64,8 @@ describe('Threads view freshness (pure model)', () => {
     );
     await model.refresh();
     calls.length = 0;
-    model.applyNotification('turn/completed', { threadId: 't1', turn: { id: 'a' } });
-    model.applyNotification('turn/completed', { threadId: 't1', turn: { id: 'b' } });
+    model.applyNotification(...note('turn/completed', { threadId: 't1', turn: { id: 'a' } }));
+    model.applyNotification(...note('turn/completed', { threadId: 't1', turn: { id: 'b' } }));
     const before = changes;
     await until(() => changes > before);
     assert.deepEqual(calls, [{ method: 'thread/read', params: { threadId: 't1', includeTurns: false } }]);
@@ -88,14 +89,14 @@ describe('Threads view freshness (pure model)', () => {
     await model.refresh();
     calls.length = 0;
     listed = [summary('elsewhere', { preview: 'made by another client' }), ...listed];
-    model.applyNotification('turn/completed', { threadId: 'elsewhere', turn: { id: 'a' } });
-    model.applyNotification('turn/completed', { threadId: 'elsewhere', turn: { id: 'b' } });
+    model.applyNotification(...note('turn/completed', { threadId: 'elsewhere', turn: { id: 'a' } }));
+    model.applyNotification(...note('turn/completed', { threadId: 'elsewhere', turn: { id: 'b' } }));
     await until(() => !!model.find('elsewhere'));
     // Both lists (active and archived) reload once.
     assert.deepEqual(calls, ['thread/list', 'thread/list']);
 
     calls.length = 0;
-    model.applyNotification('turn/completed', { threadId: 't1', turn: { id: 'c' } });
+    model.applyNotification(...note('turn/completed', { threadId: 't1', turn: { id: 'c' } }));
     await until(() => calls.length > 0);
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_UP_MS));
     assert.deepEqual(calls, ['thread/read']);
@@ -112,8 +113,8 @@ describe('Threads view freshness (pure model)', () => {
     }, undefined, { followUpDelayMs: FOLLOW_UP_MS });
     await model.refresh();
     calls.length = 0;
-    model.applyNotification('turn/completed', { threadId: 't1', turn: { id: 'a' } });
-    model.applyNotification('turn/completed', { threadId: 'unlisted', turn: { id: 'a' } });
+    model.applyNotification(...note('turn/completed', { threadId: 't1', turn: { id: 'a' } }));
+    model.applyNotification(...note('turn/completed', { threadId: 'unlisted', turn: { id: 'a' } }));
     model.dispose();
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_UP_MS * 5));
     assert.deepEqual(calls, []);
@@ -175,8 +176,8 @@ describe('Threads view loading states (pure model)', () => {
     const model = new ThreadListModel(server.request, undefined, { followUpDelayMs: FOLLOW_UP_MS });
     const loading = model.setServerReady(true);
     // The server answers with pages computed before these notifications.
-    model.applyNotification('thread/started', { thread: summary('new') });
-    model.applyNotification('thread/name/updated', { threadId: 'old', threadName: 'Renamed' });
+    model.applyNotification(...note('thread/started', { thread: summary('new') }));
+    model.applyNotification(...note('thread/name/updated', { threadId: 'old', threadName: 'Renamed' }));
     await server.answerLists([summary('old')]);
     await loading;
     assert.ok(model.find('new'), 'the started thread is still listed');
@@ -228,7 +229,7 @@ for (const which of servers)
 
     /** Feeds the model every notification the server sent since the last call, in order, as the view does. */
     function forward(model: ThreadListModel): void {
-      for (const note of server.notifications.slice(forwarded)) model.applyNotification(note.method, note.params);
+      for (const message of server.notifications.slice(forwarded)) model.applyNotification(...note(message.method, message.params));
       forwarded = server.notifications.length;
     }
 

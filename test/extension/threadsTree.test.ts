@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { dateGroupOf, relativeTime, statusPresentation, threadLabel, ThreadListModel, type ThreadSummary } from '../../extension/threads/threadModel';
+import { note } from '../helpers/notifications';
 
 const NOW = new Date(2026, 10, 21, 10, 0, 0); // local time, 10:00
 const at = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -68,10 +69,10 @@ describe('threads tree logic', () => {
     assert.equal(calls[0].method, 'thread/list');
     assert.equal(calls[0].params.sortKey, 'updated_at');
 
-    model.applyNotification('thread/archived', { threadId: 't1' });
+    model.applyNotification(...note('thread/archived', { threadId: 't1' }));
     assert.ok(model.archivedThreads.some((t) => t.id === 't1'));
     assert.ok(!model.activeThreads.some((t) => t.id === 't1'));
-    assert.equal(model.applyNotification('thread/name/updated', { threadId: 'missing', threadName: 'x' }), false);
+    assert.equal(model.applyNotification(...note('thread/name/updated', { threadId: 'missing', threadName: 'x' })), false);
   });
 
   it('reports a listing failure in the tree instead of throwing', async () => {

@@ -12,6 +12,7 @@ import { ThreadListModel, type ThreadNode } from '../../extension/threads/thread
 import { HookListModel } from '../../extension/hooks/hookListModel';
 import { findHookDefinitionLine, type HookNode } from '../../extension/hooks/hookModel';
 import { StatusModel } from '../../extension/status/statusModel';
+import { note } from '../helpers/notifications';
 
 // Both servers run turns now; CODEX_VIEWS_SERVER=ours|reference narrows the run to one.
 const servers = process.env.CODEX_VIEWS_SERVER ? [process.env.CODEX_VIEWS_SERVER as 'ours' | 'reference'] : (['reference', 'ours'] as const);
@@ -99,35 +100,35 @@ describe(`Threads view model against the ${which} server`, function () {
 
     await server.request('thread/name/set', { threadId: ids['apple pie recipe'], name: 'Grandma pie' });
     const renamed = await server.waitFor('thread/name/updated');
-    assert.ok(threads.applyNotification(renamed.method, renamed.params));
+    assert.ok(threads.applyNotification(...note(renamed.method, renamed.params)));
     assert.ok(threadLabels(threads.nodes()).includes('Grandma pie'));
 
     await server.request('thread/archive', { threadId: ids['banana bread'] });
     const archivedNote = await server.waitFor('thread/archived');
-    assert.ok(threads.applyNotification(archivedNote.method, archivedNote.params));
+    assert.ok(threads.applyNotification(...note(archivedNote.method, archivedNote.params)));
     const archivedSection = threads.nodes().find((n) => n.kind === 'archivedSection');
     assert.ok(archivedSection?.kind === 'archivedSection' && threadLabels(archivedSection.children).includes('banana bread'));
 
     await server.request('thread/unarchive', { threadId: ids['banana bread'] });
     const unarchived = await server.waitFor('thread/unarchived');
-    assert.ok(threads.applyNotification(unarchived.method, unarchived.params));
+    assert.ok(threads.applyNotification(...note(unarchived.method, unarchived.params)));
     assert.ok(threads.activeThreads.some((t) => t.id === ids['banana bread']));
 
     const fork = await server.request('thread/fork', { threadId: ids['cherry tart'] });
     assert.notEqual(fork.thread.id, ids['cherry tart']);
     const started = await server.waitFor('thread/started', (p) => p.thread.id === fork.thread.id);
-    assert.ok(threads.applyNotification(started.method, started.params), 'the forked thread appears');
+    assert.ok(threads.applyNotification(...note(started.method, started.params)), 'the forked thread appears');
 
     const newId = await runTurn(server, model, workspace, 'elderberry wine');
     const newStarted = await server.waitFor('thread/started', (p) => p.thread.id === newId);
-    threads.applyNotification(newStarted.method, newStarted.params);
+    threads.applyNotification(...note(newStarted.method, newStarted.params));
     const statuses = server.notifications.filter((n) => n.method === 'thread/status/changed' && n.params.threadId === newId);
     assert.ok(statuses.some((n) => n.params.status.type === 'active'), 'the server reported the thread active during its turn');
     const activeNote = statuses.find((n) => n.params.status.type === 'active')!;
-    threads.applyNotification(activeNote.method, activeNote.params);
+    threads.applyNotification(...note(activeNote.method, activeNote.params));
     const running = threads.nodes().flatMap((n) => (n.kind === 'group' ? n.children : [])).find((n) => n.kind === 'thread' && n.thread.id === newId);
     assert.ok(running?.kind === 'thread' && running.status.icon === 'loading~spin', 'an active thread shows a spinner');
-    for (const note of statuses.slice(statuses.indexOf(activeNote) + 1)) threads.applyNotification(note.method, note.params);
+    for (const message of statuses.slice(statuses.indexOf(activeNote) + 1)) threads.applyNotification(...note(message.method, message.params));
     const after = threads.find(newId);
     assert.notEqual(after?.status.type, 'active', 'the spinner stops when the turn ends');
     assert.deepEqual(server.violations, []);
@@ -139,10 +140,10 @@ describe(`Threads view model against the ${which} server`, function () {
     const { thread } = await server.request('thread/start', { cwd: workspace });
     status.currentThreadId = thread.id;
     const started = await server.waitFor('thread/started', (p) => p.thread.id === thread.id);
-    assert.ok(status.applyNotification(started.method, started.params));
+    assert.ok(status.applyNotification(...note(started.method, started.params)));
     await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'count me', text_elements: [] }] });
     const usage = await server.waitFor('thread/tokenUsage/updated', (p) => p.threadId === thread.id, 40000);
-    assert.ok(status.applyNotification(usage.method, usage.params));
+    assert.ok(status.applyNotification(...note(usage.method, usage.params)));
     await server.waitFor('turn/completed', (p) => p.threadId === thread.id, 40000);
     const view = status.view();
     assert.match(view.text, /^\$\(hubot\) Codex · mock-model · /);
@@ -254,7 +255,7 @@ describe(`Hooks view model against the ${hooksServer} server`, function () {
     const { thread } = await server.request('thread/start', { cwd: project });
     await server.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hello', text_elements: [] }] });
     const completed = await server.waitFor('hook/completed', (p) => p.threadId === thread.id, 40000);
-    assert.ok(hooks.applyNotification(completed.method, completed.params));
+    assert.ok(hooks.applyNotification(...note(completed.method, completed.params)));
     await server.waitFor('turn/completed', (p) => p.threadId === thread.id, 40000);
     const node = hookNodes(hooks.nodes()).find((h) => h.hook.key === promptHook.key)!;
     assert.equal(node.lastRun?.status, 'completed');

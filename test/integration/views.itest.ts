@@ -16,6 +16,7 @@ import type { ViewSnapshot } from '../../extension/threads/nodeTreeProvider';
 import { ThreadListModel } from '../../extension/threads/threadModel';
 import { ThreadsTreeProvider, type ThreadsViewHandle } from '../../extension/threads/threadsView';
 import { activateCodex, codexHome, waitFor, workspaceRoot } from './index.helpers';
+import { note } from '../helpers/notifications';
 
 async function connectedServices(): Promise<ExtensionServices> {
   const services = await activateCodex<ExtensionServices>();
@@ -92,7 +93,7 @@ describe('Codex views and commands in a real VS Code', () => {
     const { thread } = await services.client.request('thread/start', { cwd: workspaceRoot() });
     const notification = await started;
     assert.equal(notification.thread.id, thread.id);
-    assert.ok(model.applyNotification('thread/started', notification));
+    assert.ok(model.applyNotification(...note('thread/started', notification)));
     const node = flatten(provider).find((n) => n.kind === 'thread' && n.thread.id === thread.id);
     assert.ok(node);
     const item = provider.getTreeItem(node);
