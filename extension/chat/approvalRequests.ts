@@ -3,16 +3,17 @@
  * v1 `execCommandApproval` / `applyPatchApproval`), asked in the chat through
  * the ApprovalQueue and answered with the user's decision.
  */
+import type { ReviewDecision, ServerRequestParams } from '../../protocol';
 import type { CodexClient } from '../client/codexClient';
 import type { ApprovalDecision } from '../../webview/protocol';
 import type { ApprovalQueue } from './approvals';
 import type { Transcript } from './transcript';
 
-/** Decisions of the legacy (v1) approval requests, by our names. */
-const LEGACY_DECISIONS: Record<ApprovalDecision, string> = {
+/** Decisions of the legacy (v1) approval requests, by our names (the reference has no plain "denied"). */
+const LEGACY_DECISIONS: Record<ApprovalDecision, ReviewDecision> = {
   accept: 'approved',
   acceptForSession: 'approved_for_session',
-  decline: 'denied',
+  decline: { denied: { rejection: 'Declined by the user.' } },
   cancel: 'abort',
 };
 
@@ -26,7 +27,11 @@ export function answerApprovalRequests(client: Pick<CodexClient, 'onServerReques
   ];
 }
 
-function commandApproval(approvals: ApprovalQueue, transcript: Transcript, params: any): Promise<{ decision: ApprovalDecision }> {
+function commandApproval(
+  approvals: ApprovalQueue,
+  transcript: Transcript,
+  params: ServerRequestParams<'item/commandExecution/requestApproval'>,
+): Promise<{ decision: ApprovalDecision }> {
   return approvals
     .ask({
       approvalKind: 'command',
@@ -39,7 +44,11 @@ function commandApproval(approvals: ApprovalQueue, transcript: Transcript, param
     .then((decision) => ({ decision }));
 }
 
-function fileChangeApproval(approvals: ApprovalQueue, transcript: Transcript, params: any): Promise<{ decision: ApprovalDecision }> {
+function fileChangeApproval(
+  approvals: ApprovalQueue,
+  transcript: Transcript,
+  params: ServerRequestParams<'item/fileChange/requestApproval'>,
+): Promise<{ decision: ApprovalDecision }> {
   return approvals
     .ask({
       approvalKind: 'fileChange',
@@ -52,7 +61,11 @@ function fileChangeApproval(approvals: ApprovalQueue, transcript: Transcript, pa
     .then((decision) => ({ decision }));
 }
 
-function legacyApproval(approvals: ApprovalQueue, kind: 'command' | 'fileChange', params: any): Promise<{ decision: string }> {
+function legacyApproval(
+  approvals: ApprovalQueue,
+  kind: 'command' | 'fileChange',
+  params: Partial<ServerRequestParams<'execCommandApproval'> & ServerRequestParams<'applyPatchApproval'>>,
+): Promise<{ decision: ReviewDecision }> {
   const detail =
     kind === 'command'
       ? (Array.isArray(params.command) ? params.command.join(' ') : String(params.command ?? ''))

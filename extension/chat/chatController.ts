@@ -9,7 +9,7 @@
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { ChatController, PromptAttachment } from '../services';
 import type { CodexClient } from '../client/codexClient';
-import type { ThreadSettingsResponse, UserInput } from '../client/protocolTypes';
+import type { ThreadSessionResponse, ThreadTokenUsage, UserInput } from '../../protocol';
 import type { ChatEntry, HostToWebview, ModelOption, SessionInfo, WebviewToHost } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import { ApprovalQueue } from './approvals';
@@ -18,14 +18,14 @@ import { connectionMessage, formatDelay } from './connectionText';
 import { listModels } from './models';
 import { threadStartSettings, turnOverrides, type PickerValues, type ThreadStartSettings } from './threadSettings';
 import { answerApprovalRequests } from './approvalRequests';
-import { routeNotification, type ChatTokenUsage, type NotificationTarget } from './notificationRouter';
+import { routeNotification, type NotificationTarget } from './notificationRouter';
 import { runSlashCommand, type SlashCommandContext } from './slashCommands';
 import { dispatchWebviewMessage, type WebviewMessageTarget } from './webviewMessages';
 
 /** The part of `CodexClient` the controller uses (a remote client offers the same). */
 type ChatClient = Pick<
   CodexClient,
-  'state' | 'request' | 'onNotification' | 'onServerRequest' | 'onDidChangeState' | 'onDidConnect' | 'onDidDisconnect' | 'restart' | 'lastExit'
+  'state' | 'request' | 'onAnyNotification' | 'onServerRequest' | 'onDidChangeState' | 'onDidConnect' | 'onDidDisconnect' | 'restart' | 'lastExit'
 >;
 
 type AttachmentProvider = () => Promise<PromptAttachment>;
@@ -53,7 +53,7 @@ export class ChatControllerImpl implements ChatController {
   /** Failed restarts between two connections update one notice instead of piling up. */
   private outageCounter = 1;
   /** Last `thread/tokenUsage/updated` of the open thread, for /status. */
-  private tokenUsage: ChatTokenUsage | undefined;
+  private tokenUsage: ThreadTokenUsage | undefined;
   /** The chat as the notification router sees it. */
   private readonly notificationTarget: NotificationTarget;
   /** The chat as the slash commands see it. */
@@ -129,7 +129,7 @@ export class ChatControllerImpl implements ChatController {
       },
     };
     this.disposables.push(
-      client.onNotification('*', (params, method) => routeNotification(this.notificationTarget, method, params)),
+      client.onAnyNotification((...notification) => routeNotification(this.notificationTarget, ...notification)),
       ...answerApprovalRequests(client, this.approvals, this.transcript),
       client.onDidChangeState(() => this.postSession()),
       client.onDidConnect((event) => void this.onConnected(event.reconnected)),
@@ -354,7 +354,7 @@ export class ChatControllerImpl implements ChatController {
     return { model: this.model, approvalPolicy: this.approvalPolicy, sandboxMode: this.sandboxMode };
   }
 
-  private applyThreadResponse(response: ThreadSettingsResponse): void {
+  private applyThreadResponse(response: ThreadSessionResponse): void {
     this.setThread(response.thread.id, response.thread.name ?? undefined);
     if (!this.model && response.model) this.model = response.model;
     this.postSession();

@@ -1,4 +1,5 @@
 /** The model picker's choices: every page of model/list, hidden models left out. */
+import type { ClientResult } from '../../protocol';
 import type { CodexClient } from '../client/codexClient';
 import type { ModelOption } from '../../webview/protocol';
 
@@ -6,7 +7,7 @@ export async function listModels(client: Pick<CodexClient, 'request'>): Promise<
   const models: ModelOption[] = [];
   let cursor: string | null = null;
   do {
-    const page: { data: any[]; nextCursor: string | null } = await client.request('model/list', { cursor, limit: 100 });
+    const page: ClientResult<'model/list'> = await client.request('model/list', { cursor, limit: 100 });
     for (const model of page.data) {
       if (!model.hidden) models.push({ id: model.model ?? model.id, label: model.displayName || model.model || model.id, description: model.description });
     }

@@ -3,6 +3,7 @@
  * errors and warnings, thread name, goal and token usage. Events of other
  * threads are ignored.
  */
+import type { NotificationArgs, ThreadTokenUsage, Turn } from '../../protocol';
 import type { ApprovalQueue } from './approvals';
 import { turnErrorNoticeId, type Transcript } from './transcript';
 
@@ -16,24 +17,22 @@ export interface NotificationTarget {
   /** Whether a userMessage item is the echo of the prompt already shown locally; `completed` ends the echo. */
   isLocalEcho(completed: boolean): boolean;
   setThreadTitle(title: string | undefined): void;
-  setTokenUsage(usage: ChatTokenUsage | undefined): void;
+  setTokenUsage(usage: ThreadTokenUsage | undefined): void;
 }
 
-/** Last `thread/tokenUsage/updated` of the open thread, for /status. */
-export type ChatTokenUsage = { total?: { totalTokens?: number; inputTokens?: number; outputTokens?: number }; modelContextWindow?: number | null };
-
-export function routeNotification(chat: NotificationTarget, method: string, params: any): void {
+export function routeNotification(chat: NotificationTarget, ...[method, params]: NotificationArgs): void {
   // Events of other threads (sub-agents, other windows) do not belong in this chat.
-  if (params && typeof params.threadId === 'string' && params.threadId !== chat.threadId()) return;
+  const threadId = params && (params as { threadId?: unknown }).threadId;
+  if (typeof threadId === 'string' && threadId !== chat.threadId()) return;
   switch (method) {
     case 'turn/started':
       chat.setTurn(params.turn?.id);
       return;
     case 'turn/completed': {
-      const turn = params.turn ?? {};
+      const turn: Partial<Turn> = params.turn ?? {};
       chat.transcript.finishStreaming();
       // Same id as the `error` notification's notice: a failed turn shows its error once.
-      if (turn.status === 'failed' && turn.error) chat.transcript.notice('error', turn.error.message, turnErrorNoticeId(turn.id));
+      if (turn.status === 'failed' && turn.error) chat.transcript.notice('error', turn.error.message, turnErrorNoticeId(String(turn.id)));
       else if (turn.status === 'interrupted') chat.transcript.notice('info', 'Turn interrupted.');
       chat.approvals.closeAll(turn.id);
       if (chat.turnId() === turn.id || !turn.id) chat.setTurn(undefined);

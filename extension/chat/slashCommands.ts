@@ -1,10 +1,9 @@
 /** The chat's slash commands (/new, /resume, /fork, /ide, /diff, /model, /compact, /goal, /hooks, /status, /clear). */
 import type { CodexClient } from '../client/codexClient';
-import type { ThreadSettingsResponse } from '../client/protocolTypes';
+import type { ThreadSessionResponse, ThreadTokenUsage } from '../../protocol';
 import type { PromptAttachment } from '../services';
 import type { ModelOption, SessionInfo } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
-import type { ChatTokenUsage } from './notificationRouter';
 import { Transcript } from './transcript';
 
 /** What the slash commands use of the chat (the controller gives them this view of itself). */
@@ -16,7 +15,7 @@ export interface SlashCommandContext {
   models(): ModelOption[];
   model(): string;
   setModel(model: string): void;
-  tokenUsage(): ChatTokenUsage | undefined;
+  tokenUsage(): ThreadTokenUsage | undefined;
   ideContextProvider(): (() => Promise<PromptAttachment>) | undefined;
   /** The thread settings sent with thread/start, resume and fork (the pickers' values). */
   threadSettings(): object;
@@ -25,7 +24,7 @@ export interface SlashCommandContext {
   openThread(threadId: string): Promise<void>;
   ensureThread(): Promise<string>;
   sendPrompt(text: string, attachments: PromptAttachment[]): Promise<void>;
-  applyThreadResponse(response: ThreadSettingsResponse): void;
+  applyThreadResponse(response: ThreadSessionResponse): void;
   sendSnapshot(): void;
   postSession(): void;
 }
@@ -39,8 +38,9 @@ export async function runSlashCommand(chat: SlashCommandContext, command: string
       await resumeCommand(chat, args.trim());
       return;
     case 'fork': {
-      if (!chat.threadId()) throw new Error('There is no thread to fork yet.');
-      const response = await chat.client.request('thread/fork', { threadId: chat.threadId(), ...chat.threadSettings() });
+      const threadId = chat.threadId();
+      if (!threadId) throw new Error('There is no thread to fork yet.');
+      const response = await chat.client.request('thread/fork', { threadId, ...chat.threadSettings() });
       chat.transcript.reset(Transcript.entriesFromTurns(response.thread.turns ?? []));
       chat.applyThreadResponse(response);
       chat.transcript.notice('info', `Forked into a new thread (${response.thread.id}).`);
@@ -67,8 +67,9 @@ export async function runSlashCommand(chat: SlashCommandContext, command: string
       return;
     }
     case 'compact': {
-      if (!chat.threadId()) throw new Error('There is no thread to compact yet.');
-      await chat.client.request('thread/compact/start', { threadId: chat.threadId() });
+      const threadId = chat.threadId();
+      if (!threadId) throw new Error('There is no thread to compact yet.');
+      await chat.client.request('thread/compact/start', { threadId });
       chat.transcript.notice('info', 'Compacting the conversation…');
       return;
     }
@@ -97,7 +98,7 @@ export async function runSlashCommand(chat: SlashCommandContext, command: string
 
 async function resumeCommand(chat: SlashCommandContext, threadId: string): Promise<void> {
   if (!threadId) {
-    const page: { data: any[] } = await chat.client.request('thread/list', { limit: 50 });
+    const page = await chat.client.request('thread/list', { limit: 50 });
     const picked = await chat.host.pickThread(
       page.data.map((thread) => ({
         id: thread.id,

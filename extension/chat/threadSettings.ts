@@ -1,5 +1,5 @@
 /** The thread settings the chat sends, from the composer's pickers (model, approval policy, sandbox mode). */
-import type { ApprovalPolicy, SandboxMode } from '../client/protocolTypes';
+import type { AskForApproval, ClientParams, SandboxMode, SandboxPolicy } from '../../protocol';
 
 /** The pickers' values; '' means "use config.toml's". */
 export interface PickerValues {
@@ -8,7 +8,10 @@ export interface PickerValues {
   sandboxMode: string;
 }
 
-export type ThreadStartSettings = { model?: string; cwd?: string; approvalPolicy?: ApprovalPolicy; sandbox?: SandboxMode };
+export type ThreadStartSettings = Pick<ClientParams<'thread/start'>, 'model' | 'cwd' | 'approvalPolicy' | 'sandbox'>;
+
+/** The per-turn overrides of turn/start. */
+export type TurnOverrides = Pick<ClientParams<'turn/start'>, 'model' | 'approvalPolicy' | 'sandboxPolicy'>;
 
 /** Settings for thread/start, thread/resume and thread/fork. */
 export function threadStartSettings(pickers: PickerValues, cwd: string | undefined): ThreadStartSettings {
@@ -21,20 +24,20 @@ export function threadStartSettings(pickers: PickerValues, cwd: string | undefin
 }
 
 /** Overrides sent with each turn so picker changes apply to the running thread. */
-export function turnOverrides(pickers: PickerValues): Record<string, unknown> {
-  const overrides: Record<string, unknown> = {};
+export function turnOverrides(pickers: PickerValues): TurnOverrides {
+  const overrides: TurnOverrides = {};
   if (pickers.model) overrides.model = pickers.model;
   if (pickers.approvalPolicy) overrides.approvalPolicy = normalizePolicy(pickers.approvalPolicy);
   if (pickers.sandboxMode) overrides.sandboxPolicy = sandboxPolicyFor(pickers.sandboxMode);
   return overrides;
 }
 
-function normalizePolicy(policy: string): ApprovalPolicy {
+function normalizePolicy(policy: string): AskForApproval {
   // `on-failure` is deprecated in the v2 protocol; `on-request` is its successor.
-  return (policy === 'on-failure' ? 'on-request' : policy) as ApprovalPolicy;
+  return (policy === 'on-failure' ? 'on-request' : policy) as AskForApproval;
 }
 
-function sandboxPolicyFor(mode: string): unknown {
+function sandboxPolicyFor(mode: string): SandboxPolicy | undefined {
   switch (mode) {
     case 'read-only':
       return { type: 'readOnly', networkAccess: false };

@@ -5,7 +5,7 @@
  * and shown again. Every change is reported as a `HostToWebview` message.
  */
 import type { ChatEntry, FileChangeSummary, HostToWebview, PlanStep } from '../../webview/protocol';
-import type { FileUpdateChange, ThreadItem, Turn, UserInput } from '../client/protocolTypes';
+import type { FileUpdateChange, ThreadItem, Turn, UserInput } from '../../protocol';
 
 type Post = (message: HostToWebview) => void;
 

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
-import type { Model } from '../client/protocolTypes';
+import type { Model } from '../../protocol';
 import { registerGuardedCommands, type CommandHandlers } from './guardedCommands';
 import { collectIdeContext, EditorHistory } from '../ide/collectIdeContext';
 import { fileMention, selectionPrompt, type EditorSelection, type SelectionAction } from './selectionPrompts';

@@ -6,8 +6,9 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { ServerNotifications, Thread, FileUpdateChange } from '../../protocol';
 import type { ExtensionServices } from '../services';
-import { BaselineError, reconstructFromFileChanges, type FileUpdateChange } from './core/baseline';
+import { BaselineError, reconstructFromFileChanges } from './core/baseline';
 import { diffPathResolver, findGitRoot, isInside, readTextFile } from './core/diffRoot';
 import { minimalReplacement, type LiveHunk } from './core/hunks';
 import { ReviewStore, reviewKind, type FileReview, type TurnRef } from './core/reviewStore';
@@ -108,7 +109,7 @@ export class ReviewController implements vscode.Disposable {
     return cwd;
   }
 
-  private async onTurnDiff(params: { threadId: string; turnId: string; diff: string }): Promise<void> {
+  private async onTurnDiff(params: ServerNotifications['turn/diff/updated']): Promise<void> {
     if (!params || typeof params.diff !== 'string' || !params.threadId || !params.turnId) {
       this.log('ignored a malformed turn/diff/updated');
       return;
@@ -132,7 +133,7 @@ export class ReviewController implements vscode.Disposable {
     const byThread = new Map<string, TurnRef[]>();
     for (const ref of refs) byThread.set(ref.threadId, [...(byThread.get(ref.threadId) ?? []), ref]);
     for (const [threadId, threadRefs] of byThread) {
-      let thread: { cwd?: string; turns?: { id: string; items?: any[] }[] };
+      let thread: Thread;
       try {
         ({ thread } = await this.services.client.request('thread/read', { threadId, includeTurns: true }));
       } catch (error) {

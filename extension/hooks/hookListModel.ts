@@ -4,18 +4,8 @@
  * the reference does: `config/batchWrite` of `hooks.state."<key>"` in the
  * user's config.toml. No `vscode` import.
  */
-import {
-  buildHookTree,
-  enabledEdits,
-  needsReviewCount,
-  runKey,
-  trustEdits,
-  type ConfigEdit,
-  type HookInfo,
-  type HookNode,
-  type HookRunInfo,
-} from './hookModel';
-import type { ClientResult, NotificationArgs } from '../../protocol';
+import { buildHookTree, enabledEdits, needsReviewCount, runKey, trustEdits, type HookInfo, type HookNode, type HookRunInfo } from './hookModel';
+import type { ClientResult, NotificationArgs, ConfigEdit } from '../../protocol';
 import type { Requester } from '../services';
 
 type HooksListResponse = ClientResult<'hooks/list'>;

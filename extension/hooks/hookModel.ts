@@ -7,8 +7,6 @@
  */
 import type { ConfigEdit, HookTrustStatus } from '../../protocol';
 
-export type { ConfigEdit, HookTrustStatus };
-
 
 /** The fields of the protocol's `HookMetadata` that the view uses. */
 export interface HookInfo {

@@ -18,6 +18,7 @@ import { referenceEnv, testHome } from '../helpers/tempDir';
 import { REFERENCE_CODEX } from '../helpers/protocolSchema';
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
 import { ensureWebviewBundle, openWebview, type WebviewHarness } from '../webview/harness';
+import type { NotificationArgs } from '../../protocol';
 
 
 export class TestHost implements ChatHost {
@@ -118,14 +119,14 @@ export class HeldTurnCompletions {
   wrap(client: CodexClient): CodexClient {
     return new Proxy(client, {
       get: (target, property) => {
-        if (property !== 'onNotification') {
+        if (property !== 'onAnyNotification') {
           const value = Reflect.get(target, property, target);
           return typeof value === 'function' ? value.bind(target) : value;
         }
-        return (method: string, handler: (params: any, method: string) => void) =>
-          target.onNotification(method, (params, actual) => {
-            if (this.holding && actual === 'turn/completed') this.held.push(() => handler(params, actual));
-            else handler(params, actual);
+        return (handler: (...notification: NotificationArgs) => void) =>
+          target.onAnyNotification((...notification) => {
+            if (this.holding && notification[0] === 'turn/completed') this.held.push(() => handler(...notification));
+            else handler(...notification);
           });
       },
     });

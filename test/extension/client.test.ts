@@ -204,7 +204,7 @@ describe('CodexClient streaming a turn from the reference codex app-server', fun
     ({ client } = startClient('reference', codexHome, { stderr }));
     const methods: string[] = [];
     const deltas: string[] = [];
-    client.onAnyNotification((method) => void methods.push(method));
+    client.onAnyNotification((...[method]) => void methods.push(method));
     client.onNotification('item/agentMessage/delta', (params) => deltas.push(params.delta));
     const approvals: any[] = [];
     client.onServerRequest('item/commandExecution/requestApproval', async (params) => {

@@ -7,6 +7,7 @@
  */
 import { applyPatch, parsePatch, reversePatch, type StructuredPatch } from 'diff';
 import type { FilePatch } from './turnDiff';
+import type { FileUpdateChange } from '../../../protocol';
 
 export class BaselineError extends Error {}
 
@@ -54,12 +55,6 @@ export function applyFilePatch(file: FilePatch, baseline: string | undefined): s
   return result;
 }
 
-/** One entry of a `fileChange` item, as `thread/read` and `item/completed` carry it. */
-export interface FileUpdateChange {
-  path: string;
-  kind: { type: 'add' } | { type: 'delete' } | { type: 'update'; move_path?: string | null };
-  diff: string;
-}
 
 /** A file a turn touched, with its content before the turn and the content the agent left. */
 export interface TurnFileState {
