@@ -37,10 +37,15 @@ export type ConfigEdit = z.infer<typeof ConfigEdit>;
 
 /** Where a config layer came from (the reference's `ConfigLayerSource`, for the sources we load). */
 export type ConfigLayerSource =
+  | { type: 'packagedDefaults'; file: string }
+  | { type: 'mdm'; domain: string; key: string }
   | { type: 'system'; file: string }
+  | { type: 'enterpriseManaged'; id: string; name: string }
   | { type: 'user'; file: string; profile: string | null }
   | { type: 'project'; dotCodexFolder: string }
-  | { type: 'sessionFlags' };
+  | { type: 'sessionFlags' }
+  | { type: 'legacyManagedConfigTomlFromFile'; file: string }
+  | { type: 'legacyManagedConfigTomlFromMdm' };
 
 export interface ConfigLayerMetadata {
   name: ConfigLayerSource;

@@ -6,8 +6,36 @@ export const HooksListParams = z.object({
   threadId: z.string().nullish(),
 });
 
-export type HookEventName = 'sessionStart' | 'userPromptSubmit' | 'preToolUse' | 'permissionRequest' | 'postToolUse' | 'stop';
-export type HookSource = 'system' | 'user' | 'project' | 'sessionFlags' | 'plugin' | 'unknown';
+/** Every event the reference knows; our server runs sessionStart, userPromptSubmit, preToolUse, permissionRequest, postToolUse and stop. */
+export type HookEventName =
+  | 'preModelRequest'
+  | 'postModelRequest'
+  | 'preToolUse'
+  | 'permissionRequest'
+  | 'postToolUse'
+  | 'preCompact'
+  | 'postCompact'
+  | 'sessionStart'
+  | 'sessionEnd'
+  | 'userPromptSubmit'
+  | 'subagentStart'
+  | 'subagentStop'
+  | 'stop'
+  | 'interrupt';
+export type HookSource =
+  | 'system'
+  | 'user'
+  | 'project'
+  | 'mdm'
+  | 'sessionFlags'
+  | 'plugin'
+  | 'cloudRequirements'
+  | 'cloudManagedConfig'
+  | 'legacyManagedConfigFile'
+  | 'legacyManagedConfigMdm'
+  | 'unknown';
+/** Our server runs `command` hooks only. */
+export type HookHandlerType = 'command' | 'mcpTool' | 'prompt' | 'agent';
 export type HookTrustStatus = 'managed' | 'untrusted' | 'trusted' | 'modified';
 export type HookRunStatus = 'running' | 'completed' | 'failed' | 'blocked' | 'stopped';
 export type HookOutputEntryKind = 'warning' | 'stop' | 'feedback' | 'context' | 'error';
@@ -16,7 +44,7 @@ export type HookOutputEntryKind = 'warning' | 'stop' | 'feedback' | 'context' | 
 export interface HookMetadata {
   key: string;
   eventName: HookEventName;
-  handlerType: 'command';
+  handlerType: HookHandlerType;
   command: string;
   async: boolean;
   matcher: string | null;
@@ -50,8 +78,8 @@ export interface HookOutputEntry {
 export interface HookRunSummary {
   id: string;
   eventName: HookEventName;
-  handlerType: 'command';
-  executionMode: 'sync';
+  handlerType: HookHandlerType;
+  executionMode: 'sync' | 'async';
   scope: 'thread' | 'turn';
   sourcePath: string;
   source: HookSource;

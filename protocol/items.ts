@@ -38,13 +38,14 @@ export const SandboxMode = z.enum(['read-only', 'workspace-write', 'danger-full-
 export type SandboxMode = z.infer<typeof SandboxMode>;
 
 export const AskForApproval = z.union([
+  // `on-failure` is deprecated and gone from the reference's schema; our server still honours it (drift test: KNOWN_DRIFT).
   z.enum(['untrusted', 'on-failure', 'on-request', 'never']),
   z.object({
     granular: z.object({
       sandbox_approval: z.boolean(),
       rules: z.boolean(),
-      skill_approval: z.boolean(),
-      request_permissions: z.boolean(),
+      skill_approval: z.boolean().optional(),
+      request_permissions: z.boolean().optional(),
       mcp_elicitations: z.boolean(),
     }),
   }),
@@ -92,7 +93,7 @@ export interface AgentMessageItem extends ItemTimes {
   type: 'agentMessage';
   id: string;
   text: string;
-  phase: 'commentary' | 'final_answer' | null;
+  phase: 'commentary' | 'partial_answer' | 'final_answer' | null;
   moderation: unknown | null;
   memoryCitation: unknown | null;
   delivery: 'async' | null;

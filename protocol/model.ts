@@ -21,7 +21,7 @@ export interface Model {
   hidden: boolean;
   supportedReasoningEfforts: { reasoningEffort: string; description: string }[];
   defaultReasoningEffort: string;
-  inputModalities: ('text' | 'image')[];
+  inputModalities: ('text' | 'image' | 'audio')[];
   supportsPersonality: boolean;
   multiAgentVersion: null;
   additionalSpeedTiers: string[];

@@ -50,10 +50,13 @@ export const ThreadResumeParams = z
   .passthrough();
 export type ThreadResumeParams = z.infer<typeof ThreadResumeParams>;
 
+// The reference's thread/fork takes no personality.
+const { personality: _personality, ...forkSettingsOverrides } = threadSettingsOverrides;
+
 export const ThreadForkParams = z
   .object({
     threadId,
-    ...threadSettingsOverrides,
+    ...forkSettingsOverrides,
     path: z.string().nullish(),
     lastTurnId: z.string().nullish(),
     ephemeral: z.boolean().optional(),
@@ -181,7 +184,7 @@ export interface ThreadRequests {
   'thread/unarchive': { params: typeof ThreadIdParams; result: { thread: Thread } };
   'thread/unsubscribe': { params: typeof ThreadIdParams; result: { status: 'notLoaded' | 'notSubscribed' | 'unsubscribed' } };
   'thread/compact/start': { params: typeof ThreadCompactStartParams; result: Empty };
-  'thread/goal/set': { params: typeof ThreadGoalSetParams; result: ThreadGoalResponse; experimental: true };
-  'thread/goal/get': { params: typeof ThreadIdParams; result: { goal: ThreadGoal | null }; experimental: true };
-  'thread/goal/clear': { params: typeof ThreadGoalClearParams; result: { cleared: boolean }; experimental: true };
+  'thread/goal/set': { params: typeof ThreadGoalSetParams; result: ThreadGoalResponse };
+  'thread/goal/get': { params: typeof ThreadIdParams; result: { goal: ThreadGoal | null } };
+  'thread/goal/clear': { params: typeof ThreadGoalClearParams; result: { cleared: boolean } };
 }

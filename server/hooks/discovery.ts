@@ -141,6 +141,8 @@ function layerSource(layer: ConfigLayerEntry): { source: HookSource; isManaged: 
       return { source: 'project', isManaged: false };
     case 'sessionFlags':
       return { source: 'sessionFlags', isManaged: false };
+    default:
+      return null; // kinds of layer our server does not load (MDM, enterprise, packaged defaults)
   }
 }
 

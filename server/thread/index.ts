@@ -40,7 +40,7 @@ export const threadModule: NamespaceModule = (registry, server) => {
   registry.register('thread/archive', ThreadIdParams, (params) => threads.archive(params.threadId));
   registry.register('thread/unarchive', ThreadIdParams, (params) => threads.unarchive(params.threadId));
   registry.register('thread/unsubscribe', ThreadIdParams, (params, session) => threads.unsubscribe(params.threadId, session));
-  registry.register('thread/goal/set', ThreadGoalSetParams, (params) => threads.goals.set(params), { experimental: true });
-  registry.register('thread/goal/get', ThreadIdParams, (params) => threads.goals.get(params.threadId), { experimental: true });
-  registry.register('thread/goal/clear', ThreadGoalClearParams, (params) => threads.goals.clear(params.threadId), { experimental: true });
+  registry.register('thread/goal/set', ThreadGoalSetParams, (params) => threads.goals.set(params));
+  registry.register('thread/goal/get', ThreadIdParams, (params) => threads.goals.get(params.threadId));
+  registry.register('thread/goal/clear', ThreadGoalClearParams, (params) => threads.goals.clear(params.threadId));
 };

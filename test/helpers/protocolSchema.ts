@@ -111,20 +111,33 @@ export class ProtocolSchema {
 }
 
 /** Client requests whose response type is not named after their params type. */
-const RESPONSE_TYPE_EXCEPTIONS: Record<string, string> = {
+export const RESPONSE_TYPE_EXCEPTIONS: Record<string, string> = {
   'config/value/write': 'ConfigWriteResponse',
   'config/batchWrite': 'ConfigWriteResponse',
   'configRequirements/read': 'ConfigRequirementsReadResponse',
 };
 
 let shared: ProtocolSchema | undefined;
+const generated = new Map<boolean, string>();
 
-/** Generates the reference schema once per test process into a temp dir (removed at exit). */
+/**
+ * Runs `codex app-server generate-json-schema [--experimental]` once per test process into a
+ * temp dir (removed at exit) and returns the dir.
+ */
+export function referenceSchemaDir(experimental = false): string {
+  let dir = generated.get(experimental);
+  if (dir) return dir;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), experimental ? 'codex-schema-x-' : 'codex-schema-'));
+  const args = ['app-server', 'generate-json-schema', '--out', dir, ...(experimental ? ['--experimental'] : [])];
+  execFileSync(REFERENCE_CODEX, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const created = dir;
+  process.on('exit', () => fs.rmSync(created, { recursive: true, force: true }));
+  generated.set(experimental, dir);
+  return dir;
+}
+
+/** The stable reference schema, compiled for validating messages. */
 export function loadProtocolSchema(): ProtocolSchema {
-  if (shared) return shared;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codex-schema-'));
-  execFileSync(REFERENCE_CODEX, ['app-server', 'generate-json-schema', '--out', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  shared = new ProtocolSchema(dir);
+  shared ??= new ProtocolSchema(referenceSchemaDir(false));
   return shared;
 }
