@@ -3,6 +3,7 @@
  * extension host. Both sides import these types; nothing else crosses the
  * boundary. Entries are plain data (no HTML): the webview renders and sanitizes.
  */
+import type { AskForApproval, SandboxMode } from '../protocol';
 
 export type ConnectionState = 'starting' | 'connected' | 'disconnected' | 'stopped';
 
@@ -153,5 +154,5 @@ export type WebviewToHost =
   | { type: 'setSandboxMode'; value: string }
   | { type: 'restartServer' };
 
-export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const;
-export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const satisfies readonly AskForApproval[];
+export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const satisfies readonly SandboxMode[];

@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isTable, parseTomlText, type Table } from './toml';
 import type { ApprovalPolicy, ConfigRequirementsToml } from './types';
-import type { SandboxMode } from '../../protocol/items';
+import { SandboxMode } from '../../protocol/items';
 import type { ConfigWarning } from '../../protocol/config';
 
 const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never'];
-const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'];
+const SANDBOX_MODES: string[] = [...SandboxMode.options];
 
 export function loadRequirements(systemDir: string, warnings: ConfigWarning[]): ConfigRequirementsToml | null {
   const file = path.join(systemDir, 'requirements.toml');
