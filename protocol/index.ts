@@ -29,6 +29,7 @@ import type { z } from 'zod';
 import type { CommandRequests } from './command';
 import type { ConfigRequests } from './config';
 import type { HooksRequests } from './hooks';
+import type { SkillsRequests } from './skills';
 import type { InitializeRequests } from './initialize';
 import type { ModelRequests } from './model';
 import type { ThreadRequests } from './thread';
@@ -42,7 +43,7 @@ export interface RequestSpec {
   experimental?: true;
 }
 
-export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ModelRequests, CommandRequests {}
+export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ModelRequests, CommandRequests, SkillsRequests {}
 
 export type ClientRequestMethod = keyof ClientRequests;
 /** Params as a client sends them (fields with defaults may be left out). */
@@ -78,6 +79,7 @@ export interface Notifier {
 export type { InitializeResponse } from './initialize';
 export type { ConfigEdit, ConfigReadResponse, ConfigWarning, ConfigWriteResponse } from './config';
 export type { HookMetadata, HookRunSummary, HooksListEntry, HookTrustStatus } from './hooks';
+export type { SkillMetadata, SkillsListEntry } from './skills';
 export type { Model, ModelListResponse } from './model';
 export type { ThreadListResponse, ThreadResumeResponse, ThreadSessionResponse, ThreadTurnsListResponse } from './thread';
 export type { CommandExecResponse } from './command';

@@ -65,6 +65,8 @@ export interface ServerNotifications {
   'hook/completed': ThreadEvent & { turnId?: string | null; run: HookRunSummary };
 
   'serverRequest/resolved': ThreadEvent & { requestId: string | number };
+  /** Skill files under a loaded thread's roots changed: clients re-run `skills/list`. */
+  'skills/changed': Record<string, never>;
   'command/exec/outputDelta': CommandExecOutputDeltaNotification;
 }
 

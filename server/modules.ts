@@ -6,6 +6,7 @@ import { threadModule } from './thread';
 import { modelsModule } from './models';
 import { turnModule } from './turn';
 import { commandModule } from './command';
+import { skillsModule } from './skills';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
-export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, commandModule];
+export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, commandModule, skillsModule];

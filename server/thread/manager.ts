@@ -18,6 +18,7 @@ export function validateThreadId(threadId: string): string {
 export class ThreadManager implements LoadedThreadHost {
   private readonly loaded = new Map<string, LoadedThread>();
   private readonly changeListeners: ((thread: LoadedThread) => void)[] = [];
+  private readonly loadListeners: ((thread: LoadedThread) => void)[] = [];
 
   constructor(readonly server: AppServer) {
     server.onDispose(() => {
@@ -49,7 +50,13 @@ export class ThreadManager implements LoadedThreadHost {
   add(thread: LoadedThread, session: ClientSession | null): LoadedThread {
     this.loaded.set(thread.id, thread);
     if (session) this.subscribe(thread, session);
+    for (const listener of this.loadListeners) listener(thread);
     return thread;
+  }
+
+  /** Called for each thread added to the loaded set (started, resumed, forked). */
+  onLoaded(listener: (thread: LoadedThread) => void): void {
+    this.loadListeners.push(listener);
   }
 
   subscribe(thread: LoadedThread, session: ClientSession): void {

@@ -16,6 +16,8 @@ import { TurnDiffTracker } from '../diff/turnDiff';
 import { ALL_TOOLS } from '../tools/specs';
 import { isParallelSafe, ToolRuntime } from '../tools/toolRuntime';
 import { lifecycleHooks, type HookContext } from './lifecycleHooks';
+import { skillsServiceOf } from '../skills/service';
+import { skillMessagesFor } from '../skills/turnInput';
 import { agentsInstructions, BASE_INSTRUCTIONS, developerMessage, environmentContext, TURN_ABORTED_NOTE, userMessage } from './context';
 import { turnStateOf, type ThreadTurnState } from './state';
 import { runToolCall, type ToolCallContext } from './toolCalls';
@@ -146,6 +148,8 @@ export class TurnRunner implements RunningTurn {
     const preamble: ResponseItem[] = [];
     if (newThread) {
       if (this.thread.developerInstructions) preamble.push(developerMessage(this.thread.developerInstructions));
+      const skills = skillsServiceOf(this.server).instructionsFor(this.thread.cwd, this.thread.sessionConfig);
+      if (skills) preamble.push(developerMessage(skills));
       const agents = agentsInstructions(this.server.codexHome, this.thread.cwd);
       if (agents) preamble.push(agents);
     }
@@ -208,6 +212,7 @@ export class TurnRunner implements RunningTurn {
     const item: UserMessageItem = { type: 'userMessage', id: uuidv7(), clientId, content: input };
     this.notifyItem('started', item);
     this.thread.appendHistory([{ type: 'message', role: 'user', content: modelContentOf(input, this.thread.cwd) }], this.turn.id);
+    this.thread.appendHistory(skillMessagesFor(skillsServiceOf(this.server), this.thread, input), this.turn.id);
     this.notifyItem('completed', { ...item });
   }
 

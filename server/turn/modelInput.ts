@@ -59,6 +59,8 @@ export function modelContentOf(input: UserInput[], cwd: string): object[] {
         break;
       }
       case 'skill':
+        // The skill's file follows the message as its own `<skill>` message (skills/injection.ts).
+        break;
       case 'mention':
         parts.push({ type: 'input_text', text: `[${part.name}](${part.path})` });
         break;
