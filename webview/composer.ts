@@ -1,9 +1,11 @@
 /**
  * The prompt box: Enter sends, Shift+Enter breaks the line, ↑/↓ walk the
  * prompt history, `/` opens the command popup, `@` searches workspace files
- * (the host does the searching). A Stop button replaces Send while a turn runs.
+ * (the host does the searching), `$` offers skills (skillPopup.ts). A Stop
+ * button replaces Send while a turn runs.
  */
-import { SLASH_COMMANDS, type MentionCandidate, type SessionInfo, type WebviewToHost } from './protocol';
+import { SLASH_COMMANDS, type MentionCandidate, type SessionInfo, type SkillCandidate, type WebviewToHost } from './protocol';
+import { SkillMentions } from './skillPopup';
 
 export interface ComposerState {
   draft: string;
@@ -35,6 +37,7 @@ export class Composer {
   private readonly mentions = new Map<string, { name: string; path: string }>();
   private mentionQuery: string | undefined;
   private mentionTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly skills = new SkillMentions();
   private running = false;
 
   constructor(
@@ -55,7 +58,7 @@ export class Composer {
     this.textarea.className = 'composer-input';
     this.textarea.rows = 2;
     // Short enough for a narrow side bar; the keys are also announced to screen readers.
-    this.textarea.placeholder = 'Ask Codex… (/ for commands, @ for files)';
+    this.textarea.placeholder = 'Ask Codex… (/ commands, @ files, $ skills)';
     this.textarea.setAttribute('aria-description', 'Enter sends, Shift+Enter starts a new line, Up and Down recall earlier prompts');
     this.textarea.setAttribute('aria-label', 'Prompt');
     // The popup is the prompt's autocomplete list: screen readers follow the highlighted row
@@ -157,20 +160,48 @@ export class Composer {
     );
   }
 
+  /** The host's answer to `skillQuery`: refreshes the open `$` popup. */
+  showSkillResults(skills: SkillCandidate[]): void {
+    this.skills.setKnown(skills);
+    if (this.skills.query !== undefined) this.showSkillPopup(this.skills.query);
+  }
+
+  private showSkillPopup(query: string): void {
+    const value = this.textarea.value;
+    const caret = this.textarea.selectionStart;
+    this.showPopup(
+      this.skills.candidates(query).map((skill) => ({
+        label: `$${skill.name}`,
+        detail: skill.description,
+        apply: () => {
+          const before = this.skills.apply(value.slice(0, caret), skill);
+          this.textarea.value = before + value.slice(caret);
+          this.textarea.setSelectionRange(before.length, before.length);
+          this.hidePopup();
+          this.saveState();
+        },
+      })),
+      this.skills.loaded ? 'No matching skills' : 'Loading skills…',
+    );
+  }
+
   /** Sends the prompt, or runs it as a slash command. */
   submit(): void {
     const text = this.textarea.value;
     if (!text.trim()) return;
     this.pushHistory(text);
-    const slash = /^\/(\w+)(?:\s+([\s\S]*))?$/.exec(text.trim());
-    if (slash && SLASH_COMMANDS.some((c) => c.name === slash[1])) {
+    // Any `/word` goes to the host, which runs it or says the command is unknown.
+    const slash = /^\/([\w-]+)(?:\s+([\s\S]*))?$/.exec(text.trim());
+    if (slash) {
       this.post({ type: 'slash', command: slash[1], args: slash[2] ?? '' });
     } else {
       const mentions = [...this.mentions.values()].filter((m) => text.includes(`@${m.name}`));
-      this.post({ type: 'send', text, mentions });
+      const skills = this.skills.usedIn(text);
+      this.post({ type: 'send', text, mentions, ...(skills.length ? { skills } : {}) });
     }
     this.textarea.value = '';
     this.mentions.clear();
+    this.skills.clear();
     this.hidePopup();
     this.fitHeight();
     this.saveState();
@@ -219,7 +250,7 @@ export class Composer {
     const value = this.textarea.value;
     const caret = this.textarea.selectionStart;
     const beforeCaret = value.slice(0, caret);
-    const slash = /^\/(\w*)$/.exec(beforeCaret);
+    const slash = /^\/([\w-]*)$/.exec(beforeCaret);
     if (slash) {
       const prefix = slash[1].toLowerCase();
       const matches = SLASH_COMMANDS.filter((c) => c.name.startsWith(prefix));
@@ -249,8 +280,24 @@ export class Composer {
       this.mentionTimer = setTimeout(() => this.post({ type: 'mentionQuery', query }), 60);
       return;
     }
+    const skillQuery = this.skills.match(beforeCaret);
+    if (skillQuery !== undefined) {
+      this.mentionQuery = undefined;
+      // Ask the host once per `$` typed; what is already known shows at once.
+      if (this.skills.query === undefined) this.post({ type: 'skillQuery' });
+      this.skills.query = skillQuery;
+      this.showSkillPopup(skillQuery);
+      return;
+    }
+    this.skills.query = undefined;
     this.mentionQuery = undefined;
     this.hidePopup();
+  }
+
+  /** A file chosen outside the popup (/mention): `@name` goes in at the caret and is sent as a mention. */
+  addMention(file: MentionCandidate): void {
+    this.mentions.set(file.name, { name: file.name, path: file.path });
+    this.insertText(`@${file.name} `);
   }
 
   private applyMention(file: MentionCandidate): void {

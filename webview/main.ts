@@ -125,6 +125,10 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
       target.closest('.approval-actions')?.querySelectorAll('button').forEach((b) => (b.disabled = true));
     } else if (action === 'open-diff') post({ type: 'openDiff', path: target.dataset.path! });
     else if (action === 'open-file') post({ type: 'openFile', path: target.dataset.path! });
+    else if (action === 'toggle-skill') {
+      post({ type: 'setSkillEnabled', path: target.dataset.path!, enabled: target.dataset.enabled !== 'true' });
+      (target as HTMLButtonElement).disabled = true;
+    }
     else if (action === 'copy-code') {
       const code = target.closest('.code-wrapper')?.querySelector('code')?.textContent ?? '';
       post({ type: 'copy', text: code });
@@ -194,6 +198,12 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
         break;
       case 'mentionResults':
         composer.showMentionResults(message.query, message.files);
+        break;
+      case 'addMention':
+        composer.addMention(message.file);
+        break;
+      case 'skillResults':
+        composer.showSkillResults(message.skills);
         break;
       case 'focusComposer':
         composer.focus();

@@ -26,6 +26,18 @@ export interface PlanStep {
 export interface AttachmentChip {
   label: string;
   details?: string;
+  /** A skill used in the turn (shown with the skill icon). */
+  skill?: boolean;
+}
+
+/** A skill as the composer's `$` popup and the /skills list show it (from `skills/list`). */
+export interface SkillCandidate {
+  name: string;
+  description: string;
+  /** Absolute path of the SKILL.md, sent with the `skill` input item. */
+  path: string;
+  scope: 'user' | 'repo' | 'system' | 'admin';
+  enabled: boolean;
 }
 
 /** One row of the transcript. */
@@ -56,6 +68,8 @@ export type ChatEntry =
   | { kind: 'plan'; id: string; explanation: string | null; steps: PlanStep[] }
   | { kind: 'tool'; id: string; title: string; status: string; detail?: string }
   | { kind: 'notice'; id: string; level: 'error' | 'warning' | 'info'; text: string }
+  /** The /skills list: every skill with an enable/disable switch, and files that are not valid skills. */
+  | { kind: 'skills'; id: string; skills: SkillCandidate[]; errors: { path: string; message: string }[] }
   | {
       kind: 'approval';
       id: string;
@@ -112,6 +126,10 @@ export type HostToWebview =
   | { type: 'session'; session: SessionInfo }
   | { type: 'insertText'; text: string }
   | { type: 'mentionResults'; query: string; files: MentionCandidate[] }
+  /** /mention chose a file: the composer adds it as an `@` mention. */
+  | { type: 'addMention'; file: MentionCandidate }
+  /** Answer to `skillQuery`: the enabled skills for the `$` popup. */
+  | { type: 'skillResults'; skills: SkillCandidate[] }
   | { type: 'focusComposer' }
   /** The composer text after a failed send, so nothing typed is lost. */
   | { type: 'restoreDraft'; text: string };
@@ -135,13 +153,19 @@ export const SLASH_COMMANDS: SlashCommandInfo[] = [
   { name: 'goal', description: 'Set the thread goal', args: '<objective>' },
   { name: 'hooks', description: 'Show the configured hooks' },
   { name: 'status', description: 'Show connection, thread and settings' },
+  { name: 'skills', description: 'List skills; enable or disable them' },
+  { name: 'init', description: 'Ask Codex to write an AGENTS.md for this repository' },
+  { name: 'mention', description: 'Attach a file to the next prompt', args: '[file]' },
+  { name: 'permissions', description: 'Read only, workspace with approvals, or full access', args: '[mode]' },
+  { name: 'copy', description: 'Copy the last answer to the clipboard' },
+  { name: 'debug-config', description: 'Show the config layers and requirements' },
   { name: 'clear', description: 'Clear the chat view (the thread is kept)' },
 ];
 
 /** Webview → host. */
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'send'; text: string; mentions: { name: string; path: string }[] }
+  | { type: 'send'; text: string; mentions: { name: string; path: string }[]; skills?: { name: string; path: string }[] }
   | { type: 'slash'; command: string; args: string }
   | { type: 'interrupt' }
   | { type: 'approve'; id: string; decision: ApprovalDecision }
@@ -149,6 +173,8 @@ export type WebviewToHost =
   | { type: 'openFile'; path: string }
   | { type: 'copy'; text: string }
   | { type: 'mentionQuery'; query: string }
+  | { type: 'skillQuery' }
+  | { type: 'setSkillEnabled'; path: string; enabled: boolean }
   | { type: 'setModel'; model: string }
   | { type: 'setApprovalPolicy'; value: string }
   | { type: 'setSandboxMode'; value: string }

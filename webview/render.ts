@@ -7,6 +7,7 @@
 import { el } from './dom';
 import { renderMarkdownInto } from './markdown';
 import type { ApprovalDecision, ChatEntry, FileChangeSummary, PlanStep } from './protocol';
+import { renderSkillsList } from './skillsList';
 
 /** UI state that must survive a row being re-rendered or scrolled out and back. */
 export interface RenderState {
@@ -57,7 +58,9 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
       if (entry.attachments?.length) {
         const chips = el('div', 'chips');
         for (const chip of entry.attachments) {
-          const c = el('span', 'chip', chip.label);
+          const c = el('span', chip.skill ? 'chip chip-skill' : 'chip');
+          if (chip.skill) c.append(icon('sparkle'));
+          c.append(el('span', '', chip.label));
           if (chip.details) c.title = chip.details;
           chips.append(c);
         }
@@ -104,6 +107,9 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
       row.append(card);
       break;
     }
+    case 'skills':
+      row.append(renderSkillsList(entry));
+      break;
     case 'notice': {
       row.classList.add(`notice-${entry.level}`);
       row.setAttribute('role', entry.level === 'error' ? 'alert' : 'status');
@@ -243,6 +249,8 @@ export function estimateEntryHeight(entry: ChatEntry): number {
       return 44 + entry.steps.length * 24;
     case 'approval':
       return 140;
+    case 'skills':
+      return 60 + (entry.skills.length + entry.errors.length) * 30;
     default:
       return 36;
   }

@@ -20,6 +20,7 @@ import { threadStartSettings, turnOverrides, type PickerValues, type ThreadStart
 import { answerApprovalRequests } from './approvalRequests';
 import { routeNotification, type NotificationTarget } from './notificationRouter';
 import { runSlashCommand, type SlashCommandContext } from './slashCommands';
+import { listSkills, setSkillEnabled } from './skillsView';
 import { dispatchWebviewMessage, type WebviewMessageTarget } from './webviewMessages';
 
 /** The part of `CodexClient` the controller uses (a remote client offers the same). */
@@ -113,20 +114,22 @@ export class ChatControllerImpl implements ChatController {
       applyThreadResponse: (response) => this.applyThreadResponse(response),
       sendSnapshot: () => this.sendSnapshot(),
       postSession: () => this.postSession(),
+      pickers: () => this.pickers(),
+      setPicker: (picker, value) => this.setPicker(picker, value),
+      postToView: (message) => this.postToView(message),
     };
     this.webviewTarget = {
       client,
       host,
       onViewReady: () => this.onViewReady(),
-      sendPrompt: (text, attachments, mentions) => this.sendPrompt(text, attachments, mentions),
+      sendPrompt: (text, attachments, mentions, skills) => this.sendPrompt(text, attachments, mentions, skills),
+      listSkills: async () => (await listSkills(this.client, this.host.settings().cwd)).skills.filter((skill) => skill.enabled),
+      setSkillEnabled: (skillPath, enabled) => setSkillEnabled(this.client, this.transcript, this.host.settings().cwd, skillPath, enabled),
       runSlashCommand: (command, args) => this.runSlashCommand(command, args),
       interrupt: () => this.interrupt(),
       answerApproval: (id, decision) => this.approvals.answer(id, decision),
       postToView: (message) => this.postToView(message),
-      setPicker: (picker, value) => {
-        this[picker] = value;
-        this.postSession();
-      },
+      setPicker: (picker, value) => this.setPicker(picker, value),
     };
     this.disposables.push(
       client.onAnyNotification((...notification) => routeNotification(this.notificationTarget, ...notification)),
@@ -265,13 +268,22 @@ export class ChatControllerImpl implements ChatController {
     };
   }
 
-  async sendPrompt(text: string, attachments: PromptAttachment[] = [], mentions: { name: string; path: string }[] = []): Promise<void> {
+  private setPicker(picker: keyof PickerValues, value: string): void {
+    this[picker] = value;
+    this.postSession();
+  }
+
+  async sendPrompt(text: string, attachments: PromptAttachment[] = [], mentions: { name: string; path: string }[] = [], skills: { name: string; path: string }[] = []): Promise<void> {
     if (!text.trim() && attachments.length === 0) return;
     if (this.host.settings().autoContext && this.ideContextProvider && !attachments.length) {
       attachments = [await this.ideContextProvider()];
     }
     const localId = `local-user-${++this.localUserCounter}`;
-    const chips = [...attachments.map((a) => ({ label: a.label, details: a.details })), ...mentions.map((m) => ({ label: `@${m.name}`, details: m.path }))];
+    const chips = [
+      ...attachments.map((a) => ({ label: a.label, details: a.details })),
+      ...mentions.map((m) => ({ label: `@${m.name}`, details: m.path })),
+      ...skills.map((s) => ({ label: `$${s.name}`, details: s.path, skill: true })),
+    ];
     this.transcript.upsert({ kind: 'user', id: localId, text, attachments: chips.length ? chips : undefined });
     this.localUserEntryId = localId;
     try {
@@ -281,6 +293,7 @@ export class ChatControllerImpl implements ChatController {
       const input: UserInput[] = [
         { type: 'text', text: fullText, text_elements: [] },
         ...files.map((file) => ({ type: 'mention' as const, name: file.name, path: file.path })),
+        ...skills.map((skill) => ({ type: 'skill' as const, name: skill.name, path: skill.path })),
       ];
       if (this.turnId && (await this.steer(threadId, input, this.turnId))) return;
       const { turn } = await this.client.request('turn/start', { threadId, input, ...turnOverrides(this.pickers()) });

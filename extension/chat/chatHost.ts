@@ -23,6 +23,13 @@ export interface ThreadChoice {
   description?: string;
 }
 
+export interface PickItem<T extends string> {
+  value: T;
+  label: string;
+  description?: string;
+  detail?: string;
+}
+
 export interface ChatHost {
   settings(): ChatSettings;
   /** Fuzzy-searches workspace files for an `@` mention. */
@@ -31,6 +38,10 @@ export interface ChatHost {
   /** Lets the user choose among threads; resolves undefined when dismissed. */
   pickThread(choices: ThreadChoice[]): Promise<string | undefined>;
   pickModel(models: { id: string; label: string; description?: string }[], current: string): Promise<string | undefined>;
+  /** Lets the user choose one item (a quick pick); resolves undefined when dismissed. */
+  pickOne<T extends string>(items: PickItem<T>[], placeholder: string): Promise<T | undefined>;
+  /** Lets the user choose a workspace file, searching as they type; undefined when dismissed. */
+  pickFile(placeholder: string, initialQuery?: string): Promise<MentionCandidate | undefined>;
   writeClipboard(text: string): Promise<void>;
   openFile(path: string): Promise<void>;
   /** Shows the chat view. */

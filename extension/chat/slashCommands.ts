@@ -1,15 +1,23 @@
-/** The chat's slash commands (/new, /resume, /fork, /ide, /diff, /model, /compact, /goal, /hooks, /status, /clear). */
+/**
+ * The chat's slash commands (/new, /resume, /fork, /ide, /diff, /model, /compact, /goal, /hooks,
+ * /status, /clear, /skills, /init, /mention, /permissions, /copy, /debug-config).
+ */
 import type { CodexClient } from '../client/codexClient';
 import type { ThreadSessionResponse, ThreadTokenUsage } from '../../protocol';
 import type { PromptAttachment } from '../services';
-import type { ModelOption, SessionInfo } from '../../webview/protocol';
+import type { HostToWebview, ModelOption, SessionInfo } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
+import { debugConfigText } from './debugConfig';
+import { existingAgentsFile, INIT_PROMPT } from './initPrompt';
+import { currentPermissionMode, permissionModeFrom, permissionPickItems, PERMISSION_MODES } from './permissionModes';
+import { showSkillsList } from './skillsView';
+import type { PickerValues } from './threadSettings';
 import { Transcript } from './transcript';
 
 /** What the slash commands use of the chat (the controller gives them this view of itself). */
 export interface SlashCommandContext {
   readonly client: Pick<CodexClient, 'request' | 'lastExit'>;
-  readonly host: Pick<ChatHost, 'executeCommand' | 'pickModel' | 'pickThread'>;
+  readonly host: Pick<ChatHost, 'executeCommand' | 'pickModel' | 'pickThread' | 'pickOne' | 'pickFile' | 'writeClipboard' | 'settings'>;
   readonly transcript: Transcript;
   threadId(): string | undefined;
   models(): ModelOption[];
@@ -27,6 +35,10 @@ export interface SlashCommandContext {
   applyThreadResponse(response: ThreadSessionResponse): void;
   sendSnapshot(): void;
   postSession(): void;
+  /** The composer's picker values; setPicker changes one (it applies from the next turn). */
+  pickers(): PickerValues;
+  setPicker(picker: keyof PickerValues, value: string): void;
+  postToView(message: HostToWebview): void;
 }
 
 export async function runSlashCommand(chat: SlashCommandContext, command: string, args: string): Promise<void> {
@@ -91,9 +103,59 @@ export async function runSlashCommand(chat: SlashCommandContext, command: string
       chat.transcript.reset();
       chat.sendSnapshot();
       return;
+    case 'skills':
+      await showSkillsList(chat.client, chat.transcript, chat.host.settings().cwd);
+      return;
+    case 'init': {
+      const existing = existingAgentsFile(chat.host.settings().cwd);
+      if (existing) {
+        chat.transcript.notice('info', `${existing} already exists; /init leaves it as it is. Delete it first to write a new one.`);
+        return;
+      }
+      await chat.sendPrompt(INIT_PROMPT, []);
+      return;
+    }
+    case 'mention': {
+      const file = await chat.host.pickFile('Attach a file to the next prompt', args.trim());
+      if (file) chat.postToView({ type: 'addMention', file });
+      return;
+    }
+    case 'permissions':
+      await permissionsCommand(chat, args.trim());
+      return;
+    case 'copy': {
+      const last = [...chat.transcript.all].reverse().find((entry) => entry.kind === 'agent' && entry.text.trim());
+      if (!last || last.kind !== 'agent') throw new Error('There is no answer to copy yet.');
+      await chat.host.writeClipboard(last.text);
+      chat.transcript.notice('info', 'Copied the last answer to the clipboard.');
+      return;
+    }
+    case 'debug-config': {
+      const cwd = chat.host.settings().cwd;
+      const [read, requirements] = await Promise.all([
+        chat.client.request('config/read', { includeLayers: true, ...(cwd ? { cwd } : {}) }),
+        chat.client.request('configRequirements/read', undefined).catch(() => null),
+      ]);
+      chat.transcript.notice('info', debugConfigText(read, requirements));
+      return;
+    }
     default:
       throw new Error(`Unknown command /${command}. Type / to see the commands.`);
   }
+}
+
+async function permissionsCommand(chat: SlashCommandContext, args: string): Promise<void> {
+  const { approvalPolicy, sandboxMode } = chat.pickers();
+  let mode = args ? permissionModeFrom(args) : undefined;
+  if (args && !mode) throw new Error(`Unknown permission mode "${args}". Use one of: ${PERMISSION_MODES.map((m) => m.id).join(', ')}.`);
+  if (!mode) {
+    const chosen = await chat.host.pickOne(permissionPickItems(currentPermissionMode(approvalPolicy, sandboxMode)), 'Permissions for the next turns');
+    mode = PERMISSION_MODES.find((m) => m.id === chosen);
+    if (!mode) return;
+  }
+  chat.setPicker('approvalPolicy', mode.approvalPolicy);
+  chat.setPicker('sandboxMode', mode.sandboxMode);
+  chat.transcript.notice('info', `Permissions: ${mode.label} (sandbox ${mode.sandboxMode}, approvals ${mode.approvalPolicy}). ${mode.description}.`);
 }
 
 async function resumeCommand(chat: SlashCommandContext, threadId: string): Promise<void> {

@@ -152,9 +152,9 @@ function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry | undefi
         .filter((input): input is Extract<UserInput, { type: 'text' }> => input.type === 'text')
         .map((input) => input.text)
         .join('\n');
-      const attachments = inputs
-        .filter((input): input is Extract<UserInput, { type: 'mention' }> => input.type === 'mention')
-        .map((input) => ({ label: `@${input.name}`, details: input.path }));
+      const attachments = inputs.flatMap((input) =>
+        input.type === 'mention' ? [{ label: `@${input.name}`, details: input.path }] : input.type === 'skill' ? [{ label: `$${input.name}`, details: input.path, skill: true }] : [],
+      );
       return { kind: 'user', id: it.id, text, attachments: attachments.length ? attachments : undefined };
     }
     case 'agentMessage':

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MentionCandidate } from '../../webview/protocol';
-import type { ChatHost, ChatSettings, ThreadChoice } from './chatHost';
+import type { ChatHost, ChatSettings, PickItem, ThreadChoice } from './chatHost';
 import type { ChatViewProvider } from './chatViewProvider';
 import { remoteServerInUse } from '../remote/remoteConnection';
 import { fuzzyScore } from './fuzzy';
@@ -47,6 +47,43 @@ export class VscodeChatHost implements ChatHost {
     }
     scored.sort((a, b) => b.score - a.score || a.candidate.relativePath.length - b.candidate.relativePath.length);
     return scored.slice(0, limit).map((s) => s.candidate);
+  }
+
+  async pickOne<T extends string>(items: PickItem<T>[], placeholder: string): Promise<T | undefined> {
+    const picked = await vscode.window.showQuickPick(
+      items.map((item) => ({ label: item.label, description: item.description, detail: item.detail, value: item.value })),
+      { placeHolder: placeholder },
+    );
+    return picked?.value;
+  }
+
+  pickFile(placeholder: string, initialQuery = ''): Promise<MentionCandidate | undefined> {
+    type FileItem = vscode.QuickPickItem & { file: MentionCandidate };
+    const pick = vscode.window.createQuickPick<FileItem>();
+    pick.placeholder = placeholder;
+    // The list is fuzzy-searched by us (as for `@`), not filtered again by VS Code.
+    pick.matchOnDescription = true;
+    const show = async (query: string) => {
+      pick.busy = true;
+      const files = await this.findFiles(query, 50);
+      if (pick.value === query) pick.items = files.map((file) => ({ label: file.name, description: file.relativePath, alwaysShow: true, file }));
+      pick.busy = false;
+    };
+    return new Promise((resolve) => {
+      let chosen: MentionCandidate | undefined;
+      pick.onDidChangeValue((value) => void show(value));
+      pick.onDidAccept(() => {
+        chosen = pick.selectedItems[0]?.file;
+        pick.hide();
+      });
+      pick.onDidHide(() => {
+        pick.dispose();
+        resolve(chosen);
+      });
+      pick.value = initialQuery;
+      pick.show();
+      void show(initialQuery);
+    });
   }
 
   executeCommand(command: string, ...args: unknown[]): Promise<unknown> {

@@ -1,7 +1,7 @@
 /** What the chat does with each message its webview sends (the typed messages are in webview/protocol.ts). */
 import type { CodexClient } from '../client/codexClient';
 import type { PromptAttachment } from '../services';
-import type { ApprovalDecision, HostToWebview, WebviewToHost } from '../../webview/protocol';
+import type { ApprovalDecision, HostToWebview, SkillCandidate, WebviewToHost } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import type { PickerValues } from './threadSettings';
 
@@ -10,7 +10,10 @@ export interface WebviewMessageTarget {
   readonly client: Pick<CodexClient, 'restart'>;
   readonly host: Pick<ChatHost, 'executeCommand' | 'openFile' | 'writeClipboard' | 'findFiles'>;
   onViewReady(): Promise<void>;
-  sendPrompt(text: string, attachments: PromptAttachment[], mentions: { name: string; path: string }[]): Promise<void>;
+  sendPrompt(text: string, attachments: PromptAttachment[], mentions: { name: string; path: string }[], skills?: { name: string; path: string }[]): Promise<void>;
+  /** The enabled skills for the composer's `$` popup. */
+  listSkills(): Promise<SkillCandidate[]>;
+  setSkillEnabled(path: string, enabled: boolean): Promise<void>;
   runSlashCommand(command: string, args: string): Promise<void>;
   interrupt(): Promise<void>;
   answerApproval(id: string, decision: ApprovalDecision): void;
@@ -25,7 +28,7 @@ export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message
       await chat.onViewReady();
       return;
     case 'send':
-      await chat.sendPrompt(message.text, [], message.mentions);
+      await chat.sendPrompt(message.text, [], message.mentions, message.skills ?? []);
       return;
     case 'slash':
       await chat.runSlashCommand(message.command, message.args);
@@ -50,6 +53,12 @@ export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message
       chat.postToView({ type: 'mentionResults', query: message.query, files });
       return;
     }
+    case 'skillQuery':
+      chat.postToView({ type: 'skillResults', skills: await chat.listSkills() });
+      return;
+    case 'setSkillEnabled':
+      await chat.setSkillEnabled(message.path, message.enabled);
+      return;
     case 'setModel':
       chat.setPicker('model', message.model);
       return;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ChatControllerImpl } from '../../extension/chat/chatController';
-import type { ChatHost, ChatSettings, ThreadChoice } from '../../extension/chat/chatHost';
+import type { ChatHost, ChatSettings, PickItem, ThreadChoice } from '../../extension/chat/chatHost';
 import { fuzzyScore } from '../../extension/chat/fuzzy';
 import { CodexClient } from '../../extension/client/codexClient';
 import { ProcessTransport } from '../../extension/client/processTransport';
@@ -28,6 +28,12 @@ export class TestHost implements ChatHost {
   visible = true;
   savedThread: string | undefined;
   pickedThread: string | undefined;
+  /** Quick picks shown (pickOne), and what the next one answers (undefined: dismissed). */
+  readonly picks: { placeholder: string; items: PickItem<string>[] }[] = [];
+  nextPick: string | undefined;
+  /** The file the next file picker answers, by workspace-relative path. */
+  nextFile: string | undefined;
+  clipboard = '';
   settingsValue: ChatSettings;
 
   constructor(readonly workspace: string) {
@@ -63,7 +69,18 @@ export class TestHost implements ChatHost {
   async pickModel(): Promise<string | undefined> {
     return undefined;
   }
-  async writeClipboard(): Promise<void> {}
+  async pickOne<T extends string>(items: PickItem<T>[], placeholder: string): Promise<T | undefined> {
+    this.picks.push({ placeholder, items });
+    // Like a user, it can only choose what the list offers.
+    return items.find((item) => item.value === this.nextPick)?.value;
+  }
+  async pickFile(_placeholder: string, initialQuery?: string): Promise<MentionCandidate | undefined> {
+    const files = await this.findFiles(initialQuery ?? '', 200);
+    return files.find((file) => file.relativePath === this.nextFile);
+  }
+  async writeClipboard(text: string): Promise<void> {
+    this.clipboard = text;
+  }
   async openFile(): Promise<void> {}
   async reveal(): Promise<void> {
     this.visible = true;
