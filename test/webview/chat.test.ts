@@ -259,7 +259,7 @@ describe('chat webview (jsdom)', function () {
       assert.ok(all.some((label) => label.startsWith(`/${name}`)), `/${name} offered`);
     }
     type(view.window, textarea, '/co');
-    assert.deepEqual(labels(view), ['/compact']);
+    assert.deepEqual(labels(view), ['/compact', '/copy']);
     keydown(view.window, textarea, 'Enter');
     assert.deepEqual(view.posted.at(-1), { type: 'slash', command: 'compact', args: '' }, 'a command without arguments runs from the popup');
     assert.equal(textarea.value, '');
@@ -272,7 +272,10 @@ describe('chat webview (jsdom)', function () {
     assert.deepEqual(view.posted.at(-1), { type: 'slash', command: 'goal', args: 'ship the release' });
     type(view.window, textarea, '/notacommand hi');
     keydown(view.window, textarea, 'Enter');
-    assert.deepEqual(view.posted.at(-1), { type: 'send', text: '/notacommand hi', mentions: [] }, 'unknown commands are sent as text');
+    assert.deepEqual(view.posted.at(-1), { type: 'slash', command: 'notacommand', args: 'hi' }, 'unknown commands go to the host, which says so');
+    type(view.window, textarea, '/usr/bin/env is missing');
+    keydown(view.window, textarea, 'Enter');
+    assert.deepEqual(view.posted.at(-1), { type: 'send', text: '/usr/bin/env is missing', mentions: [] }, 'a prompt starting with a path is still a prompt');
   });
 
   it('composer: @ mentions ask the host, insert the file and send it as a mention', async () => {
