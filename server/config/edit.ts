@@ -271,8 +271,9 @@ export class TomlDocument {
     const doomed = statements.filter(
       (s) => (isHeader(s) && startsWith(s.path, keyPath)) || (s.kind === 'assign' && !s.inArray && !inDoomedSection(s) && startsWith(s.path, keyPath)),
     );
-    for (const s of doomed.sort((a, b) => b.start - a.start)) {
-      const end = isHeader(s) ? this.sectionEnd(statements, s) : s.end;
+    // Section ends are measured on the unedited lines, before any removal shifts them.
+    const ranges = doomed.map((s) => ({ s, end: isHeader(s) ? this.sectionEnd(statements, s) : s.end }));
+    for (const { s, end } of ranges.sort((a, b) => b.s.start - a.s.start)) {
       this.lines.splice(s.start, end - s.start);
       // A removed section takes one of the blank lines around it along.
       if (isHeader(s) && s.start > 0 && this.lines[s.start - 1]?.trim() === '' && (s.start >= this.lines.length || this.lines[s.start].trim() === '')) {

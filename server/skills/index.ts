@@ -5,7 +5,7 @@ import { loadLayerStack } from '../config/loader';
 import { ErrorCode, RpcError } from '../rpc/errors';
 import { SkillsConfigWriteParams, SkillsExtraRootsSetParams, SkillsListParams, type SkillsListEntry } from '../../protocol/skills';
 import { threadManagerOf } from '../thread/manager';
-import { isSkillEnabled, writeSkillEnabled } from './enablement';
+import { isSkillEnabled, SkillConfigError, writeSkillEnabled } from './enablement';
 import { parseSkillFile } from './parse';
 import { skillsServiceOf } from './service';
 
@@ -25,9 +25,9 @@ export const skillsModule: NamespaceModule = (registry, server) => {
     if (hasPath && !path.isAbsolute(params.path!)) throw new RpcError(ErrorCode.InvalidRequest, `path must be absolute: ${params.path}`);
     const selector = hasPath ? { path: params.path! } : { name: params.name! };
     try {
-      writeSkillEnabled(server.codexHome, server.options.configOverrides, selector, params.enabled);
+      writeSkillEnabled(server.codexHome, selector, params.enabled);
     } catch (error) {
-      if (error instanceof RpcError) throw error;
+      if (error instanceof SkillConfigError) throw new RpcError(ErrorCode.InvalidRequest, error.message);
       throw new RpcError(ErrorCode.InternalError, `could not write config.toml: ${(error as Error).message}`);
     }
     // What the config now says for that skill (another rule may still decide otherwise).

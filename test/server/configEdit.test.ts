@@ -88,6 +88,11 @@ describe('surgical config.toml edits', () => {
     assert.equal(out, '[hooks]\nPreToolUse = [{ matcher = "Edit", hooks = [{ type = "command", command = "c" }] }]\n\n# tui settings\n[tui]\nx = 1\n');
   });
 
+  it('removes several [[array.of.tables]] sections that end the file', () => {
+    const text = 'model = "x"\n\n[skills.bundled]\nenabled = false\n\n[[skills.config]]\nname = "beta"\nenabled = false\n\n[[skills.config]]\npath = "/a/SKILL.md"\nenabled = false\n';
+    assert.equal(edit(text, [['skills', 'config'], null]), 'model = "x"\n\n[skills.bundled]\nenabled = false\n');
+  });
+
   it('refuses an impossible edit and leaves the text unchanged', () => {
     const doc = new TomlDocument(ORIGINAL);
     assert.throws(() => doc.apply(['model', 'nested'], 1, 'replace'), ConfigEditError);

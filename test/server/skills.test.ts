@@ -121,9 +121,11 @@ describe('skills (compared with the reference)', function () {
       const listed = (await server.request('skills/list', { cwds: [l.cwd] })).data[0].skills.map((s: any) => [s.name, s.enabled]);
       results.push(await server.request('skills/config/write', { path: alphaPath, enabled: true }));
       const configAfterEnable = (parseToml(fs.readFileSync(path.join(l.codexHome, 'config.toml'), 'utf8')) as any).skills;
+      // The file itself, not only its meaning: the same `[[skills.config]]` tables in the same places.
+      const configText = fs.readFileSync(path.join(l.codexHome, 'config.toml'), 'utf8').replace(/127\.0\.0\.1:\d+/, 'PORT');
       const bad = await server.request('skills/config/write', { enabled: false }).catch((e) => e.code);
       const both = await server.request('skills/config/write', { name: 'x', path: alphaPath, enabled: false }).catch((e) => e.code);
-      return portable({ results, configAfterDisable, listed, configAfterEnable, bad, both }, l);
+      return portable({ results, configAfterDisable, listed, configAfterEnable, configText, bad, both }, l);
     });
     assert.deepEqual(ours, reference);
     assert.deepEqual((reference as any).configAfterEnable, { bundled: { enabled: false }, config: [{ name: 'beta', enabled: false }] });
