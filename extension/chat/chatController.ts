@@ -20,7 +20,7 @@ import { threadStartSettings, turnOverrides, type PickerValues, type ThreadStart
 import { answerApprovalRequests } from './approvalRequests';
 import { routeNotification, type NotificationTarget } from './notificationRouter';
 import { runSlashCommand, type SlashCommandContext } from './slashCommands';
-import { listSkills, setSkillEnabled } from './skillsView';
+import { listSkills, refreshSkillsList, setSkillEnabled } from './skillsView';
 import { dispatchWebviewMessage, type WebviewMessageTarget } from './webviewMessages';
 
 /** The part of `CodexClient` the controller uses (a remote client offers the same). */
@@ -94,6 +94,7 @@ export class ChatControllerImpl implements ChatController {
         this.postSession();
       },
       setTokenUsage: (usage) => (this.tokenUsage = usage),
+      skillsChanged: () => void refreshSkillsList(this.client, this.transcript, this.host.settings().cwd).catch(() => undefined),
     };
     this.slashContext = {
       client,

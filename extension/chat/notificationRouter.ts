@@ -18,6 +18,8 @@ export interface NotificationTarget {
   isLocalEcho(completed: boolean): boolean;
   setThreadTitle(title: string | undefined): void;
   setTokenUsage(usage: ThreadTokenUsage | undefined): void;
+  /** Skill files changed on disk (`skills/changed`): an open /skills list is refreshed. */
+  skillsChanged(): void;
 }
 
 export function routeNotification(chat: NotificationTarget, ...[method, params]: NotificationArgs): void {
@@ -25,6 +27,9 @@ export function routeNotification(chat: NotificationTarget, ...[method, params]:
   const threadId = params && (params as { threadId?: unknown }).threadId;
   if (typeof threadId === 'string' && threadId !== chat.threadId()) return;
   switch (method) {
+    case 'skills/changed':
+      chat.skillsChanged();
+      return;
     case 'turn/started':
       chat.setTurn(params.turn?.id);
       return;

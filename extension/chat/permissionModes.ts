@@ -4,9 +4,9 @@
  */
 import type { PickItem } from './chatHost';
 
-export type PermissionModeId = 'read-only' | 'auto' | 'full-access';
+type PermissionModeId = 'read-only' | 'auto' | 'full-access';
 
-export interface PermissionMode {
+interface PermissionMode {
   id: PermissionModeId;
   label: string;
   description: string;

@@ -7,7 +7,7 @@ import type { CodexClient } from '../client/codexClient';
 import type { SkillCandidate } from '../../webview/protocol';
 import type { Transcript } from './transcript';
 
-export const SKILLS_ENTRY_ID = 'skills-list';
+const SKILLS_ENTRY_ID = 'skills-list';
 
 type Client = Pick<CodexClient, 'request'>;
 
@@ -42,4 +42,9 @@ export async function setSkillEnabled(client: Client, transcript: Transcript, cw
   const { effectiveEnabled } = await client.request('skills/config/write', { path: skillPath, enabled });
   if (effectiveEnabled !== enabled) transcript.notice('warning', `The skill at ${skillPath} is still ${effectiveEnabled ? 'enabled' : 'disabled'} by another rule in config.toml.`);
   await showSkillsList(client, transcript, cwd);
+}
+
+/** Refreshes the /skills entry when it is shown (skill files changed); nothing otherwise. */
+export async function refreshSkillsList(client: Client, transcript: Transcript, cwd: string | undefined): Promise<void> {
+  if (transcript.get(SKILLS_ENTRY_ID)) await showSkillsList(client, transcript, cwd);
 }

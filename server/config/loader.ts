@@ -17,7 +17,7 @@ import type { ConfigLayerMetadata, ConfigLayerSource, ConfigWarning } from '../.
 export { isTable, type Table };
 
 /** Overridable so tests (and unusual installs) never depend on the real `/etc/codex`. */
-function systemConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+export function systemConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.CODEX_SYSTEM_CONFIG_DIR && env.CODEX_SYSTEM_CONFIG_DIR.trim() ? path.resolve(env.CODEX_SYSTEM_CONFIG_DIR) : '/etc/codex';
 }
 

@@ -13,7 +13,7 @@ import { systemConfigDir, type LayerStack } from '../config/loader';
 import type { SkillErrorInfo, SkillScope } from '../../protocol/skills';
 import { parseSkillFile, SkillParseError, type ParsedSkill } from './parse';
 
-export interface SkillRoot {
+interface SkillRoot {
   path: string;
   scope: SkillScope;
 }
@@ -26,7 +26,7 @@ export interface DiscoveredSkill extends ParsedSkill {
   root: string;
 }
 
-export interface Discovery {
+interface Discovery {
   skills: DiscoveredSkill[];
   errors: SkillErrorInfo[];
   /** Roots in scan order, existing or not (the watcher watches them all). */

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { NamespaceModule } from '../core/appServer';
 import { loadLayerStack } from '../config/loader';
-import { ErrorCode, RpcError } from '../rpc/errors';
+import { ErrorCode, invalidParams, invalidRequest, RpcError } from '../rpc/errors';
 import { SkillsConfigWriteParams, SkillsExtraRootsSetParams, SkillsListParams, type SkillsListEntry } from '../../protocol/skills';
 import { threadManagerOf } from '../thread/manager';
 import { isSkillEnabled, SkillConfigError, writeSkillEnabled } from './enablement';
@@ -21,13 +21,13 @@ export const skillsModule: NamespaceModule = (registry, server) => {
   registry.register('skills/config/write', SkillsConfigWriteParams, (params) => {
     const hasPath = typeof params.path === 'string' && params.path !== '';
     const hasName = typeof params.name === 'string' && params.name !== '';
-    if (hasPath === hasName) throw new RpcError(ErrorCode.InvalidParams, 'skills/config/write requires exactly one of path or name');
-    if (hasPath && !path.isAbsolute(params.path!)) throw new RpcError(ErrorCode.InvalidRequest, `path must be absolute: ${params.path}`);
+    if (hasPath === hasName) throw invalidParams('skills/config/write requires exactly one of path or name');
+    if (hasPath && !path.isAbsolute(params.path!)) throw invalidRequest(`path must be absolute: ${params.path}`);
     const selector = hasPath ? { path: params.path! } : { name: params.name! };
     try {
       writeSkillEnabled(server.codexHome, selector, params.enabled);
     } catch (error) {
-      if (error instanceof SkillConfigError) throw new RpcError(ErrorCode.InvalidRequest, error.message);
+      if (error instanceof SkillConfigError) throw invalidRequest(error.message);
       throw new RpcError(ErrorCode.InternalError, `could not write config.toml: ${(error as Error).message}`);
     }
     // What the config now says for that skill (another rule may still decide otherwise).
@@ -45,7 +45,7 @@ export const skillsModule: NamespaceModule = (registry, server) => {
 
   registry.register('skills/extraRoots/set', SkillsExtraRootsSetParams, (params) => {
     const relative = params.extraRoots.find((root) => !path.isAbsolute(root));
-    if (relative !== undefined) throw new RpcError(ErrorCode.InvalidRequest, `extraRoots must be absolute paths, got ${JSON.stringify(relative)}`);
+    if (relative !== undefined) throw invalidRequest(`extraRoots must be absolute paths, got ${JSON.stringify(relative)}`);
     service.extraRoots = params.extraRoots.map((root) => path.resolve(root));
     return {};
   });

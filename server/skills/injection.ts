@@ -11,7 +11,7 @@ import type { SkillMetadata } from '../../protocol/skills';
 
 const MENTION = /\$([A-Za-z0-9_][A-Za-z0-9_:.-]*)/g;
 
-export interface UsedSkill {
+interface UsedSkill {
   name: string;
   path: string;
 }

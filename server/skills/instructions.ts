@@ -13,7 +13,7 @@ const INTRO =
   'Skills are reusable instructions kept in `SKILL.md` files. The list below gives each skill its name, a description and a short path; expand the `rN` prefix with the matching root from the table, then read the file when a skill applies.';
 
 /** Room for the skill lines when the model's context window is unknown, in characters (the reference's default). */
-export const SKILL_LINES_BUDGET = 8000;
+const SKILL_LINES_BUDGET = 8000;
 
 const PROMPT_RANK: Record<SkillScope, number> = { system: 0, admin: 1, repo: 2, user: 3 };
 
@@ -33,7 +33,7 @@ const render = (line: Line, descriptionChars: number) => {
  * are shortened evenly, one character at a time; else lines without
  * descriptions until the budget is used (later, lower-priority skills drop out).
  */
-export function fitLines(lines: Line[], budget: number): string[] {
+function fitLines(lines: Line[], budget: number): string[] {
   const cost = (text: string) => [...text].length + 1;
   const full = lines.map((l) => render(l, Infinity));
   if (full.reduce((sum, l) => sum + cost(l), 0) <= budget) return full;

@@ -25,12 +25,12 @@ export interface ParsedSkill {
 export class SkillParseError extends Error {}
 
 /** Collapses runs of whitespace (newlines included) into single spaces. */
-export function singleLine(raw: string): string {
+function singleLine(raw: string): string {
   return raw.split(/\s+/).filter(Boolean).join(' ');
 }
 
 /** The front matter text, or null when the file does not open with a closed `---` block. */
-export function frontMatterOf(contents: string): string | null {
+function frontMatterOf(contents: string): string | null {
   const lines = contents.split(/\r?\n/);
   if (lines[0]?.trim() !== '---') return null;
   const body: string[] = [];

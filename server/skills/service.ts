@@ -14,7 +14,7 @@ import { isSkillEnabled } from './enablement';
 import { skillsInstructions } from './instructions';
 import { SkillsWatcher } from './watcher';
 
-export interface ThreadSkills {
+interface ThreadSkills {
   entry: SkillsListEntry;
   /** Enabled skills with their roots, for the instructions list. */
   enabled: DiscoveredSkill[];
