@@ -50,7 +50,7 @@ interface FigureDefinition {
 }
 
 /** Several figures come from one measurement run (cold start and idle RSS; p50 and p95). */
-interface MeasurementGroup {
+export interface MeasurementGroup {
   figures: FigureDefinition[];
   /** Returns the samples of each figure, keyed by figure key. */
   measure(which: Which, context: BenchContext): Promise<Record<string, number[]>>;
@@ -60,7 +60,7 @@ const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A fresh CODEX_HOME pointed at the scripted model, and a workspace folder. */
-function freshHome(context: BenchContext, label: string): { home: string; workspace: string } {
+export function freshHome(context: BenchContext, label: string): { home: string; workspace: string } {
   const home = fs.mkdtempSync(path.join(context.scratch, `${label}-home-`));
   const workspace = fs.mkdtempSync(path.join(context.scratch, `${label}-ws-`));
   context.model.writeConfig(home);
@@ -68,7 +68,7 @@ function freshHome(context: BenchContext, label: string): { home: string; worksp
 }
 
 /** Turns "method not found" into NotImplemented; other errors stay errors. */
-async function call<T = any>(client: BenchClient, method: string, params?: unknown, timeoutMs?: number): Promise<T> {
+export async function call<T = any>(client: BenchClient, method: string, params?: unknown, timeoutMs?: number): Promise<T> {
   try {
     return await client.request<T>(method, params, timeoutMs);
   } catch (error) {
@@ -77,14 +77,14 @@ async function call<T = any>(client: BenchClient, method: string, params?: unkno
   }
 }
 
-const textInput = (text: string) => [{ type: 'text', text, text_elements: [] }];
+export const textInput = (text: string) => [{ type: 'text', text, text_elements: [] }];
 
-async function startThread(client: BenchClient, workspace: string): Promise<string> {
+export async function startThread(client: BenchClient, workspace: string): Promise<string> {
   const { thread } = await call(client, 'thread/start', { cwd: workspace, approvalPolicy: 'never', sandbox: 'danger-full-access' });
   return thread.id;
 }
 
-async function withServer<T>(which: Which, home: string, cwd: string, body: (client: BenchClient) => Promise<T>): Promise<T> {
+export async function withServer<T>(which: Which, home: string, cwd: string, body: (client: BenchClient) => Promise<T>): Promise<T> {
   const { client } = await BenchClient.start(which, home, cwd);
   try {
     return await body(client);
@@ -200,7 +200,7 @@ const streamingGroup: MeasurementGroup = {
 const THREAD_COUNT = 10_000;
 const LONG_THREAD_ITEMS = 2_000;
 
-async function template(context: BenchContext): Promise<RolloutTemplate> {
+export async function template(context: BenchContext): Promise<RolloutTemplate> {
   if (!context.template) {
     const { home } = freshHome(context, 'template');
     context.template = await recordTemplate(context.model, home);

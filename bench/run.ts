@@ -16,6 +16,7 @@ import { REPO_ROOT, type Which } from './lib/client';
 import { formatSummary, summarize, type Summary, type Unit } from './lib/stats';
 import { machineDescription, NotImplemented, serverGroups, type BenchContext, type BenchResults, type FigureResult, type Outcome } from './figures';
 import { extensionFigures } from './extension';
+import { historyGroups } from './history';
 
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results.json');
 const README = path.join(REPO_ROOT, 'README.md');
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   const referenceVersion = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', '@openai', 'codex', 'package.json'), 'utf8')).version;
   console.log(`Benchmarks: ours vs reference codex app-server ${referenceVersion}, ${reps} repetitions\n${machineDescription()}\n`);
 
-  for (const group of serverGroups) {
+  for (const group of [...serverGroups, ...historyGroups]) {
     if (!group.figures.some((f) => selected(f.key))) continue;
     const outcomes: Record<Which, Record<string, Outcome>> = { ours: {}, reference: {} };
     for (const which of ['reference', 'ours'] as Which[]) {

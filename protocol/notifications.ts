@@ -40,7 +40,7 @@ export interface ServerNotifications {
   'thread/tokenUsage/updated': TurnEvent & { tokenUsage: ThreadTokenUsage };
   'thread/goal/updated': ThreadEvent & { turnId?: string | null; goal: ThreadGoal };
   'thread/goal/cleared': ThreadEvent;
-  /** Sent by the reference only (after `thread/compact/start`). */
+  /** Deprecated twin of the `contextCompaction` item; the pinned reference does not send it either, our server never does. */
   'thread/compacted': TurnEvent;
   /** Sent by the reference only. */
   'thread/settings/updated': ThreadEvent & { threadSettings: { model: string; modelProvider: string; [field: string]: unknown } };

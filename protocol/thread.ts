@@ -3,7 +3,7 @@
  * error) and the response types. Shapes follow the reference schema.
  */
 import { z } from 'zod';
-import { ApprovalsReviewer, AskForApproval, SandboxMode, type SandboxPolicy, type Thread, type ThreadGoal, type Turn } from './items';
+import { ApprovalsReviewer, AskForApproval, SandboxMode, type SandboxPolicy, type Thread, type ThreadGoal, type ThreadItem, type Turn } from './items';
 
 const threadId = z.string().min(1, 'threadId must not be empty');
 const cursor = z.string().nullish();
@@ -107,6 +107,18 @@ export type ThreadTurnsListParams = z.infer<typeof ThreadTurnsListParams>;
 
 export const ThreadLoadedListParams = z.object({ cursor, limit });
 
+/** `thread/items/list`: a string cursor this server returned, or an exclusive item anchor inside `turnId`. */
+export const ThreadItemsListParams = z.object({
+  threadId,
+  turnId: z.string().nullish(),
+  cursor: z.union([z.string(), z.object({ type: z.literal('item'), itemId: z.string().min(1, 'itemId must not be empty') })]).nullish(),
+  // The reference treats 0 as 1; so do we.
+  limit: z.number().int().min(0, 'limit must not be negative').nullish(),
+  sortDirection,
+  deferOutput: z.object({ commandExecution: z.boolean().optional(), mcpToolCall: z.boolean().optional() }).nullish(),
+});
+export type ThreadItemsListParams = z.infer<typeof ThreadItemsListParams>;
+
 export const ThreadSetNameParams = z.object({ threadId, name: z.string() });
 export const ThreadIdParams = z.object({ threadId });
 
@@ -166,7 +178,21 @@ export interface ThreadGoalResponse {
   goal: ThreadGoal;
 }
 
-/** `thread/compact/start` (our server does not implement it yet; the reference does). */
+/** One item of `thread/items/list`, with the turn that holds it. */
+export interface ThreadItemEntry {
+  turnId: string;
+  item: ThreadItem;
+  startedAtMs: number | null;
+  completedAtMs: number | null;
+}
+
+export interface ThreadItemsListResponse {
+  data: ThreadItemEntry[];
+  nextCursor: string | null;
+  backwardsCursor: string | null;
+}
+
+/** `thread/compact/start`: answers `{}`, then a turn compacts the history (server/compaction). */
 export const ThreadCompactStartParams = z.object({ threadId });
 
 type Empty = Record<string, never>;
@@ -178,6 +204,7 @@ export interface ThreadRequests {
   'thread/read': { params: typeof ThreadReadParams; result: { thread: Thread } };
   'thread/list': { params: typeof ThreadListParams; result: ThreadListResponse };
   'thread/turns/list': { params: typeof ThreadTurnsListParams; result: ThreadTurnsListResponse };
+  'thread/items/list': { params: typeof ThreadItemsListParams; result: ThreadItemsListResponse };
   'thread/loaded/list': { params: typeof ThreadLoadedListParams; result: { data: string[]; nextCursor: string | null } };
   'thread/name/set': { params: typeof ThreadSetNameParams; result: Empty };
   'thread/archive': { params: typeof ThreadIdParams; result: Empty };

@@ -7,6 +7,7 @@ import { modelsModule } from './models';
 import { turnModule } from './turn';
 import { commandModule } from './command';
 import { skillsModule } from './skills';
+import { compactionModule } from './compaction';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
-export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, commandModule, skillsModule];
+export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, commandModule, skillsModule, compactionModule];

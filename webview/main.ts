@@ -6,6 +6,7 @@
  */
 import './chat.css';
 import { Composer, type ComposerState } from './composer';
+import { ContextMeter } from './contextMeter';
 import { el } from './dom';
 import { APPROVAL_POLICIES, SANDBOX_MODES, type ChatEntry, type HostToWebview, type SessionInfo, type WebviewToHost } from './protocol';
 import { estimateEntryHeight, renderEntry, type RenderState } from './render';
@@ -19,6 +20,9 @@ interface VsCodeApi {
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
+
+/** How close to the top of the transcript (px) the next older page is requested. */
+const OLDER_HISTORY_MARGIN_PX = 600;
 
 interface PersistedState {
   composer: ComposerState;
@@ -112,7 +116,8 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   );
   const footer = el('footer', 'chat-footer');
   composer.actionsRow.prepend(pickers);
-  footer.append(composer.element);
+  const contextMeter = new ContextMeter();
+  footer.append(composer.element, contextMeter.element);
   root.append(header, viewport, empty, footer);
 
   // One click handler for every button in the transcript.
@@ -165,8 +170,22 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
     setOptions(policyPicker, policyOptions, session.approvalPolicy);
     setOptions(sandboxPicker, sandboxOptions, session.sandboxMode);
     composer.setSession(session);
+    contextMeter.update(session.context);
+    olderHistory = session.olderHistory;
+    requestOlderIfNeeded();
     document.body.classList.toggle('turn-running', session.turnRunning);
   };
+
+  // Long threads open at their newest page: near the top, ask for the next older one.
+  let olderHistory: SessionInfo['olderHistory'];
+  const requestOlderIfNeeded = () => {
+    if (olderHistory !== 'available') return;
+    const nearTop = viewport.scrollTop < OLDER_HISTORY_MARGIN_PX || viewport.scrollHeight <= viewport.clientHeight;
+    if (!nearTop) return;
+    olderHistory = 'loading';
+    post({ type: 'loadOlder' });
+  };
+  viewport.addEventListener('scroll', requestOlderIfNeeded);
 
   const updateEmpty = () => {
     empty.hidden = store.entries.length > 0;
@@ -179,6 +198,11 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
         list.setItems(store.entries);
         applySession(message.session);
         break;
+      case 'prepend': {
+        const change = store.apply(message);
+        if (change.kind === 'prepended' && change.count) list.prepend(store.entries, change.count);
+        break;
+      }
       case 'upsert':
       case 'append':
       case 'remove': {

@@ -70,6 +70,8 @@ export type ChatEntry =
   | { kind: 'notice'; id: string; level: 'error' | 'warning' | 'info'; text: string }
   /** The /skills list: every skill with an enable/disable switch, and files that are not valid skills. */
   | { kind: 'skills'; id: string; skills: SkillCandidate[]; errors: { path: string; message: string }[] }
+  /** A quiet one-line marker in the flow of the conversation ("Context compacted"); `pending` while it is happening. */
+  | { kind: 'marker'; id: string; text: string; pending?: boolean }
   | {
       kind: 'approval';
       id: string;
@@ -90,6 +92,18 @@ export interface ModelOption {
   description?: string;
 }
 
+/** How much of the model's context window the open thread uses (from `thread/tokenUsage/updated`). */
+export interface ContextUsage {
+  /** Tokens of the last request (its input and output): what the next request starts from. */
+  usedTokens: number;
+  /** The model's usable window; null when the server did not say. */
+  windowTokens: number | null;
+  /** What the thread has spent so far. */
+  totalTokens: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
 /** Everything the header, pickers and composer show besides the transcript. */
 export interface SessionInfo {
   connection: ConnectionState;
@@ -106,6 +120,10 @@ export interface SessionInfo {
   pendingApprovals: number;
   /** A remote server (`codex.remoteUrl`): the banner offers to reconnect rather than restart. */
   remoteServer?: boolean;
+  /** The context meter under the composer; absent until the server reports usage. */
+  context?: ContextUsage;
+  /** Older items of the open thread not loaded yet (`loading` while a page is on its way). */
+  olderHistory?: 'available' | 'loading';
 }
 
 export interface MentionCandidate {
@@ -121,6 +139,8 @@ export type HostToWebview =
   | { type: 'snapshot'; entries: ChatEntry[]; session: SessionInfo }
   | { type: 'upsert'; entry: ChatEntry }
   | { type: 'remove'; id: string }
+  /** Older entries of a long thread, loaded on scroll-up: they go above the others, the view keeps its place. */
+  | { type: 'prepend'; entries: ChatEntry[] }
   /** Streams text into an entry: agent `text`, command `output`, or reasoning `summary[index]`. */
   | { type: 'append'; id: string; field: 'text' | 'output' | 'summary'; delta: string; index?: number }
   | { type: 'session'; session: SessionInfo }
@@ -178,7 +198,9 @@ export type WebviewToHost =
   | { type: 'setModel'; model: string }
   | { type: 'setApprovalPolicy'; value: string }
   | { type: 'setSandboxMode'; value: string }
-  | { type: 'restartServer' };
+  | { type: 'restartServer' }
+  /** The user scrolled near the top of a thread with older history. */
+  | { type: 'loadOlder' };
 
 export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const satisfies readonly AskForApproval[];
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const satisfies readonly SandboxMode[];

@@ -119,6 +119,11 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
     case 'approval':
       row.append(renderApproval(entry));
       break;
+    case 'marker':
+      row.setAttribute('role', 'status');
+      row.classList.toggle('marker-pending', entry.pending === true);
+      row.append(el('span', 'marker-text', entry.text));
+      break;
   }
   return row;
 }

@@ -4,7 +4,7 @@
  */
 import type { ChatEntry, HostToWebview } from './protocol';
 
-type StoreChange = { kind: 'reset' } | { kind: 'entry'; id: string } | { kind: 'removed'; id: string } | { kind: 'none' };
+type StoreChange = { kind: 'reset' } | { kind: 'entry'; id: string } | { kind: 'removed'; id: string } | { kind: 'prepended'; count: number } | { kind: 'none' };
 
 export class EntryStore {
   private list: ChatEntry[] = [];
@@ -48,6 +48,14 @@ export class EntryStore {
         }
         this.bump(message.entry.id);
         return { kind: 'entry', id: message.entry.id };
+      }
+      case 'prepend': {
+        const fresh = message.entries.filter((entry) => !this.positions.has(entry.id)).map((entry) => structuredCloneEntry(entry));
+        this.list = [...fresh, ...this.list];
+        this.positions.clear();
+        this.list.forEach((entry, i) => this.positions.set(entry.id, i));
+        for (const entry of fresh) this.bump(entry.id);
+        return { kind: 'prepended', count: fresh.length };
       }
       case 'remove': {
         const index = this.positions.get(message.id);

@@ -30,6 +30,8 @@ export class VirtualList<T> {
   private offsetsDirty = true;
   private scheduled = false;
   private stickToBottom = true;
+  /** Height added above the viewport by `prepend`, not yet scrolled past. */
+  private pendingShift = 0;
   private readonly topSpacer: HTMLElement;
   private readonly bottomSpacer: HTMLElement;
   private readonly rows: HTMLElement;
@@ -65,6 +67,19 @@ export class VirtualList<T> {
     }
     this.offsetsDirty = true;
     this.stickToBottom = true;
+    this.renderNow();
+  }
+
+  /**
+   * `count` items were added above the others (older history): what the user looks at stays
+   * where it is on screen, the new rows grow the space above it.
+   */
+  prepend(items: readonly T[], count: number): void {
+    this.items = items;
+    this.offsetsDirty = true;
+    this.computeOffsets();
+    // Applied by the next layout, once the space above exists (the browser would clamp it now).
+    if (!this.stickToBottom) this.pendingShift += this.offsets[count] ?? 0;
     this.renderNow();
   }
 
@@ -140,7 +155,9 @@ export class VirtualList<T> {
     this.computeOffsets();
     const total = this.offsets[this.items.length];
     const height = this.viewportHeight();
-    const scrollTop = this.stickToBottom ? Math.max(0, total - height) : this.viewport.scrollTop;
+    const scrollTop = this.stickToBottom ? Math.max(0, total - height) : this.viewport.scrollTop + this.pendingShift;
+    const shifted = this.pendingShift !== 0;
+    this.pendingShift = 0;
     const first = this.items.length ? this.indexAt(Math.max(0, scrollTop - this.overscan)) : 0;
     const last = this.items.length ? this.indexAt(scrollTop + height + this.overscan) : -1;
 
@@ -196,7 +213,7 @@ export class VirtualList<T> {
     this.topSpacer.style.height = `${this.offsets[first] ?? 0}px`;
     this.bottomSpacer.style.height = `${Math.max(0, this.offsets[this.items.length] - (this.offsets[last + 1] ?? 0))}px`;
     if (this.stickToBottom) this.viewport.scrollTop = this.viewport.scrollHeight;
-    else if (shiftAbove) this.viewport.scrollTop = scrollTop + shiftAbove;
+    else if (shiftAbove || shifted) this.viewport.scrollTop = scrollTop + shiftAbove;
     // Real heights differ from estimates: one more pass fills any gap they opened.
     if (anyChanged) this.schedule();
   }

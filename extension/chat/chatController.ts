@@ -22,6 +22,8 @@ import { routeNotification, type NotificationTarget } from './notificationRouter
 import { runSlashCommand, type SlashCommandContext } from './slashCommands';
 import { listSkills, refreshSkillsList, setSkillEnabled } from './skillsView';
 import { dispatchWebviewMessage, type WebviewMessageTarget } from './webviewMessages';
+import { contextUsageOf } from './contextUsage';
+import { ThreadPager } from './threadPager';
 
 /** The part of `CodexClient` the controller uses (a remote client offers the same). */
 type ChatClient = Pick<
@@ -53,8 +55,11 @@ export class ChatControllerImpl implements ChatController {
   private startingThread: Promise<string> | undefined;
   /** Failed restarts between two connections update one notice instead of piling up. */
   private outageCounter = 1;
-  /** Last `thread/tokenUsage/updated` of the open thread, for /status. */
+  /** Last `thread/tokenUsage/updated` of the open thread, for /status and the context meter. */
   private tokenUsage: ThreadTokenUsage | undefined;
+  /** Pages of the open thread's older items (undefined when the transcript holds all of it). */
+  private pager: ThreadPager | undefined;
+  private loadingOlder = false;
   /** The chat as the notification router sees it. */
   private readonly notificationTarget: NotificationTarget;
   /** The chat as the slash commands see it. */
@@ -93,7 +98,10 @@ export class ChatControllerImpl implements ChatController {
         this.threadTitle = title;
         this.postSession();
       },
-      setTokenUsage: (usage) => (this.tokenUsage = usage),
+      setTokenUsage: (usage) => {
+        this.tokenUsage = usage;
+        this.postSession();
+      },
       skillsChanged: () => void refreshSkillsList(this.client, this.transcript, this.host.settings().cwd).catch(() => undefined),
     };
     this.slashContext = {
@@ -118,6 +126,7 @@ export class ChatControllerImpl implements ChatController {
       pickers: () => this.pickers(),
       setPicker: (picker, value) => this.setPicker(picker, value),
       postToView: (message) => this.postToView(message),
+      forgetOlderHistory: () => (this.pager = undefined),
     };
     this.webviewTarget = {
       client,
@@ -131,6 +140,7 @@ export class ChatControllerImpl implements ChatController {
       answerApproval: (id, decision) => this.approvals.answer(id, decision),
       postToView: (message) => this.postToView(message),
       setPicker: (picker, value) => this.setPicker(picker, value),
+      loadOlder: () => this.loadOlder(),
     };
     this.disposables.push(
       client.onAnyNotification((...notification) => routeNotification(this.notificationTarget, ...notification)),
@@ -217,6 +227,8 @@ export class ChatControllerImpl implements ChatController {
       models: this.models,
       pendingApprovals: this.approvals.pendingCount,
       remoteServer: this.remoteServer,
+      context: contextUsageOf(this.tokenUsage),
+      olderHistory: this.pager?.hasOlder ? (this.loadingOlder ? 'loading' : 'available') : undefined,
     };
   }
 
@@ -374,18 +386,44 @@ export class ChatControllerImpl implements ChatController {
     this.postSession();
   }
 
-  /** Opens a stored thread: `resume` attaches to it (live events), `read` only loads its items. */
+  /**
+   * Opens a stored thread: `resume` attaches to it (live events), `read` only loads its items.
+   * Either way only the newest page of items is loaded (ThreadPager); older pages follow on scroll-up.
+   */
   private async loadThread(threadId: string, how: 'resume' | 'read'): Promise<void> {
     if (how === 'resume') {
-      const response = await this.client.request('thread/resume', { threadId, ...this.threadSettings() });
-      this.transcript.reset(Transcript.entriesFromTurns(response.thread.turns ?? []));
+      // Without its turns: a long thread would arrive whole. The newest page follows below.
+      const response = await this.client.request('thread/resume', { threadId, ...this.threadSettings(), excludeTurns: true });
+      this.transcript.reset();
       this.applyThreadResponse(response);
-      const running = response.thread.turns?.find((turn) => turn.status === 'inProgress');
-      this.setTurn(running?.id);
     } else {
-      const { thread } = await this.client.request('thread/read', { threadId, includeTurns: true });
-      this.transcript.reset(Transcript.entriesFromTurns(thread.turns ?? []));
+      const { thread } = await this.client.request('thread/read', { threadId, includeTurns: false });
+      this.transcript.reset();
       this.setThread(thread.id, thread.name ?? undefined);
+    }
+    const pager = new ThreadPager(this.client, threadId);
+    this.pager = pager;
+    const entries = await pager.latest();
+    if (this.pager !== pager) return;
+    // Items that streamed in while the page was on its way stay after it.
+    const shown = new Set(entries.map((entry) => entry.id));
+    this.transcript.reset([...entries, ...this.transcript.all.filter((entry) => !shown.has(entry.id))]);
+    if (how === 'resume') this.setTurn(pager.runningTurnId ?? this.turnId);
+    this.postSession();
+  }
+
+  /** The user scrolled up to the oldest loaded item: the next older page goes above it. */
+  private async loadOlder(): Promise<void> {
+    const pager = this.pager;
+    if (!pager?.hasOlder || this.loadingOlder) return;
+    this.loadingOlder = true;
+    this.postSession();
+    try {
+      const entries = await pager.older();
+      if (this.pager === pager) this.transcript.prepend(entries);
+    } finally {
+      this.loadingOlder = false;
+      this.postSession();
     }
   }
 
@@ -395,6 +433,7 @@ export class ChatControllerImpl implements ChatController {
     this.threadTitle = title;
     if (changed) {
       this.tokenUsage = undefined;
+      this.pager = undefined;
       this.setTurn(undefined);
       this.host.saveThreadId(threadId);
       this.threadEmitter.fire(threadId);

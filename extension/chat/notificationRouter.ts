@@ -81,7 +81,7 @@ export function routeNotification(chat: NotificationTarget, ...[method, params]:
       chat.transcript.notice('info', params.summary);
       return;
     case 'thread/compacted':
-      chat.transcript.notice('info', 'Context compacted.');
+      // The deprecated twin of the contextCompaction item (shown as "Context compacted"), which both servers send.
       return;
     case 'thread/name/updated':
       chat.setThreadTitle(params.threadName ?? undefined);

@@ -39,6 +39,8 @@ export interface SlashCommandContext {
   pickers(): PickerValues;
   setPicker(picker: keyof PickerValues, value: string): void;
   postToView(message: HostToWebview): void;
+  /** Older pages of the thread are no longer offered (after /clear). */
+  forgetOlderHistory(): void;
 }
 
 export async function runSlashCommand(chat: SlashCommandContext, command: string, args: string): Promise<void> {
@@ -101,7 +103,10 @@ export async function runSlashCommand(chat: SlashCommandContext, command: string
       return;
     case 'clear':
       chat.transcript.reset();
+      // Cleared means cleared: scrolling up does not bring older pages back.
+      chat.forgetOlderHistory();
       chat.sendSnapshot();
+      chat.postSession();
       return;
     case 'skills':
       await showSkillsList(chat.client, chat.transcript, chat.host.settings().cwd);

@@ -41,13 +41,19 @@ export class Transcript {
         const entry = entryFromItem(item, false);
         if (entry) entries.push(entry);
       }
-      if (turn.status === 'failed' && turn.error) {
-        entries.push({ kind: 'notice', id: turnErrorNoticeId(turn.id), level: 'error', text: turn.error.message });
-      } else if (turn.status === 'interrupted') {
-        entries.push({ kind: 'notice', id: `turn-interrupted-${turn.id}`, level: 'info', text: 'Turn interrupted.' });
-      }
+      const outcome = turnOutcomeEntry(turn);
+      if (outcome) entries.push(outcome);
     }
     return entries;
+  }
+
+  /** Adds older entries above the others (a page loaded on scroll-up); ids already shown are skipped. */
+  prepend(entries: ChatEntry[]): void {
+    const fresh = entries.filter((entry) => !this.byId.has(entry.id));
+    if (!fresh.length) return;
+    this.entries = [...fresh, ...this.entries];
+    for (const entry of fresh) this.byId.set(entry.id, entry);
+    this.post({ type: 'prepend', entries: fresh });
   }
 
   /** Marks a command or file-change item as held by an approval (its card says so, not "running"). */
@@ -134,6 +140,8 @@ export class Transcript {
 
   /** Ends every streaming entry (turn finished, server died). */
   finishStreaming(): void {
+    // A compaction that never completed (it failed or was stopped) did not happen: the turn's error says why.
+    for (const entry of this.entries.filter((e) => e.kind === 'marker' && e.pending)) this.remove(entry.id);
     for (const entry of this.entries) {
       if ((entry.kind === 'agent' || entry.kind === 'reasoning') && entry.streaming) {
         this.upsert({ ...entry, streaming: false });
@@ -143,7 +151,7 @@ export class Transcript {
 }
 
 /** Maps one server item to a chat entry (undefined for items the chat does not show). */
-function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry | undefined {
+export function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry | undefined {
   const it = item as any;
   switch (item.type) {
     case 'userMessage': {
@@ -183,7 +191,7 @@ function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry | undefi
     case 'webSearch':
       return { kind: 'tool', id: it.id, title: `Web search: ${it.query ?? ''}`, status: 'completed' };
     case 'contextCompaction':
-      return { kind: 'notice', id: it.id, level: 'info', text: 'Context compacted.' };
+      return streaming ? { kind: 'marker', id: it.id, text: 'Compacting context…', pending: true } : { kind: 'marker', id: it.id, text: 'Context compacted' };
     case 'enteredReviewMode':
     case 'exitedReviewMode':
       return { kind: 'notice', id: it.id, level: 'info', text: `${item.type === 'enteredReviewMode' ? 'Review started' : 'Review finished'}: ${it.review}` };
@@ -213,6 +221,13 @@ export function summarizeChange(change: FileUpdateChange): FileChangeSummary {
   }
   const movePath = change.kind?.type === 'update' ? (change.kind.move_path ?? undefined) : undefined;
   return { path: change.path, kind, movePath, added, removed };
+}
+
+/** The line after a turn that did not complete: its error, or "Turn interrupted.". */
+export function turnOutcomeEntry(turn: Pick<Turn, 'id' | 'status' | 'error'>): ChatEntry | undefined {
+  if (turn.status === 'failed' && turn.error) return { kind: 'notice', id: turnErrorNoticeId(turn.id), level: 'error', text: turn.error.message };
+  if (turn.status === 'interrupted') return { kind: 'notice', id: `turn-interrupted-${turn.id}`, level: 'info', text: 'Turn interrupted.' };
+  return undefined;
 }
 
 /** One error notice per failed turn, whether it came from `error`, `turn/completed` or `thread/read`. */

@@ -20,6 +20,8 @@ export interface WebviewMessageTarget {
   postToView(message: HostToWebview): void;
   /** A picker changed in the composer: it applies to the next prompt. */
   setPicker(picker: keyof PickerValues, value: string): void;
+  /** The user scrolled up to the oldest loaded item of a long thread. */
+  loadOlder(): Promise<void>;
 }
 
 export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message: WebviewToHost): Promise<void> {
@@ -70,6 +72,9 @@ export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message
       return;
     case 'restartServer':
       await chat.client.restart();
+      return;
+    case 'loadOlder':
+      await chat.loadOlder();
       return;
   }
 }

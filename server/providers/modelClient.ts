@@ -129,7 +129,7 @@ export class ModelClient {
       tools: request.tools,
       tool_choice: 'auto',
       // Calls of one response run concurrently where safe (see tools/toolRuntime), as in the reference.
-      parallel_tool_calls: true,
+      parallel_tool_calls: request.tools.length > 0,
       store: false,
       stream: true,
     };
@@ -296,6 +296,9 @@ export function classify(error: unknown, signal: AbortSignal | undefined): Error
     if (status >= 500) return new ModelError(`The model provider failed (HTTP ${status}): ${detail}`, true, 'internalServerError', status, retryAfter);
     if (status === 401) return new ModelError(`The model provider rejected the API key (HTTP 401): ${detail}`, false, 'unauthorized', status);
     if (status === 404) return new ModelError(`Model or endpoint not found (HTTP 404): ${detail}`, false, 'modelNotFound', status);
+    if (status === 400 && (error.error as { code?: string } | undefined)?.code === 'context_length_exceeded') {
+      return new ModelError(`The request does not fit in the model's context window (HTTP 400): ${detail}`, false, 'contextWindowExceeded', status);
+    }
     if (status === 400) return new ModelError(`The model provider rejected the request (HTTP 400): ${detail}`, false, 'badRequest', status);
     return new ModelError(`Unexpected status ${status} from the model provider: ${detail}`, false, { httpConnectionFailed: { httpStatusCode: status } }, status);
   }

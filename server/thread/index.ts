@@ -4,6 +4,7 @@ import {
   ThreadGoalClearParams,
   ThreadGoalSetParams,
   ThreadIdParams,
+  ThreadItemsListParams,
   ThreadListParams,
   ThreadLoadedListParams,
   ThreadReadParams,
@@ -12,6 +13,7 @@ import {
   ThreadStartParams,
   ThreadTurnsListParams,
 } from '../../protocol/thread';
+import { listThreadItems } from './itemsList';
 import { ThreadService } from './service';
 
 const services = new WeakMap<object, ThreadService>();
@@ -35,6 +37,7 @@ export const threadModule: NamespaceModule = (registry, server) => {
   registry.register('thread/read', ThreadReadParams, (params) => threads.listing.read(params.threadId, params.includeTurns ?? false));
   registry.register('thread/list', ThreadListParams, (params) => threads.listing.list(params));
   registry.register('thread/turns/list', ThreadTurnsListParams, (params) => threads.listing.turnsList(params));
+  registry.register('thread/items/list', ThreadItemsListParams, (params) => listThreadItems(params.threadId, threads.listing.turnsOf(params.threadId), params));
   registry.register('thread/loaded/list', ThreadLoadedListParams, (params) => threads.listing.loadedList(params.cursor, params.limit));
   registry.register('thread/name/set', ThreadSetNameParams, (params) => threads.setName(params.threadId, params.name));
   registry.register('thread/archive', ThreadIdParams, (params) => threads.archive(params.threadId));

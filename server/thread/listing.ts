@@ -112,7 +112,14 @@ export class ThreadListing {
     };
   }
 
-  loadedList(cursor: string | null | undefined, limit: number | null | undefined): { data: string[]; nextCursor: string | null } {
+  /** The turns of a thread, loaded or stored (thread/items/list pages them). */
+  turnsOf(threadId: string): Turn[] {
+    const id = validateThreadId(threadId);
+    const loaded = this.manager.findLoaded(id);
+    return loaded ? loaded.turns : this.stored.parseStored(this.stored.requireStored(id)).turns;
+  }
+
+    loadedList(cursor: string | null | undefined, limit: number | null | undefined): { data: string[]; nextCursor: string | null } {
     const ids = this.manager.loadedIds().sort();
     let start = 0;
     if (cursor) {

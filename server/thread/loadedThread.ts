@@ -259,11 +259,11 @@ export class LoadedThread {
     this.writeMany(items.map((item) => ({ type: 'response_item', payload: item })));
   }
 
-  /** Replaces the whole history (after compaction); persisted as a `compacted` line. */
-  replaceHistory(items: ResponseItem[]): void {
+  /** Replaces the whole history (after compaction); persisted as a `compacted` line with the summary `message`. */
+  replaceHistory(items: ResponseItem[], message = ''): void {
     const turnId = this.activeTurn?.id ?? null;
     this.historyEntries.splice(0, this.historyEntries.length, ...items.map((item) => ({ turnId, item })));
-    this.write('compacted', { replacement_history: items });
+    this.write('compacted', { message, replacement_history: items });
   }
 
   /** Ends a turn and persists the outcome. Returns the final Turn. */
@@ -292,9 +292,10 @@ export class LoadedThread {
    * Adds one model response's usage to the totals, persists it and emits
    * `thread/tokenUsage/updated`.
    */
-  updateTokenUsage(turnId: string, last: TokenUsageBreakdown, modelContextWindow: number | null = null): ThreadTokenUsage {
+  updateTokenUsage(turnId: string, last: TokenUsageBreakdown, modelContextWindow: number | null = null, options: { addToTotal?: boolean } = {}): ThreadTokenUsage {
     const total = { ...(this.tokenUsage?.total ?? emptyTokenUsage()) };
-    for (const key of Object.keys(total) as (keyof TokenUsageBreakdown)[]) total[key] += last[key] ?? 0;
+    // After a compaction `last` is an estimate of the new history, not a response: totals stay.
+    if (options.addToTotal !== false) for (const key of Object.keys(total) as (keyof TokenUsageBreakdown)[]) total[key] += last[key] ?? 0;
     this.tokenUsage = { total, last: { ...last }, modelContextWindow: modelContextWindow ?? this.tokenUsage?.modelContextWindow ?? null };
     this.write('event_msg', {
       type: 'token_count',

@@ -23,9 +23,15 @@ import { turnStateOf, type ThreadTurnState } from './state';
 import { runToolCall, type ToolCallContext } from './toolCalls';
 import { modelContentOf, outputText, sendableToModel, sleep, textOfInput, toBreakdown } from './modelInput';
 import type { RunningTurn } from './runningTurn';
+import { autoCompactLimit, effectiveContextWindow } from '../compaction/budget';
+import { CompactionFailed, compactHistory } from '../compaction/compactor';
+import type { CompactionPhase } from '../compaction/replacement';
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
+/** Turn error when the history does not fit even after compacting it. */
+const CONTEXT_WINDOW_FULL =
+  "The conversation no longer fits in the model's context window, even after compacting it. Start a new thread, or shorten what the next message includes.";
 
 class TurnAborted extends Error {
   constructor() {
@@ -58,6 +64,8 @@ export class TurnRunner implements RunningTurn {
     private readonly reasoningSummary: string | null,
     /** JSON Schema for the final answer of this turn only. */
     private readonly outputSchema: unknown = null,
+    /** `compact`: a thread/compact/start turn that only compacts the history. */
+    readonly kind: 'turn' | 'compact' = 'turn',
   ) {
     this.state = turnStateOf(thread);
     this.diff = new TurnDiffTracker(thread.cwd);
@@ -144,6 +152,12 @@ export class TurnRunner implements RunningTurn {
       if (error instanceof ProviderError) return { status: 'failed', error: this.reportError(error.message, 'other') };
       throw error;
     }
+    if (this.kind === 'compact') return (await this.compact(client, 'standalone')) ?? { status: 'completed', error: null };
+    // Over budget since the last response: compact before this turn's input (the reference's pre-turn compaction).
+    if (!newThread && (this.thread.tokenUsage?.last.totalTokens ?? 0) >= autoCompactLimit(this.thread)) {
+      const failed = await this.compact(client, 'preTurn');
+      if (failed) return failed;
+    }
 
     const preamble: ResponseItem[] = [];
     if (newThread) {
@@ -176,15 +190,31 @@ export class TurnRunner implements RunningTurn {
     this.recordUserInput(this.input, this.clientUserMessageId);
 
     let stopHookActive = false;
+    let compactedForContextError = false;
     for (;;) {
       this.throwIfAborted();
       this.consumeSteeredInput();
       const sampled = await this.sampleWithRetries(client);
       if ('error' in sampled) return { status: 'failed', error: sampled.error };
+      if ('contextExceeded' in sampled) {
+        // The provider refused the history as too long: compact, then retry once.
+        if (compactedForContextError) return { status: 'failed', error: this.reportError(CONTEXT_WINDOW_FULL, 'contextWindowExceeded') };
+        compactedForContextError = true;
+        const failed = await this.compact(client, 'midTurn');
+        if (failed) return failed;
+        continue;
+      }
       if (sampled.usage) this.thread.updateTokenUsage(this.turn.id, toBreakdown(sampled.usage), this.contextWindow());
       if (this.diff.hasChanges) this.emitDiff();
       this.throwIfAborted();
-      if (sampled.toolCalls > 0 || this.steered.length) continue;
+      if (sampled.toolCalls > 0 || this.steered.length) {
+        // The turn goes on: compact first if the last request reached the budget.
+        if (sampled.usage && sampled.usage.totalTokens >= autoCompactLimit(this.thread)) {
+          const failed = await this.compact(client, 'midTurn');
+          if (failed) return failed;
+        }
+        continue;
+      }
       const stop = await hooks.stop(ctx, this.lastAgentMessage, stopHookActive);
       if (!stop.blocked) break;
       stopHookActive = true;
@@ -194,14 +224,20 @@ export class TurnRunner implements RunningTurn {
     return { status: 'completed', error: null };
   }
 
-  /**
-   * The usable context window: `model_context_window` from config, else the
-   * reference's fallback (272k), less the 5% it keeps in reserve.
-   */
+  /** The usable context window (config, catalog or the reference's 272k fallback, less 5% reserve). */
   private contextWindow(): number {
-    const configured = Number(this.thread.config.raw.model_context_window);
-    const window = Number.isFinite(configured) && configured > 0 ? configured : 272_000;
-    return Math.floor(window * 0.95);
+    return effectiveContextWindow(this.thread);
+  }
+
+  /** Compacts the history (server/compaction); if no summary can be produced the turn fails and the history stays. */
+  private async compact(client: ModelClient, phase: CompactionPhase): Promise<{ status: 'failed'; error: TurnError } | null> {
+    try {
+      await compactHistory(this, client, phase);
+      return null;
+    } catch (error) {
+      if (error instanceof CompactionFailed && !this.abort.signal.aborted) return { status: 'failed', error: this.reportError(error.message, error.codexErrorInfo) };
+      throw error;
+    }
   }
 
   emitDiff(): void {
@@ -221,7 +257,7 @@ export class TurnRunner implements RunningTurn {
   }
 
   /** One model response, retried on 429/5xx and dropped streams with exponential backoff. */
-  private async sampleWithRetries(client: ModelClient): Promise<{ usage: Usage | null; toolCalls: number } | { error: TurnError }> {
+  private async sampleWithRetries(client: ModelClient): Promise<{ usage: Usage | null; toolCalls: number } | { error: TurnError } | { contextExceeded: true }> {
     const provider = client.provider;
     // Request failures (429, 5xx, no connection) and broken streams have separate budgets.
     let requestRetries = 0;
@@ -232,6 +268,7 @@ export class TurnRunner implements RunningTurn {
       } catch (error) {
         if (error instanceof TurnAborted || this.abort.signal.aborted) throw new TurnAborted();
         if (!(error instanceof ModelError)) throw error;
+        if (error.codexErrorInfo === 'contextWindowExceeded') return { contextExceeded: true };
         const isStreamDrop = typeof error.codexErrorInfo === 'object' && error.codexErrorInfo !== null && 'responseStreamDisconnected' in error.codexErrorInfo;
         const used = isStreamDrop ? streamRetries : requestRetries;
         const budget = isStreamDrop ? provider.streamMaxRetries : provider.requestMaxRetries;

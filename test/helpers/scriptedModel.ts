@@ -18,7 +18,7 @@ export type ScriptedItem =
   /** Not an output item: holds the stream open here for `ms`, or until `until` settles if that comes first. */
   | { type: 'hold'; ms: number; until?: Promise<unknown> }
   /** Not an output item: breaks the stream here, by closing the connection or by sending `response.failed`. */
-  | { type: 'break'; how: 'drop' | 'failed'; message?: string };
+  | { type: 'break'; how: 'drop' | 'failed'; message?: string; code?: string };
 
 /** An SSE event the model has written, in order (see `ScriptedModel.sentEvents`). */
 export interface SentEvent {
@@ -221,7 +221,7 @@ export class ScriptedModel {
         if (item.how === 'drop') {
           yield { break: 'drop' };
         } else {
-          const error = { code: 'server_error', message: item.message ?? 'scripted failure' };
+          const error = { code: item.code ?? 'server_error', message: item.message ?? 'scripted failure' };
           yield sse('response.failed', { response: { id: responseId, object: 'response', status: 'failed', error, output } });
         }
         return;
