@@ -40,6 +40,26 @@ export class CompactionFailed extends Error {
 
 const RETRY_BASE_MS = 200;
 
+/** Turn error when the history does not fit even after compacting it. */
+export const CONTEXT_WINDOW_FULL =
+  "The conversation no longer fits in the model's context window, even after compacting it. Start a new thread, or shorten what the next message includes.";
+
+/** Compacts; if no summary can be produced, reports the error (the turn fails) and the history stays as it was. */
+export async function compactOrFail<E>(
+  host: CompactionHost,
+  client: ModelClient,
+  phase: CompactionPhase,
+  report: (message: string, codexErrorInfo: unknown) => E,
+): Promise<{ status: 'failed'; error: E } | null> {
+  try {
+    await compactHistory(host, client, phase);
+    return null;
+  } catch (error) {
+    if (error instanceof CompactionFailed && !host.abort.signal.aborted) return { status: 'failed', error: report(error.message, error.codexErrorInfo) };
+    throw error;
+  }
+}
+
 export async function compactHistory(host: CompactionHost, client: ModelClient, phase: CompactionPhase): Promise<void> {
   const { thread, turn } = host;
   const item: ContextCompactionItem = { type: 'contextCompaction', id: uuidv7() };

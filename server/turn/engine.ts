@@ -24,14 +24,11 @@ import { runToolCall, type ToolCallContext } from './toolCalls';
 import { modelContentOf, outputText, sendableToModel, sleep, textOfInput, toBreakdown } from './modelInput';
 import type { RunningTurn } from './runningTurn';
 import { autoCompactLimit, effectiveContextWindow } from '../compaction/budget';
-import { CompactionFailed, compactHistory } from '../compaction/compactor';
+import { compactOrFail, CONTEXT_WINDOW_FULL } from '../compaction/compactor';
 import type { CompactionPhase } from '../compaction/replacement';
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
-/** Turn error when the history does not fit even after compacting it. */
-const CONTEXT_WINDOW_FULL =
-  "The conversation no longer fits in the model's context window, even after compacting it. Start a new thread, or shorten what the next message includes.";
 
 class TurnAborted extends Error {
   constructor() {
@@ -231,13 +228,7 @@ export class TurnRunner implements RunningTurn {
 
   /** Compacts the history (server/compaction); if no summary can be produced the turn fails and the history stays. */
   private async compact(client: ModelClient, phase: CompactionPhase): Promise<{ status: 'failed'; error: TurnError } | null> {
-    try {
-      await compactHistory(this, client, phase);
-      return null;
-    } catch (error) {
-      if (error instanceof CompactionFailed && !this.abort.signal.aborted) return { status: 'failed', error: this.reportError(error.message, error.codexErrorInfo) };
-      throw error;
-    }
+    return compactOrFail(this, client, phase, (message, info) => this.reportError(message, info));
   }
 
   emitDiff(): void {
