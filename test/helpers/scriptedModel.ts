@@ -13,7 +13,8 @@ import type { AddressInfo } from 'node:net';
 export type ScriptedItem =
   | { type: 'message'; text: string; chunks?: string[] }
   | { type: 'reasoning'; summary: string[] }
-  | { type: 'function_call'; name: string; arguments: string | object; callId?: string }
+  /** `namespace` names the namespace tool holding the function (MCP tools: `mcp__<server>`). */
+  | { type: 'function_call'; name: string; arguments: string | object; callId?: string; namespace?: string }
   | { type: 'custom_tool_call'; name: string; input: string; callId?: string }
   /** Not an output item: holds the stream open here for `ms`, or until `until` settles if that comes first. */
   | { type: 'hold'; ms: number; until?: Promise<unknown> }
@@ -58,6 +59,10 @@ export interface RecordedRequest {
 export const reply = {
   text: (text: string, chunks?: string[]): ScriptedReply => ({ items: [{ type: 'message', text, chunks }] }),
   call: (name: string, args: object, callId?: string): ScriptedReply => ({ items: [{ type: 'function_call', name, arguments: args, callId }] }),
+  /** A call to a function inside a namespace tool, e.g. an MCP tool (`mcp__<server>`). */
+  namespacedCall: (namespace: string, name: string, args: object, callId?: string): ScriptedReply => ({
+    items: [{ type: 'function_call', namespace, name, arguments: args, callId }],
+  }),
   items: (...items: ScriptedItem[]): ScriptedReply => ({ items }),
   status: (httpStatus: number): ScriptedReply => ({ items: [], httpStatus }),
 };
@@ -253,10 +258,11 @@ export class ScriptedModel {
         const id = this.nextId('fc');
         const callId = item.callId ?? this.nextId('call');
         const args = typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments);
-        yield sse('response.output_item.added', { output_index: outputIndex, item: { type: 'function_call', id, call_id: callId, name: item.name, arguments: '', status: 'in_progress' } });
+        const namespace = item.namespace ? { namespace: item.namespace } : {};
+        yield sse('response.output_item.added', { output_index: outputIndex, item: { type: 'function_call', id, call_id: callId, name: item.name, ...namespace, arguments: '', status: 'in_progress' } });
         yield sse('response.function_call_arguments.delta', { item_id: id, output_index: outputIndex, delta: args });
         yield sse('response.function_call_arguments.done', { item_id: id, output_index: outputIndex, arguments: args });
-        const done = { type: 'function_call', id, call_id: callId, name: item.name, arguments: args, status: 'completed' };
+        const done = { type: 'function_call', id, call_id: callId, name: item.name, ...namespace, arguments: args, status: 'completed' };
         yield sse('response.output_item.done', { output_index: outputIndex, item: done });
         output.push(done);
       } else {
