@@ -30,6 +30,7 @@ import type { CommandRequests } from './command';
 import type { ConfigRequests } from './config';
 import type { HooksRequests } from './hooks';
 import type { SkillsRequests } from './skills';
+import type { McpRequests } from './mcp';
 import type { InitializeRequests } from './initialize';
 import type { ModelRequests } from './model';
 import type { ThreadRequests } from './thread';
@@ -43,7 +44,7 @@ export interface RequestSpec {
   experimental?: true;
 }
 
-export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ModelRequests, CommandRequests, SkillsRequests {}
+export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests {}
 
 export type ClientRequestMethod = keyof ClientRequests;
 /** Params as a client sends them (fields with defaults may be left out). */

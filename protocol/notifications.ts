@@ -1,3 +1,4 @@
+import type { McpServerStatusUpdatedNotification } from './mcp';
 /**
  * Every notification a server sends (method → params). The server's `notify`/
  * `broadcast` and the extension's `onNotification` are typed by this map.
@@ -29,6 +30,7 @@ export interface ServerNotifications {
   error: TurnEvent & { error: TurnError; willRetry: boolean };
   warning: { threadId?: string | null; message: string };
   configWarning: ConfigWarning;
+  'mcpServer/startupStatus/updated': McpServerStatusUpdatedNotification;
   /** Sent by the reference only. */
   deprecationNotice: { summary: string; details?: string | null };
 

@@ -1,3 +1,4 @@
+import type { McpServerElicitationRequestParams, McpServerElicitationRequestResponse } from './mcp';
 /**
  * Requests the server sends to the client (approvals), with what the client
  * answers. The server's `startRequest` and the extension's `onServerRequest`
@@ -49,6 +50,7 @@ export interface FileChangeRequestApprovalParams extends ApprovalTarget {
 }
 
 export interface ServerRequests {
+  'mcpServer/elicitation/request': { params: McpServerElicitationRequestParams; result: McpServerElicitationRequestResponse };
   'item/commandExecution/requestApproval': { params: CommandExecutionRequestApprovalParams; result: { decision: CommandExecutionApprovalDecision } };
   'item/fileChange/requestApproval': { params: FileChangeRequestApprovalParams; result: { decision: FileChangeApprovalDecision } };
   /** Legacy (v1); sent by the reference only. */

@@ -8,6 +8,7 @@ import { turnModule } from './turn';
 import { commandModule } from './command';
 import { skillsModule } from './skills';
 import { compactionModule } from './compaction';
+import { mcpModule } from './mcp';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
-export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, commandModule, skillsModule, compactionModule];
+export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, commandModule, skillsModule, compactionModule, mcpModule];

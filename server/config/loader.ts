@@ -13,6 +13,7 @@ import { isTable, parseTomlText, versionOf, type Table } from './toml';
 import { applyRequirements, loadRequirements } from './requirements';
 import type { ConfigRequirementsToml, EffectiveConfig } from './types';
 import type { ConfigLayerMetadata, ConfigLayerSource, ConfigWarning } from '../../protocol/config';
+import { dropInvalidMcpServers } from '../mcp/config';
 
 export { isTable, type Table };
 
@@ -291,6 +292,7 @@ export function loadLayerStack(codexHome: string, overrides: readonly string[] |
   }
   merged.features = features;
 
+  merged = dropInvalidMcpServers(merged, warnings);
   const requirements = loadRequirements(systemDir, warnings);
   if (requirements) merged = applyRequirements(merged, requirements, warnings);
 

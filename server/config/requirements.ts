@@ -48,6 +48,7 @@ export function loadRequirements(systemDir: string, warnings: ConfigWarning[]): 
   }
   if (typeof table.allow_managed_hooks_only === 'boolean') requirements.allow_managed_hooks_only = table.allow_managed_hooks_only;
   if (isTable(table.hooks)) requirements.hooks = table.hooks;
+  if (isTable(table.mcp_servers)) requirements.mcp_servers = table.mcp_servers as ConfigRequirementsToml['mcp_servers'];
   return requirements;
 }
 
@@ -74,7 +75,28 @@ export function applyRequirements(merged: Table, requirements: ConfigRequirement
     }
     out.features = features;
   }
+  if (requirements.mcp_servers && isTable(out.mcp_servers)) out.mcp_servers = allowedMcpServers(out.mcp_servers, requirements.mcp_servers, requirements.file, warnings);
   return out;
+}
+
+/**
+ * `[mcp_servers.<name>]` in requirements.toml is an allowlist: other servers are
+ * left out, and an `identity` (`command` or `url`) must match the configured one.
+ */
+function allowedMcpServers(servers: Table, allowed: NonNullable<ConfigRequirementsToml['mcp_servers']>, file: string, warnings: ConfigWarning[]): Table {
+  const kept: Table = {};
+  for (const [name, entry] of Object.entries(servers)) {
+    const rule = allowed[name];
+    const identity = isTable(rule) && isTable(rule.identity) ? rule.identity : null;
+    const configured = isTable(entry) ? entry : {};
+    const mismatch = identity && ((identity.command !== undefined && identity.command !== configured.command) || (identity.url !== undefined && identity.url !== configured.url));
+    if (!rule || mismatch) {
+      warnings.push({ summary: `MCP server "${name}" is disabled: ${rule ? 'its command or url differs from the one' : 'it is not'} allowed by ${file}.`, details: null, path: file });
+      continue;
+    }
+    kept[name] = entry;
+  }
+  return kept;
 }
 
 /** The `ConfigRequirements` wire shape (fields we do not enforce are null). */

@@ -61,4 +61,6 @@ export interface ConfigRequirementsToml {
   allow_managed_hooks_only?: boolean;
   /** Managed hooks: event arrays plus `managed_dir` (where the admin ships the scripts). */
   hooks?: Record<string, unknown>;
+  /** Allowed MCP servers by name, each optionally pinned to an `identity` (`command` or `url`). */
+  mcp_servers?: Record<string, { identity?: { command?: string; url?: string } }>;
 }

@@ -23,12 +23,31 @@ export interface ToolSpec {
   strict: boolean;
   parameters: Record<string, unknown>;
 }
+export type FunctionToolSpec = ToolSpec;
+
+/** A group of functions the model calls with `namespace` set (MCP servers: `mcp__<server>`). */
+export interface NamespaceToolSpec {
+  type: 'namespace';
+  name: string;
+  description: string;
+  tools: FunctionToolSpec[];
+}
+
+export type ModelTool = ToolSpec | NamespaceToolSpec;
+
+/** What a tool call gives back to the model: text, or content items (MCP results). */
+export type ToolOutput = string | Record<string, unknown>[];
+
+/** Chat Completions has no namespaces: their functions are flattened to `<namespace>__<name>`. */
+export function flattenTools(tools: ModelTool[]): ToolSpec[] {
+  return tools.flatMap((tool) => (tool.type === 'namespace' ? tool.tools.map((fn) => ({ ...fn, name: `${tool.name}__${fn.name}` })) : [tool]));
+}
 
 interface ModelRequest {
   model: string;
   instructions: string;
   input: ResponseItem[];
-  tools: ToolSpec[];
+  tools: ModelTool[];
   reasoningEffort?: string | null;
   reasoningSummary?: string | null;
   promptCacheKey?: string;
@@ -184,7 +203,7 @@ export class ModelClient {
     const body = {
       model: request.model,
       messages: [{ role: 'system', content: request.instructions }, ...toChatMessages(request.input)],
-      tools: request.tools.map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } })),
+      tools: flattenTools(request.tools).map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } })),
       stream: true,
       stream_options: { include_usage: true },
       ...(request.outputSchema
@@ -348,13 +367,13 @@ function toChatMessages(items: ResponseItem[]): object[] {
       const call = {
         id: item.call_id,
         type: 'function',
-        function: { name: item.name, arguments: item.type === 'function_call' ? item.arguments : JSON.stringify({ input: item.input }) },
+        function: { name: item.namespace ? `${String(item.namespace)}__${String(item.name)}` : item.name, arguments: item.type === 'function_call' ? item.arguments : JSON.stringify({ input: item.input }) },
       };
       const last = messages[messages.length - 1];
       if (last?.role === 'assistant' && last.tool_calls) last.tool_calls.push(call);
       else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
     } else if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') {
-      messages.push({ role: 'tool', tool_call_id: item.call_id, content: typeof item.output === 'string' ? item.output : JSON.stringify(item.output) });
+      messages.push({ role: 'tool', tool_call_id: item.call_id, content: typeof item.output === 'string' ? item.output : Array.isArray(item.output) ? textOf(item.output) : JSON.stringify(item.output) });
     }
   }
   return messages;

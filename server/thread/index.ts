@@ -15,6 +15,7 @@ import {
 } from '../../protocol/thread';
 import { listThreadItems } from './itemsList';
 import { ThreadService } from './service';
+import { startThreadServers } from '../mcp';
 
 const services = new WeakMap<object, ThreadService>();
 
@@ -31,7 +32,12 @@ function threadServiceOf(server: Parameters<NamespaceModule>[1]): ThreadService 
 /** `thread/*`: lifecycle, listing, names, archive, goals. Turns live in server/turn. */
 export const threadModule: NamespaceModule = (registry, server) => {
   const threads = threadServiceOf(server);
-  registry.register('thread/start', ThreadStartParams, (params, session) => threads.start(params, session));
+  registry.register('thread/start', ThreadStartParams, async (params, session) => {
+    const response = threads.start(params, session);
+    // MCP servers start with the thread; a required one that fails fails the start (server/mcp).
+    await startThreadServers(server, threads.manager.getLoaded(response.thread.id));
+    return response;
+  });
   registry.register('thread/resume', ThreadResumeParams, (params, session) => threads.resume(params, session));
   registry.register('thread/fork', ThreadForkParams, (params, session) => threads.fork(params, session));
   registry.register('thread/read', ThreadReadParams, (params) => threads.listing.read(params.threadId, params.includeTurns ?? false));

@@ -104,6 +104,7 @@ export class LoadedThread {
 
   /** Connections that receive this thread's notifications. */
   readonly subscribers = new Set<ClientSession>();
+  private readonly closeListeners: (() => void)[] = [];
 
   private readonly historyEntries: HistoryEntry[];
   private readonly writer: RolloutWriter | null;
@@ -418,6 +419,12 @@ export class LoadedThread {
   /** Releases the file descriptor (thread unloaded or server shutting down). */
   close(): void {
     this.writer?.close();
+    for (const listener of this.closeListeners.splice(0)) listener();
+  }
+
+  /** Runs once when the thread is unloaded or the server shuts down (e.g. to end its MCP servers). */
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
   }
 
   // ------------------------------------------------------------ internals

@@ -5,11 +5,11 @@
  * alone; the outputs come back in call order, whatever order the calls
  * finished in.
  */
-import type { ResponseItem } from '../providers/modelClient';
+import type { ResponseItem, ToolOutput } from '../providers/modelClient';
 
 interface ToolRuntimeOptions {
   /** Runs one call and returns the text the model reads back; throws when the turn was interrupted. */
-  execute(call: ResponseItem): Promise<string>;
+  execute(call: ResponseItem): Promise<ToolOutput>;
   /** Whether the call may overlap with other calls that may. */
   runsInParallel(call: ResponseItem): boolean;
 }
@@ -21,7 +21,7 @@ interface DrainResult {
   error: unknown;
 }
 
-type Settled = { ok: true; output: string } | { ok: false; error: unknown; elapsedMs: number };
+type Settled = { ok: true; output: ToolOutput } | { ok: false; error: unknown; elapsedMs: number };
 
 /** Tools whose calls may run concurrently: each command runs in its own process. */
 const PARALLEL_TOOLS = new Set(['exec_command', 'shell', 'shell_command']);

@@ -9,7 +9,9 @@ import type { AppServer } from '../core/appServer';
 import type { ClientSession } from '../core/session';
 import { log } from '../log';
 import type { AgentMessageItem, ReasoningItem, ThreadItem, Turn, TurnError, UserInput, UserMessageItem } from '../../protocol/items';
-import { ModelClient, ModelError, type ModelEvent, type ResponseItem, type Usage } from '../providers/modelClient';
+import { ModelClient, ModelError, type ModelEvent, type ResponseItem, type ToolOutput, type Usage } from '../providers/modelClient';
+import { mcpModelTools } from '../mcp/modelTools';
+import { mcpOf } from '../mcp/threadServers';
 import { ProviderError, resolveProvider } from '../providers/registry';
 import type { LoadedThread } from '../thread/loadedThread';
 import { TurnDiffTracker } from '../diff/turnDiff';
@@ -186,6 +188,8 @@ export class TurnRunner implements RunningTurn {
     this.thread.appendHistory(preamble, this.turn.id);
     this.recordUserInput(this.input, this.clientUserMessageId);
 
+    // Servers of a resumed or forked thread start with its first turn (a new thread's started with thread/start).
+    await mcpOf(this.thread).ensureStarted();
     let stopHookActive = false;
     let compactedForContextError = false;
     for (;;) {
@@ -293,7 +297,7 @@ export class TurnRunner implements RunningTurn {
       model: this.thread.model,
       instructions: this.thread.baseInstructions ?? BASE_INSTRUCTIONS,
       input: this.thread.history.filter(sendableToModel),
-      tools: ALL_TOOLS,
+      tools: [...ALL_TOOLS, ...mcpModelTools(mcpOf(this.thread))],
       reasoningEffort: this.thread.reasoningEffort,
       reasoningSummary: this.reasoningSummary,
       promptCacheKey: this.thread.id,
@@ -326,7 +330,7 @@ export class TurnRunner implements RunningTurn {
     return { usage, toolCalls: tools.count };
   }
 
-  private async executeToolCall(call: ResponseItem): Promise<string> {
+  private async executeToolCall(call: ResponseItem): Promise<ToolOutput> {
     // A call queued behind another one does not start once the turn was interrupted.
     this.throwIfAborted();
     const output = await runToolCall(this.toolContext(), call);

@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { AppServer } from '../core/appServer';
 import type { CommandExecutionItem, FileChangeItem, FileUpdateChange, SandboxPolicy } from '../../protocol/items';
 import type { ApprovalRequestMethod, ServerRequestParams } from '../../protocol';
-import type { ResponseItem } from '../providers/modelClient';
+import type { ResponseItem, ToolOutput } from '../providers/modelClient';
+import { isMcpCall, runMcpToolCall } from '../mcp/toolCall';
 import type { LoadedThread } from '../thread/loadedThread';
 import { commandVerdict, patchVerdict, retryUnsandboxedOnFailure } from '../approvals/policy';
 import { endApprovalWait, requestApproval, type ApprovalDecision } from '../approvals/request';
@@ -29,7 +30,7 @@ export interface ToolCallContext {
   server: AppServer;
 }
 
-export async function runToolCall(ctx: ToolCallContext, call: ResponseItem): Promise<string> {
+export async function runToolCall(ctx: ToolCallContext, call: ResponseItem): Promise<ToolOutput> {
   try {
     return await dispatchToolCall(ctx, call);
   } catch (error) {
@@ -39,7 +40,8 @@ export async function runToolCall(ctx: ToolCallContext, call: ResponseItem): Pro
   }
 }
 
-async function dispatchToolCall(ctx: ToolCallContext, call: ResponseItem): Promise<string> {
+async function dispatchToolCall(ctx: ToolCallContext, call: ResponseItem): Promise<ToolOutput> {
+  if (isMcpCall(call)) return runMcpToolCall(ctx.runner, ctx.thread, call);
   const name = String(call.name ?? '');
   const callId = String(call.call_id ?? '');
   let args: Record<string, unknown>;
