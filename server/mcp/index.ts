@@ -33,13 +33,19 @@ async function withTemporarySet<T>(configs: McpServerConfig[], use: (set: McpSer
 }
 
 /**
- * Starts a new thread's servers before `thread/start` answers (its `thread/started`
- * goes out first). A `required = true` server that fails unloads the thread and
- * fails the request with the reason.
+ * Starts a new thread's servers after `thread/started`. As with the reference,
+ * `thread/start` answers at once and the first turn waits for the servers,
+ * unless one is `required = true`: then the start waits, and a failure unloads
+ * the thread and fails the request with the reason.
  */
 export async function startThreadServers(server: AppServer, thread: LoadedThread): Promise<void> {
   const set = mcpOf(thread);
-  if (set.serverConfigs.every((config) => !config.enabled)) return;
+  const enabled = set.serverConfigs.filter((config) => config.enabled);
+  if (enabled.length === 0) return;
+  if (!enabled.some((config) => config.required)) {
+    setImmediate(() => void set.ensureStarted());
+    return;
+  }
   await new Promise((resolve) => setImmediate(resolve));
   await set.ensureStarted();
   const failures = set.requiredFailures();
