@@ -115,6 +115,7 @@ export const RESPONSE_TYPE_EXCEPTIONS: Record<string, string> = {
   'config/value/write': 'ConfigWriteResponse',
   'config/batchWrite': 'ConfigWriteResponse',
   'configRequirements/read': 'ConfigRequirementsReadResponse',
+  'config/mcpServer/reload': 'McpServerRefreshResponse',
 };
 
 let shared: ProtocolSchema | undefined;
