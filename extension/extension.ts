@@ -10,6 +10,7 @@ import type { ExtensionServices } from './services';
 import { registerRemote, remoteTransportFactory } from './remote/remoteConnection';
 import { registerThreadsView } from './threads/threadsView';
 import { registerHooksView } from './hooks/hooksView';
+import { registerMcpView } from './mcp/mcpView';
 import { registerCommands } from './commands/registerCommands';
 import { registerStatusBar } from './status/statusBar';
 import { registerDiffReview } from './diff/registerDiffReview';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
   registerRemote(services);
   const threadsView = registerThreadsView(services);
   const hooksView = registerHooksView(services);
+  const mcpView = registerMcpView(services);
   registerCommands(services);
   registerStatusBar(services);
   registerDiffReview(services);
@@ -41,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
   activeServices = { stop: () => client.dispose() };
   void client.start().catch((error: Error) => output.appendLine(`[client] ${error.message}`));
   // The views' shown rows, read by the integration tests (test/integration/views.itest.ts).
-  return Object.assign(services, { views: { threads: threadsView, hooks: hooksView } });
+  return Object.assign(services, { views: { threads: threadsView, hooks: hooksView, mcp: mcpView } });
 }
 
 export async function deactivate(): Promise<void> {

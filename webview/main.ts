@@ -10,6 +10,7 @@ import { ContextMeter } from './contextMeter';
 import { el } from './dom';
 import { APPROVAL_POLICIES, SANDBOX_MODES, type ChatEntry, type HostToWebview, type SessionInfo, type WebviewToHost } from './protocol';
 import { estimateEntryHeight, renderEntry, type RenderState } from './render';
+import { readElicitationForm } from './mcpCards';
 import { EntryStore } from './store';
 import { VirtualList } from './virtualList';
 
@@ -128,6 +129,12 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
     if (action === 'approve') {
       post({ type: 'approve', id: target.dataset.id!, decision: target.dataset.decision as any });
       target.closest('.approval-actions')?.querySelectorAll('button').forEach((b) => (b.disabled = true));
+    } else if (action === 'elicit') {
+      const form = target.closest<HTMLFormElement>('form.elicitation');
+      const elicitAction = target.dataset.elicitAction as 'accept' | 'decline';
+      if (elicitAction === 'accept' && form && !form.reportValidity()) return;
+      post({ type: 'elicitationAnswer', id: target.dataset.id!, action: elicitAction, content: elicitAction === 'accept' && form ? readElicitationForm(form) : undefined });
+      form?.querySelectorAll('button').forEach((b) => (b.disabled = true));
     } else if (action === 'open-diff') post({ type: 'openDiff', path: target.dataset.path! });
     else if (action === 'open-file') post({ type: 'openFile', path: target.dataset.path! });
     else if (action === 'toggle-skill') {

@@ -67,6 +67,29 @@ export type ChatEntry =
     }
   | { kind: 'plan'; id: string; explanation: string | null; steps: PlanStep[] }
   | { kind: 'tool'; id: string; title: string; status: string; detail?: string }
+  | {
+      kind: 'mcpTool';
+      id: string;
+      server: string;
+      tool: string;
+      status: 'inProgress' | 'completed' | 'failed';
+      /** Pretty-printed JSON. */
+      arguments: string;
+      /** The tool's text content (and structured content as JSON), when it answered. */
+      result?: string;
+      error?: string;
+      durationMs: number | null;
+    }
+  | {
+      kind: 'elicitation';
+      id: string;
+      serverName: string;
+      message: string;
+      /** A tool-call approval (no fields) rather than a server's question. */
+      approval: boolean;
+      fields: ElicitationField[];
+      resolution?: ElicitationAction | 'resolved';
+    }
   | { kind: 'notice'; id: string; level: 'error' | 'warning' | 'info'; text: string }
   /** The /skills list: every skill with an enable/disable switch, and files that are not valid skills. */
   | { kind: 'skills'; id: string; skills: SkillCandidate[]; errors: { path: string; message: string }[] }
@@ -85,6 +108,18 @@ export type ChatEntry =
       /** Set once answered (by the user, or by the server resolving it). */
       resolution?: ApprovalDecision | 'resolved';
     };
+
+export type ElicitationAction = 'accept' | 'decline' | 'cancel';
+
+/** One input of an elicitation form (MCP's flat primitive schema). */
+export interface ElicitationField {
+  name: string;
+  title: string;
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'enum';
+  required: boolean;
+  description?: string;
+  options?: string[];
+}
 
 export interface ModelOption {
   id: string;
@@ -172,6 +207,7 @@ export const SLASH_COMMANDS: SlashCommandInfo[] = [
   { name: 'compact', description: 'Summarize the conversation to free context' },
   { name: 'goal', description: 'Set the thread goal', args: '<objective>' },
   { name: 'hooks', description: 'Show the configured hooks' },
+  { name: 'mcp', description: 'List MCP servers and their tools' },
   { name: 'status', description: 'Show connection, thread and settings' },
   { name: 'skills', description: 'List skills; enable or disable them' },
   { name: 'init', description: 'Ask Codex to write an AGENTS.md for this repository' },
@@ -189,6 +225,8 @@ export type WebviewToHost =
   | { type: 'slash'; command: string; args: string }
   | { type: 'interrupt' }
   | { type: 'approve'; id: string; decision: ApprovalDecision }
+  /** `content` holds the form's values by field name (accept only). */
+  | { type: 'elicitationAnswer'; id: string; action: ElicitationAction; content?: Record<string, string | boolean> }
   | { type: 'openDiff'; path: string }
   | { type: 'openFile'; path: string }
   | { type: 'copy'; text: string }

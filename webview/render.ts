@@ -6,6 +6,7 @@
  */
 import { el } from './dom';
 import { renderMarkdownInto } from './markdown';
+import { renderElicitation, renderMcpTool } from './mcpCards';
 import type { ApprovalDecision, ChatEntry, FileChangeSummary, PlanStep } from './protocol';
 import { renderSkillsList } from './skillsList';
 
@@ -109,6 +110,12 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
     }
     case 'skills':
       row.append(renderSkillsList(entry));
+      break;
+    case 'mcpTool':
+      row.append(renderMcpTool(entry, state.expanded));
+      break;
+    case 'elicitation':
+      row.append(renderElicitation(entry));
       break;
     case 'notice': {
       row.classList.add(`notice-${entry.level}`);
@@ -253,9 +260,12 @@ export function estimateEntryHeight(entry: ChatEntry): number {
     case 'plan':
       return 44 + entry.steps.length * 24;
     case 'approval':
+    case 'elicitation':
       return 140;
     case 'skills':
       return 60 + (entry.skills.length + entry.errors.length) * 30;
+    case 'mcpTool':
+      return entry.status === 'completed' ? 40 : 120;
     default:
       return 36;
   }

@@ -13,6 +13,7 @@ import type { ThreadSessionResponse, ThreadTokenUsage, UserInput } from '../../p
 import type { ChatEntry, HostToWebview, ModelOption, SessionInfo, WebviewToHost } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import { ApprovalQueue } from './approvals';
+import { ElicitationQueue } from './elicitations';
 import { Transcript } from './transcript';
 import { connectionMessage, formatDelay } from './connectionText';
 import { listModels } from './models';
@@ -40,6 +41,7 @@ export class ChatControllerImpl implements ChatController {
   private readonly transcript: Transcript;
   private readonly threadEmitter = new Emitter<string | undefined>();
   private readonly approvals: ApprovalQueue;
+  private readonly elicitations: ElicitationQueue;
   private localUserCounter = 0;
   /** The local echo of the prompt being sent; the server's copy of it is not shown twice. */
   private localUserEntryId: string | undefined;
@@ -78,6 +80,10 @@ export class ChatControllerImpl implements ChatController {
       this.host.setAttention(pending, latestTitle);
       this.postSession();
     });
+    this.elicitations = new ElicitationQueue(this.transcript, (pending, latestTitle) => {
+      this.host.setAttention(pending + this.approvals.pendingCount, latestTitle);
+      this.postSession();
+    });
     const settings = host.settings();
     this.model = settings.model;
     this.approvalPolicy = settings.approvalPolicy;
@@ -86,6 +92,7 @@ export class ChatControllerImpl implements ChatController {
     this.notificationTarget = {
       transcript: this.transcript,
       approvals: this.approvals,
+      elicitations: this.elicitations,
       threadId: () => this.threadId,
       turnId: () => this.turnId,
       setTurn: (turnId) => this.setTurn(turnId),
@@ -138,6 +145,7 @@ export class ChatControllerImpl implements ChatController {
       runSlashCommand: (command, args) => this.runSlashCommand(command, args),
       interrupt: () => this.interrupt(),
       answerApproval: (id, decision) => this.approvals.answer(id, decision),
+      answerElicitation: (id, action, content) => this.elicitations.answer(id, action, content),
       postToView: (message) => this.postToView(message),
       setPicker: (picker, value) => this.setPicker(picker, value),
       loadOlder: () => this.loadOlder(),
@@ -145,6 +153,7 @@ export class ChatControllerImpl implements ChatController {
     this.disposables.push(
       client.onAnyNotification((...notification) => routeNotification(this.notificationTarget, ...notification)),
       ...answerApprovalRequests(client, this.approvals, this.transcript),
+      client.onServerRequest('mcpServer/elicitation/request', (params) => this.elicitations.ask(params)),
       client.onDidChangeState(() => this.postSession()),
       client.onDidConnect((event) => void this.onConnected(event.reconnected)),
       client.onDidDisconnect((event) => this.onDisconnected(event.reason, event.restartInMs, event.expected)),
@@ -469,6 +478,7 @@ export class ChatControllerImpl implements ChatController {
     this.transcript.finishStreaming();
     this.setTurn(undefined);
     this.approvals.closeAll();
+    this.elicitations.closeAll();
     if (!expected) {
       const when = restartInMs !== undefined ? ` ${this.remoteServer ? 'Reconnecting' : 'Restarting it'} in ${formatDelay(restartInMs)}.` : '';
       this.transcript.notice('error', `The Codex server ${reason}.${when}`, `server-outage-${this.outageCounter}`);

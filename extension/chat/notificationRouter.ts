@@ -5,12 +5,15 @@
  */
 import type { NotificationArgs, ThreadTokenUsage, Turn } from '../../protocol';
 import type { ApprovalQueue } from './approvals';
+import type { ElicitationQueue } from './elicitations';
 import { turnErrorNoticeId, type Transcript } from './transcript';
 
 /** What the router reads and changes in the chat (the controller gives it this view of itself). */
 export interface NotificationTarget {
   readonly transcript: Transcript;
   readonly approvals: ApprovalQueue;
+  /** MCP elicitations (tool approvals, servers' questions) waiting in the transcript. */
+  readonly elicitations: ElicitationQueue;
   threadId(): string | undefined;
   turnId(): string | undefined;
   setTurn(turnId: string | undefined): void;
@@ -40,6 +43,7 @@ export function routeNotification(chat: NotificationTarget, ...[method, params]:
       if (turn.status === 'failed' && turn.error) chat.transcript.notice('error', turn.error.message, turnErrorNoticeId(String(turn.id)));
       else if (turn.status === 'interrupted') chat.transcript.notice('info', 'Turn interrupted.');
       chat.approvals.closeAll(turn.id);
+      chat.elicitations.closeAll(turn.id);
       if (chat.turnId() === turn.id || !turn.id) chat.setTurn(undefined);
       return;
     }

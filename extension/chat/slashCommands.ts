@@ -13,6 +13,7 @@ import { currentPermissionMode, permissionModeFrom, permissionPickItems, PERMISS
 import { showSkillsList } from './skillsView';
 import type { PickerValues } from './threadSettings';
 import { Transcript } from './transcript';
+import { describeMcpServers } from '../mcp/mcpText';
 
 /** What the slash commands use of the chat (the controller gives them this view of itself). */
 export interface SlashCommandContext {
@@ -98,6 +99,15 @@ export async function runSlashCommand(chat: SlashCommandContext, command: string
     case 'hooks':
       await chat.host.executeCommand('codex.hooks.focus');
       return;
+    case 'mcp': {
+      // The open thread's own connections when the server has it loaded; otherwise the configured servers.
+      const threadId = chat.threadId();
+      const listed = await (threadId ? chat.client.request('mcpServerStatus/list', { threadId }) : Promise.reject(new Error('no thread'))).catch(() =>
+        chat.client.request('mcpServerStatus/list', {}),
+      );
+      chat.transcript.notice('info', describeMcpServers(listed.data ?? []));
+      return;
+    }
     case 'status':
       chat.transcript.notice('info', statusText(chat));
       return;

@@ -4,6 +4,7 @@
  * is (re)filled from, so the chat survives the view being hidden, disposed
  * and shown again. Every change is reported as a `HostToWebview` message.
  */
+import { mcpResultText } from '../mcp/mcpText';
 import type { ChatEntry, FileChangeSummary, HostToWebview, PlanStep } from '../../webview/protocol';
 import type { FileUpdateChange, ThreadItem, Turn, UserInput } from '../../protocol';
 
@@ -185,7 +186,17 @@ export function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry |
     case 'fileChange':
       return { kind: 'fileChange', id: it.id, files: (it.changes ?? []).map(summarizeChange), status: it.status ?? 'inProgress' };
     case 'mcpToolCall':
-      return { kind: 'tool', id: it.id, title: `${it.server}.${it.tool}`, status: it.status, detail: it.error?.message };
+      return {
+        kind: 'mcpTool',
+        id: it.id,
+        server: String(it.server),
+        tool: String(it.tool),
+        status: it.status ?? 'inProgress',
+        arguments: JSON.stringify(it.arguments ?? {}, null, 2),
+        result: mcpResultText(it.result),
+        error: it.error?.message,
+        durationMs: it.durationMs ?? null,
+      };
     case 'dynamicToolCall':
       return { kind: 'tool', id: it.id, title: String(it.tool), status: it.status };
     case 'webSearch':

@@ -1,7 +1,7 @@
 /** What the chat does with each message its webview sends (the typed messages are in webview/protocol.ts). */
 import type { CodexClient } from '../client/codexClient';
 import type { PromptAttachment } from '../services';
-import type { ApprovalDecision, HostToWebview, SkillCandidate, WebviewToHost } from '../../webview/protocol';
+import type { ApprovalDecision, ElicitationAction, HostToWebview, SkillCandidate, WebviewToHost } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import type { PickerValues } from './threadSettings';
 
@@ -17,6 +17,7 @@ export interface WebviewMessageTarget {
   runSlashCommand(command: string, args: string): Promise<void>;
   interrupt(): Promise<void>;
   answerApproval(id: string, decision: ApprovalDecision): void;
+  answerElicitation(id: string, action: ElicitationAction, content?: Record<string, string | boolean>): void;
   postToView(message: HostToWebview): void;
   /** A picker changed in the composer: it applies to the next prompt. */
   setPicker(picker: keyof PickerValues, value: string): void;
@@ -40,6 +41,9 @@ export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message
       return;
     case 'approve':
       chat.answerApproval(message.id, message.decision);
+      return;
+    case 'elicitationAnswer':
+      chat.answerElicitation(message.id, message.action, message.content);
       return;
     case 'openDiff':
       await chat.host.executeCommand('codex.diff.openFileDiff', message.path);

@@ -28,6 +28,8 @@ export const THREADS_VIEW_COMMANDS = [
 
 export const HOOKS_VIEW_COMMANDS = ['codex.hooks.refresh', 'codex.hooks.trust', 'codex.hooks.disable', 'codex.hooks.enable', 'codex.hooks.openDefinition'] as const;
 
+export const MCP_VIEW_COMMANDS = ['codex.mcp.reload', 'codex.mcp.openConfig', 'codex.mcp.copyError'] as const;
+
 /** Registered elsewhere: the chat (`extension/chat`), activation, diff review (`extension/diff`), remote connection. */
 export const OTHER_OWNERS: Record<string, string> = {
   'codex.focusChat': 'chat',

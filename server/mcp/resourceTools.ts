@@ -6,7 +6,7 @@
  */
 import type { McpToolCallItem } from '../../protocol/items';
 import type { ToolOutput } from '../providers/modelClient';
-import type { TurnRunner } from '../turn/engine';
+import type { RunningTurn } from '../turn/runningTurn';
 import type { McpServerSet } from './serverSet';
 
 async function answer(set: McpServerSet, name: string, args: Record<string, unknown>): Promise<unknown> {
@@ -24,7 +24,7 @@ async function answer(set: McpServerSet, name: string, args: Record<string, unkn
   return { resourceTemplates: connections.flatMap((c) => (c.resourceTemplates as object[]).map((template) => ({ server: c.name, ...template }))) };
 }
 
-export async function callResourceTool(runner: TurnRunner, set: McpServerSet, callId: string, name: string, args: Record<string, unknown>): Promise<ToolOutput> {
+export async function callResourceTool(runner: RunningTurn, set: McpServerSet, callId: string, name: string, args: Record<string, unknown>): Promise<ToolOutput> {
   const item: McpToolCallItem = {
     type: 'mcpToolCall',
     id: callId,

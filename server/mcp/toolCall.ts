@@ -11,7 +11,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { McpToolCallItem } from '../../protocol/items';
 import type { ResponseItem, ToolOutput } from '../providers/modelClient';
 import type { LoadedThread } from '../thread/loadedThread';
-import type { TurnRunner } from '../turn/engine';
+import type { RunningTurn } from '../turn/runningTurn';
 import { lifecycleHooks, type ToolUse } from '../turn/lifecycleHooks';
 import { developerMessage } from '../turn/context';
 import type { McpConnection } from './connection';
@@ -44,7 +44,7 @@ export function targetOf(call: ResponseItem, set: McpServerSet): McpCallTarget |
   return server ? { server, tool: rest.slice(server.length + 2) } : null;
 }
 
-export async function runMcpToolCall(runner: TurnRunner, thread: LoadedThread, call: ResponseItem): Promise<ToolOutput> {
+export async function runMcpToolCall(runner: RunningTurn, thread: LoadedThread, call: ResponseItem): Promise<ToolOutput> {
   const set = mcpOf(thread);
   const callId = String(call.call_id ?? '');
   const name = String(call.name ?? '');
@@ -115,7 +115,7 @@ export async function runMcpToolCall(runner: TurnRunner, thread: LoadedThread, c
   return post.blocked && post.reason ? post.reason : output;
 }
 
-function fail(runner: TurnRunner, item: McpToolCallItem, started: number, message: string): ToolOutput {
+function fail(runner: RunningTurn, item: McpToolCallItem, started: number, message: string): ToolOutput {
   item.status = 'failed';
   item.error = { message };
   item.durationMs = Date.now() - started;
@@ -125,7 +125,7 @@ function fail(runner: TurnRunner, item: McpToolCallItem, started: number, messag
 
 /** The reference asks with an elicitation (form mode, empty schema) naming the server and tool. */
 async function askApproval(
-  runner: TurnRunner,
+  runner: RunningTurn,
   thread: LoadedThread,
   connection: McpConnection,
   target: McpCallTarget,

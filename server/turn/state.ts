@@ -1,4 +1,5 @@
 /** Turn-engine state kept per loaded thread (running turn, exec sessions, session approvals). */
+import type { ClientSession } from '../core/session';
 import type { LoadedThread } from '../thread/loadedThread';
 import type { Turn, UserInput } from '../../protocol/items';
 import { ExecSessionStore } from '../tools/exec';
@@ -10,6 +11,10 @@ interface ActiveTurn {
   readonly turn: Turn;
   steer(input: UserInput[], clientId: string | null): void;
   interrupt(): Promise<void>;
+  /** Aborted by an interrupt (MCP elicitations of the turn end with it). */
+  readonly abort: AbortController;
+  /** The client that answers the turn's questions (MCP elicitations). */
+  approver(): ClientSession | undefined;
 }
 
 export interface ThreadTurnState {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HOOKS_VIEW_COMMANDS, OTHER_OWNERS, PALETTE_COMMANDS, THREADS_VIEW_COMMANDS } from '../../extension/commands/commandIds';
+import { HOOKS_VIEW_COMMANDS, MCP_VIEW_COMMANDS, OTHER_OWNERS, PALETTE_COMMANDS, THREADS_VIEW_COMMANDS } from '../../extension/commands/commandIds';
 import { fileMention, selectionPrompt } from '../../extension/commands/selectionPrompts';
 import { compactNumber, StatusModel } from '../../extension/status/statusModel';
 import { note } from '../helpers/notifications';
@@ -16,7 +16,7 @@ function sourceOf(file: string): string {
 
 describe('command registration', () => {
   it('gives every declared command exactly one owner', () => {
-    const mine = [...PALETTE_COMMANDS, ...THREADS_VIEW_COMMANDS, ...HOOKS_VIEW_COMMANDS];
+    const mine = [...PALETTE_COMMANDS, ...THREADS_VIEW_COMMANDS, ...HOOKS_VIEW_COMMANDS, ...MCP_VIEW_COMMANDS];
     const owners = [...mine, ...Object.keys(OTHER_OWNERS)];
     assert.equal(new Set(owners).size, owners.length, 'no command has two owners');
     assert.deepEqual([...declared].sort(), [...owners].sort());
@@ -30,6 +30,8 @@ describe('command registration', () => {
     for (const id of THREADS_VIEW_COMMANDS) assert.ok(threads.includes(id), `${id} has a handler`);
     const hooks = registered('extension/hooks/hooksView.ts');
     for (const id of HOOKS_VIEW_COMMANDS) assert.ok(hooks.includes(id), `${id} has a handler`);
+    const mcp = registered('extension/mcp/mcpView.ts');
+    for (const id of MCP_VIEW_COMMANDS) assert.ok(mcp.includes(id), `${id} has a handler`);
   });
 
   it('only binds keys and menus to declared commands, with when clauses on editor actions', () => {
