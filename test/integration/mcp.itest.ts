@@ -1,0 +1,99 @@
+/**
+ * MCP servers in a real VS Code: the bundled server starts the SDK-built
+ * fixture from config.toml, the MCP Servers view shows it ready with its
+ * tools and resources (and a failing one with its reason, whose error can be
+ * copied), "open config entry" lands on `[mcp_servers.fx]`, and a tool call
+ * the scripted model makes shows as an MCP tool card in the chat.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { McpViewHandle } from '../../extension/mcp/mcpView';
+import type { ExtensionServices } from '../../extension/services';
+import { reply, ScriptedModel } from '../helpers/scriptedModel';
+import { activateCodex, codexHome, waitFor } from './index.helpers';
+
+interface ChatInternals {
+  entries: readonly { kind: string; id: string; server?: string; tool?: string; result?: string; status?: string }[];
+}
+
+/** The fixture server in the repository (the suites bundle runs elsewhere, so `__dirname` does not lead there). */
+function fixtureServer(): string {
+  const roots = [process.env.INIT_CWD, process.env.PWD, process.cwd()].filter((d): d is string => Boolean(d));
+  for (const root of roots) {
+    const candidate = path.join(root, 'test', 'helpers', 'mcp', 'fixtureServer.mjs');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error(`test/helpers/mcp/fixtureServer.mjs is not reachable from ${roots.join(', ')}`);
+}
+
+/** The extension host's own runtime runs the fixture (code-server's node; Electron as node on the desktop). */
+const serverToml = (name: string, env: Record<string, string> = {}) => {
+  const all = { ELECTRON_RUN_AS_NODE: '1', ...env };
+  return [
+    `[mcp_servers.${name}]`,
+    `command = ${JSON.stringify(process.execPath)}`,
+    `args = [${JSON.stringify(fixtureServer())}]`,
+    `env = { ${Object.entries(all).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')} }`,
+    '',
+  ].join('\n');
+};
+
+describe('MCP servers in a real VS Code', function () {
+  this.timeout(90_000);
+  let services: ExtensionServices & { views: { mcp: McpViewHandle } };
+  let model: ScriptedModel;
+
+  before(async () => {
+    services = await activateCodex();
+    model = await new ScriptedModel().start();
+    model.writeConfig(codexHome(), { extra: `\n${serverToml('fx')}\n${serverToml('broken', { MCP_FIXTURE_FAIL_START: '1' })}` });
+    await vscode.commands.executeCommand('codex.restartServer');
+    await waitFor(() => services.client.state === 'connected', 30_000, 'the bundled server to connect');
+    await vscode.commands.executeCommand('workbench.view.extension.codex');
+  });
+
+  after(async () => {
+    await model?.stop();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows each server with its state, tools and resources; copies the error of a failed one', async () => {
+    const snapshot = await waitFor(
+      () => {
+        const shown = services.views.mcp.snapshot();
+        return shown.rows.some((row) => row.label === 'fx' && /^7 tools, 1 resource/.test(row.description ?? '')) && shown.rows.some((row) => row.label === 'broken' && row.description === 'failed') ? shown : undefined;
+      },
+      30_000,
+      'the MCP Servers view to list fx and broken',
+    );
+    const labels = snapshot.rows.map((row) => `${'  '.repeat(row.depth)}${row.label}`);
+    for (const tool of ['add', 'ask', 'echo', 'fail', 'sleep']) assert.ok(labels.includes(`  ${tool}`), `${tool} is listed under fx:\n${snapshot.text}`);
+    assert.ok(labels.includes('  Fixture readme'), `the resource is listed:\n${snapshot.text}`);
+    assert.match(snapshot.text, /broken — failed\n\s+MCP client for `broken` failed to start/);
+
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('codex.mcp.copyError', 'broken');
+    assert.match(await vscode.env.clipboard.readText(), /MCP client for `broken` failed to start/);
+
+    await vscode.commands.executeCommand('codex.mcp.reload');
+    await vscode.commands.executeCommand('codex.mcp.openConfig', 'fx');
+    const editor = await waitFor(() => (vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('config.toml') ? vscode.window.activeTextEditor : undefined), 5000, 'config.toml opened');
+    assert.equal(editor.document.lineAt(editor.selection.active.line).text, '[mcp_servers.fx]');
+  });
+
+  it('shows the model\'s MCP tool call as a card in the chat', async () => {
+    model.enqueue(reply.items({ type: 'function_call', namespace: 'mcp__fx', name: 'echo', arguments: { text: 'from VS Code' }, callId: 'call_itest' }), reply.text('The tool answered.'));
+    await services.chat.newThread();
+    await services.chat.sendPrompt('Use the echo tool');
+    const entries = () => (services.chat as unknown as ChatInternals).entries;
+    await waitFor(() => !services.chat.activeTurnId && entries().some((entry) => entry.kind === 'agent'), 40_000, 'the answer after the tool call');
+    const card = entries().find((entry) => entry.kind === 'mcpTool');
+    assert.ok(card, `an MCP tool card: ${JSON.stringify(entries())}`);
+    assert.equal(card.server, 'fx');
+    assert.equal(card.tool, 'echo');
+    assert.equal(card.status, 'completed');
+    assert.equal(card.result, 'echo: from VS Code');
+  });
+});
