@@ -60,14 +60,20 @@ describe('MCP servers in a real VS Code', function () {
   });
 
   it('shows each server with its state, tools and resources; copies the error of a failed one', async () => {
+    // The server's own answer first: a failure then says what it saw.
+    const listed = await services.client.request('mcpServerStatus/list', {});
+    const summary = JSON.stringify(listed.data.map((s: any) => ({ name: s.name, tools: Object.keys(s.tools).length, error: s.toolsError })));
+    assert.equal(listed.data.length, 2, summary);
     const snapshot = await waitFor(
       () => {
         const shown = services.views.mcp.snapshot();
         return shown.rows.some((row) => row.label === 'fx' && /^7 tools, 1 resource/.test(row.description ?? '')) && shown.rows.some((row) => row.label === 'broken' && row.description === 'failed') ? shown : undefined;
       },
       30_000,
-      'the MCP Servers view to list fx and broken',
-    );
+      `the MCP Servers view to list fx and broken (server: ${summary})`,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\nview:\n${services.views.mcp.snapshot().text}`);
+    });
     const labels = snapshot.rows.map((row) => `${'  '.repeat(row.depth)}${row.label}`);
     for (const tool of ['add', 'ask', 'echo', 'fail', 'sleep']) assert.ok(labels.includes(`  ${tool}`), `${tool} is listed under fx:\n${snapshot.text}`);
     assert.ok(labels.includes('  Fixture readme'), `the resource is listed:\n${snapshot.text}`);
@@ -88,7 +94,9 @@ describe('MCP servers in a real VS Code', function () {
     await services.chat.newThread();
     await services.chat.sendPrompt('Use the echo tool');
     const entries = () => (services.chat as unknown as ChatInternals).entries;
-    await waitFor(() => !services.chat.activeTurnId && entries().some((entry) => entry.kind === 'agent'), 40_000, 'the answer after the tool call');
+    await waitFor(() => !services.chat.activeTurnId && entries().some((entry) => entry.kind === 'agent'), 40_000, 'the answer after the tool call').catch((error: Error) => {
+      throw new Error(`${error.message}\nentries: ${JSON.stringify(entries())}\nmodel requests: ${model.modelRequests.length}`);
+    });
     const card = entries().find((entry) => entry.kind === 'mcpTool');
     assert.ok(card, `an MCP tool card: ${JSON.stringify(entries())}`);
     assert.equal(card.server, 'fx');
