@@ -28,14 +28,18 @@ function fixtureServer(): string {
   throw new Error(`test/helpers/mcp/fixtureServer.mjs is not reachable from ${roots.join(', ')}`);
 }
 
-/** The extension host's own runtime runs the fixture (code-server's node; Electron as node on the desktop). */
+/**
+ * The fixture runs on the node that runs the test harness (npm's), not on the extension host's
+ * `process.execPath`: in code-server that is not a plain node and the fixture never starts.
+ */
 const serverToml = (name: string, env: Record<string, string> = {}) => {
-  const all = { ELECTRON_RUN_AS_NODE: '1', ...env };
+  const all = { ...env };
+  const node = process.env.npm_node_execpath || process.env.NODE || 'node';
   return [
     `[mcp_servers.${name}]`,
-    `command = ${JSON.stringify(process.execPath)}`,
+    `command = ${JSON.stringify(node)}`,
     `args = [${JSON.stringify(fixtureServer())}]`,
-    `env = { ${Object.entries(all).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')} }`,
+    Object.keys(all).length ? `env = { ${Object.entries(all).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')} }` : '',
     '',
   ].join('\n');
 };
