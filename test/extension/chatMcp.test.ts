@@ -156,8 +156,8 @@ for (const which of ['reference', 'ours'] as const) {
 
       send(view!, '/mcp');
       await waitUntil(() => /MCP servers \(1\)/.test(view!.transcript().textContent!), 'the /mcp list');
-      assert.match(view!.transcript().textContent!, /fx — 7 tools/);
-      assert.match(view!.transcript().textContent!, /add, ask, crash, echo, fail, malformed, sleep/);
+      assert.match(view!.transcript().textContent!, /fx — 8 tools/);
+      assert.match(view!.transcript().textContent!, /add, ask, crash, echo, fail, garbled, malformed, sleep/);
     });
   });
 }

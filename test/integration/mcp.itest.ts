@@ -71,7 +71,7 @@ describe('MCP servers in a real VS Code', function () {
     const snapshot = await waitFor(
       () => {
         const shown = services.views.mcp.snapshot();
-        return shown.rows.some((row) => row.label === 'fx' && /^7 tools, 1 resource/.test(row.description ?? '')) && shown.rows.some((row) => row.label === 'broken' && row.description === 'failed') ? shown : undefined;
+        return shown.rows.some((row) => row.label === 'fx' && /^8 tools, 1 resource/.test(row.description ?? '')) && shown.rows.some((row) => row.label === 'broken' && row.description === 'failed') ? shown : undefined;
       },
       30_000,
       `the MCP Servers view to list fx and broken (server: ${summary})`,

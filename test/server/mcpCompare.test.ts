@@ -99,17 +99,24 @@ describe('MCP tools in turns, compared with the reference', function () {
     assert.deepEqual(ours.requests.map((r: any) => r._meta?.tool_name ?? r.message), ['echo', 'ask', 'What is your name?']);
   });
 
-  it('faults: a failed start, a missing command, a startup timeout, a tool timeout and a crash mid-call leave the turn working', async () => {
+  it('faults: a failed start, a missing command, a startup timeout, a malformed result, a tool timeout and a crash mid-call leave the turn working', async () => {
     const toml = [
       stdioServerToml('fx', { extra: ['tool_timeout_sec = 1'] }),
       stdioServerToml('bad', { env: { MCP_FIXTURE_FAIL_START: '1' } }),
       '[mcp_servers.gone]\ncommand = "/nonexistent/mcp-server"\n',
       stdioServerToml('slow', { env: { MCP_FIXTURE_STARTUP_DELAY_MS: '8000' }, extra: ['startup_timeout_sec = 1'] }),
     ].join('\n');
-    const replies = () => [reply.items(call('sleep', { ms: 3000 }, 'call_s')), reply.items(call('crash', {}, 'call_c')), reply.items(call('echo', { text: 'after' }, 'call_after')), reply.text('done')];
+    const replies = () => [
+      reply.items(call('garbled', {}, 'call_g')),
+      reply.items(call('sleep', { ms: 3000 }, 'call_s')),
+      reply.items(call('crash', {}, 'call_c')),
+      reply.items(call('echo', { text: 'after' }, 'call_after')),
+      reply.text('done'),
+    ];
     const { ours } = await compare(toml, replies);
     assert.deepEqual(ours.startup, { bad: ['starting', 'failed'], fx: ['starting', 'ready'], gone: ['starting', 'failed'], slow: ['starting', 'failed'] });
-    assert.deepEqual(ours.items.map((item: any) => item.status), ['failed', 'failed', 'failed']);
+    assert.deepEqual(ours.items.map((item: any) => item.status), ['failed', 'failed', 'failed', 'failed']);
+    assert.equal(ours.items[0].error.message, 'tool call error: tool call failed for `fx/garbled`', 'a malformed result is a failed call');
     assert.equal(ours.status, 'completed');
   });
 });

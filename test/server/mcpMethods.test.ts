@@ -69,6 +69,15 @@ describe('MCP protocol methods', function () {
         // The reference restarts servers for new threads only; ours also starts them in loaded threads.
         assert.deepEqual(names, ['bad', 'fx', 'second']);
         await waitUntil('second server connected', () => run.server.notifications.some((n) => n.method === 'mcpServer/startupStatus/updated' && n.params.name === 'second' && n.params.status === 'ready'));
+        // A changed entry restarts that server only; the unchanged ones keep their connection.
+        const configFile = path.join(run.codexHome, 'config.toml');
+        fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace('disabled_tools = ["crash"]', 'disabled_tools = ["crash", "sleep"]'));
+        run.server.clearNotifications();
+        await server.request('config/mcpServer/reload', {});
+        const restarted = run.server.notifications.filter((n) => n.method === 'mcpServer/startupStatus/updated').map((n) => `${n.params.name}:${n.params.status}`);
+        assert.deepEqual(restarted, ['fx:starting', 'fx:ready']);
+        const fx = (await server.request('mcpServerStatus/list', { threadId: run.threadId, serverName: 'fx' })).data[0];
+        assert.equal('sleep' in fx.tools, false);
       }
       await stopMcpRun(run);
       await waitUntil('no MCP child process left', () => livePids(pidFile).length === 0, 10000);

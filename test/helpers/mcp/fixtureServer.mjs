@@ -15,7 +15,8 @@
  *   MCP_FIXTURE_REQUIRE_BEARER  (http) answer 401 unless `Authorization: Bearer <value>`
  *
  * Tools: echo, add (structured content), fail (isError), crash (exits mid-call),
- * sleep (waits `ms`), malformed (content that is not valid MCP), ask (elicitation),
+ * sleep (waits `ms`), malformed (content the SDK server itself refuses), garbled (a result
+ * that reaches the client malformed), ask (elicitation),
  * and one resource, fixture://readme.
  */
 import fs from 'node:fs';
@@ -69,6 +70,11 @@ function buildServer() {
   });
   server.registerTool('malformed', { description: 'Returns content that is not valid MCP.', inputSchema: {} }, async () => ({
     content: [{ type: 'nonsense', value: 42 }],
+  }));
+  // Answers with a result whose `content` is not a list: the transport wrapper below garbles it on the wire.
+  server.registerTool('garbled', { description: 'Answers with a result that is not valid MCP.', inputSchema: {} }, async () => ({
+    content: [{ type: 'text', text: 'to be garbled' }],
+    _meta: { fixtureGarble: true },
   }));
   server.registerTool('ask', { description: 'Asks the user for their name (elicitation).', inputSchema: {} }, async () => {
     const answer = await server.server.elicitInput({
@@ -124,7 +130,10 @@ if (process.argv.includes('--http')) {
 } else {
   if (startupDelay) await sleep(startupDelay);
   const server = buildServer();
-  await server.connect(new StdioServerTransport());
+  const transport = new StdioServerTransport();
+  const send = transport.send.bind(transport);
+  transport.send = (message) => send(message.result?._meta?.fixtureGarble ? { ...message, result: { content: 'not a list' } } : message);
+  await server.connect(transport);
   // Exit with the client: the stdin pipe closing ends the server.
   process.stdin.on('end', () => process.exit(0));
 }

@@ -10,14 +10,18 @@ import { createInterface } from 'node:readline';
 
 export const FIXTURE_SERVER = path.join(__dirname, 'fixtureServer.mjs');
 
+/** On a busy machine node needs seconds to load the SDK: tests allow a minute unless they test the timeout. */
+const startupTimeout = (extra: string[]) => (extra.some((line) => line.startsWith('startup_timeout_sec')) ? [] : ['startup_timeout_sec = 60']);
+
 /** A `[mcp_servers.<name>]` entry for the stdio fixture; `extra` lines go into the table. */
 export function stdioServerToml(name: string, options: { env?: Record<string, string>; extra?: string[] } = {}): string {
   const env = options.env && Object.keys(options.env).length ? [`env = { ${Object.entries(options.env).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')} }`] : [];
-  return [`[mcp_servers.${name}]`, `command = ${JSON.stringify(process.execPath)}`, `args = [${JSON.stringify(FIXTURE_SERVER)}]`, ...env, ...(options.extra ?? []), ''].join('\n');
+  const extra = options.extra ?? [];
+  return [`[mcp_servers.${name}]`, `command = ${JSON.stringify(process.execPath)}`, `args = [${JSON.stringify(FIXTURE_SERVER)}]`, ...env, ...extra, ...startupTimeout(extra), ''].join('\n');
 }
 
 export function httpServerToml(name: string, url: string, extra: string[] = []): string {
-  return [`[mcp_servers.${name}]`, `url = ${JSON.stringify(url)}`, ...extra, ''].join('\n');
+  return [`[mcp_servers.${name}]`, `url = ${JSON.stringify(url)}`, ...extra, ...startupTimeout(extra), ''].join('\n');
 }
 
 export interface HttpFixture {
