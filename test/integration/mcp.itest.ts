@@ -39,6 +39,8 @@ const serverToml = (name: string, env: Record<string, string> = {}) => {
     `[mcp_servers.${name}]`,
     `command = ${JSON.stringify(node)}`,
     `args = [${JSON.stringify(fixtureServer())}]`,
+    // Loading the SDK takes seconds while code-server runs on a busy machine.
+    'startup_timeout_sec = 60',
     Object.keys(all).length ? `env = { ${Object.entries(all).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')} }` : '',
     '',
   ].join('\n');
@@ -53,6 +55,7 @@ describe('MCP servers in a real VS Code', function () {
     services = await activateCodex();
     model = await new ScriptedModel().start();
     model.writeConfig(codexHome(), { extra: `\n${serverToml('fx')}\n${serverToml('broken', { MCP_FIXTURE_FAIL_START: '1' })}` });
+    await vscode.workspace.getConfiguration('codex').update('serverEnv', { MOCK_KEY: 'test-key', CODEX_HOME: codexHome() }, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('codex.restartServer');
     await waitFor(() => services.client.state === 'connected', 30_000, 'the bundled server to connect');
     await vscode.commands.executeCommand('workbench.view.extension.codex');
@@ -60,6 +63,7 @@ describe('MCP servers in a real VS Code', function () {
 
   after(async () => {
     await model?.stop();
+    await vscode.workspace.getConfiguration('codex').update('serverEnv', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -73,7 +77,7 @@ describe('MCP servers in a real VS Code', function () {
         const shown = services.views.mcp.snapshot();
         return shown.rows.some((row) => row.label === 'fx' && /^8 tools, 1 resource/.test(row.description ?? '')) && shown.rows.some((row) => row.label === 'broken' && row.description === 'failed') ? shown : undefined;
       },
-      30_000,
+      60_000,
       `the MCP Servers view to list fx and broken (server: ${summary})`,
     ).catch((error: Error) => {
       throw new Error(`${error.message}\nview:\n${services.views.mcp.snapshot().text}`);
