@@ -4,17 +4,10 @@
  * by `mcpServer/startupStatus/updated`. Builds the tree nodes: each server
  * with its state, then its tools and resources. No `vscode` import.
  */
-export type Requester = <T = any>(method: string, params?: unknown) => Promise<T>;
+import type { McpServerStatus } from '../../protocol/mcp';
+import type { Requester } from '../services';
 
-export interface McpServerInfo {
-  name: string;
-  runtimeStatus: string | null;
-  tools: Record<string, { name: string; title?: string; description?: string }>;
-  resources: { uri: string; name: string; title?: string; description?: string }[];
-  toolsError: string | null;
-  authStatus: string;
-  httpOrigin: string | null;
-}
+export type McpServerInfo = Pick<McpServerStatus, 'name' | 'runtimeStatus' | 'tools' | 'resources' | 'toolsError' | 'authStatus' | 'httpOrigin'>;
 
 export type McpServerState = 'starting' | 'ready' | 'failed' | 'disabled';
 
@@ -70,7 +63,7 @@ export class McpServerModel {
       const threadId = this.threadId();
       const response = await (threadId ? this.request('mcpServerStatus/list', { threadId }) : Promise.reject(new Error('no thread'))).catch(() => this.request('mcpServerStatus/list', {}));
       if (id !== this.latestRequest) return;
-      this.servers = (response?.data ?? []) as McpServerInfo[];
+      this.servers = response?.data ?? [];
       this.live.clear();
       this.loaded = true;
       this.lastError = undefined;
