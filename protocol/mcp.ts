@@ -112,12 +112,12 @@ export interface McpServerStatusUpdatedNotification {
 
 export type McpServerElicitationAction = 'accept' | 'decline' | 'cancel';
 
-/** `mcpServer/elicitation/request` (form mode: the one our server sends). */
+/** `mcpServer/elicitation/request`. Our server sends `form` only; the reference also other modes (the chat declines those). */
 export interface McpServerElicitationRequestParams {
   threadId: string;
   turnId: string | null;
   serverName: string;
-  mode: 'form';
+  mode: 'form' | 'url' | 'openai/userVerification' | 'openai/form' | 'openaiForm';
   _meta: unknown | null;
   message: string;
   requestedSchema: unknown;
@@ -125,8 +125,8 @@ export interface McpServerElicitationRequestParams {
 
 export interface McpServerElicitationRequestResponse {
   action: McpServerElicitationAction;
-  content: unknown | null;
-  _meta: unknown | null;
+  content?: unknown | null;
+  _meta?: unknown | null;
 }
 
 export interface McpRequests {
