@@ -36,6 +36,12 @@ class McpTestHost implements ChatHost {
   async pickModel() {
     return undefined;
   }
+  async pickOne() {
+    return undefined;
+  }
+  async pickFile() {
+    return undefined;
+  }
   async writeClipboard(): Promise<void> {}
   async openFile(): Promise<void> {}
   async reveal(): Promise<void> {}
