@@ -8,6 +8,8 @@ import { mcpResultText } from '../mcp/mcpText';
 import type { ChatEntry, FileChangeSummary, HostToWebview, PlanStep } from '../../webview/protocol';
 import type { FileUpdateChange, ThreadItem, Turn, UserInput } from '../../protocol';
 
+import { hasAddedContext, withoutAddedContext } from '../../shared/addedContext';
+
 type Post = (message: HostToWebview) => void;
 
 export class Transcript {
@@ -157,13 +159,18 @@ export function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry |
   switch (item.type) {
     case 'userMessage': {
       const inputs = (it.content ?? []) as UserInput[];
-      const text = inputs
+      const sent = inputs
         .filter((input): input is Extract<UserInput, { type: 'text' }> => input.type === 'text')
         .map((input) => input.text)
         .join('\n');
-      const attachments = inputs.flatMap((input) =>
-        input.type === 'mention' ? [{ label: `@${input.name}`, details: input.path }] : input.type === 'skill' ? [{ label: `$${input.name}`, details: input.path, skill: true }] : [],
-      );
+      // The bubble shows what the user typed; the `/ide` block it carried becomes a chip again.
+      const text = withoutAddedContext(sent);
+      const attachments = [
+        ...(hasAddedContext(sent) ? [{ label: 'IDE context' }] : []),
+        ...inputs.flatMap((input) =>
+          input.type === 'mention' ? [{ label: `@${input.name}`, details: input.path }] : input.type === 'skill' ? [{ label: `$${input.name}`, details: input.path, skill: true }] : [],
+        ),
+      ];
       return { kind: 'user', id: it.id, text, attachments: attachments.length ? attachments : undefined };
     }
     case 'agentMessage':

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { PromptAttachment } from '../services';
+import { IDE_CONTEXT_CLOSE, IDE_CONTEXT_OPEN } from '../../shared/addedContext';
 
 export const IDE_LIMITS = {
   selectionBytes: 16 * 1024,
@@ -181,8 +182,7 @@ function fenceFor(text: string): string {
   return '`'.repeat(longest + 1);
 }
 
-export const IDE_CONTEXT_OPEN = '<ide_context>';
-export const IDE_CONTEXT_CLOSE = '</ide_context>';
+export { IDE_CONTEXT_OPEN, IDE_CONTEXT_CLOSE } from '../../shared/addedContext';
 
 /** Renders the capped context as the block the model reads, the chip label and its details. */
 function renderIdeContext(ctx: CappedIdeContext): PromptAttachment {

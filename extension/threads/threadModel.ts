@@ -6,6 +6,7 @@
  */
 import type { NotificationArgs, Thread, ThreadStatus, UserMessageItem } from '../../protocol';
 import type { Requester } from '../services';
+import { withoutAddedContext } from '../../shared/addedContext';
 
 /** The fields of the protocol's `Thread` that the view uses. */
 export type ThreadSummary = Pick<Thread, 'id' | 'name' | 'preview' | 'createdAt' | 'updatedAt' | 'status' | 'path' | 'cwd'> &
@@ -53,7 +54,7 @@ export function relativeTime(timestampSeconds: number, now: Date): string {
 export function threadLabel(thread: ThreadSummary): string {
   const name = thread.name?.trim();
   if (name) return truncate(name, LABEL_MAX);
-  const firstLine = thread.preview?.split(/\r?\n/).find((line) => line.trim() !== '')?.trim();
+  const firstLine = withoutAddedContext(thread.preview ?? '').split(/\r?\n/).find((line) => line.trim() !== '')?.trim();
   return firstLine ? truncate(firstLine, LABEL_MAX) : '(empty thread)';
 }
 
@@ -407,10 +408,11 @@ function pickSummary(thread: ThreadSummary): Partial<ThreadSummary> {
 
 /** The text parts of a `userMessage` item, joined. */
 function userMessageText(item: UserMessageItem): string {
-  return (item.content ?? [])
-    .flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : []))
-    .join('\n')
-    .trim();
+  return withoutAddedContext(
+    (item.content ?? [])
+      .flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : []))
+      .join('\n'),
+  );
 }
 
 function moveBetween(from: ListState, to: ListState, threadId: string | undefined): boolean {

@@ -8,6 +8,7 @@ import { registerGuardedCommands, type CommandHandlers } from '../commands/guard
 import { NodeTreeProvider, describeTree, followServerState, retryItem, statusMessageItem, type ViewSnapshot } from './nodeTreeProvider';
 import { ThreadListModel, type ThreadNode, type ThreadSummary } from './threadModel';
 import type { ServerNotificationMethod } from '../../protocol';
+import { withoutAddedContext } from '../../shared/addedContext';
 
 /** What the model follows; `item/completed` and `turn/completed` bring a new thread's preview and times. */
 const FOLLOWED_NOTIFICATIONS: ReadonlySet<ServerNotificationMethod> = new Set<ServerNotificationMethod>([
@@ -70,7 +71,7 @@ export class ThreadsTreeProvider extends NodeTreeProvider<ThreadNode> {
 
 function threadTooltip(thread: ThreadSummary, status: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendText(thread.name ?? thread.preview ?? '');
+  md.appendText(thread.name ?? withoutAddedContext(thread.preview ?? ''));
   md.appendMarkdown('\n\n');
   md.appendText(`Updated ${new Date(thread.updatedAt * 1000).toLocaleString()}${status ? ` · ${status}` : ''}\n`);
   md.appendText(`${thread.cwd}\n${thread.id}`);
@@ -146,7 +147,7 @@ export function registerThreadsView(services: ExtensionServices): ThreadsViewHan
       const thread = requireThread(arg);
       const name = await vscode.window.showInputBox({
         title: 'Rename thread',
-        value: thread.name ?? thread.preview.split('\n')[0],
+        value: thread.name ?? withoutAddedContext(thread.preview).split('\n')[0],
         validateInput: (v) => (v.trim() ? undefined : 'The name cannot be empty'),
       });
       if (name === undefined) return;

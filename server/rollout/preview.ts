@@ -1,4 +1,5 @@
 import type { ThreadItem, UserInput } from '../../protocol/items';
+import { withoutAddedContext } from '../../shared/addedContext';
 
 const PREVIEW_MAX = 200;
 
@@ -17,7 +18,8 @@ export function previewOfItem(item: ThreadItem): string {
   return clipPreview(textOfUserInput(item.content));
 }
 
+/** One line of at most PREVIEW_MAX characters, without the context the extension adds (`/ide`). */
 export function clipPreview(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const oneLine = withoutAddedContext(text).replace(/\s+/g, ' ').trim();
   return oneLine.length > PREVIEW_MAX ? oneLine.slice(0, PREVIEW_MAX) : oneLine;
 }

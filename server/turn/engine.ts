@@ -148,8 +148,9 @@ export class TurnRunner implements RunningTurn {
     try {
       client = new ModelClient(resolveProvider(this.thread.modelProvider, this.thread.config, this.server.codexHome));
     } catch (error) {
-      if (error instanceof ProviderError) return { status: 'failed', error: this.reportError(error.message, 'other') };
-      throw error;
+      if (!(error instanceof ProviderError)) throw error;
+      if (this.kind !== 'compact') this.recordUserInput(this.input, this.clientUserMessageId, false); // keeps the prompt, like the reference; not in history, so the next turn gets the preamble
+      return { status: 'failed', error: this.reportError(error.message, 'other') };
     }
     if (this.kind === 'compact') return (await this.compact(client, 'standalone')) ?? { status: 'completed', error: null };
     // Over budget since the last response: compact before this turn's input (the reference's pre-turn compaction).
@@ -239,10 +240,10 @@ export class TurnRunner implements RunningTurn {
     this.thread.notify('turn/diff/updated', { threadId: this.thread.id, turnId: this.turn.id, diff: this.diff.diff() });
   }
 
-  private recordUserInput(input: UserInput[], clientId: string | null): void {
+  private recordUserInput(input: UserInput[], clientId: string | null, toHistory = true): void {
     const item: UserMessageItem = { type: 'userMessage', id: uuidv7(), clientId, content: input };
     this.notifyItem('started', item);
-    this.thread.appendHistory([{ type: 'message', role: 'user', content: modelContentOf(input, this.thread.cwd) }], this.turn.id);
+    if (toHistory) this.thread.appendHistory([{ type: 'message', role: 'user', content: modelContentOf(input, this.thread.cwd) }], this.turn.id);
     this.thread.appendHistory(skillMessagesFor(skillsServiceOf(this.server), this.thread, input), this.turn.id);
     this.notifyItem('completed', { ...item });
   }

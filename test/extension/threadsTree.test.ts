@@ -31,6 +31,9 @@ describe('threads tree logic', () => {
     assert.equal(threadLabel(thread('a', NOW, { name: 'Named' })), 'Named');
     assert.equal(threadLabel(thread('a', NOW, { preview: '\n  first line\nsecond' })), 'first line');
     assert.equal(threadLabel(thread('a', NOW, { preview: '' })), '(empty thread)');
+    // What the user typed, never the context /ide adds (whole, or cut off by the preview's length limit).
+    assert.equal(threadLabel(thread('a', NOW, { preview: 'what does this do? <ide_context> # IDE context (from the user… </ide_context>' })), 'what does this do?');
+    assert.equal(threadLabel(thread('a', NOW, { preview: 'what does this do? <ide_context> # IDE context (from the use' })), 'what does this do?');
     const long = threadLabel(thread('a', NOW, { preview: 'x'.repeat(200) }));
     assert.equal(long.length, 80);
     assert.ok(long.endsWith('…'));
