@@ -9,6 +9,7 @@ import { renderMarkdownInto } from './markdown';
 import { renderElicitation, renderMcpTool } from './mcpCards';
 import type { ApprovalDecision, ChatEntry, FileChangeSummary, PlanStep } from './protocol';
 import { renderSkillsList } from './skillsList';
+import { countOf } from '../shared/plural';
 
 /** UI state that must survive a row being re-rendered or scrolled out and back. */
 export interface RenderState {
@@ -160,7 +161,7 @@ function renderCommand(entry: Extract<ChatEntry, { kind: 'command' }>, state: Re
   summary.append(icon('terminal'), el('code', 'command-line', entry.command), statusBadge(entry.status, entry.exitCode, entry.awaitingApproval));
   if (entry.durationMs !== null && entry.status !== 'inProgress') summary.append(el('span', 'duration', formatDuration(entry.durationMs)));
   details.append(summary);
-  const output = entry.output.length > MAX_OUTPUT_CHARS ? `… (${entry.output.length - MAX_OUTPUT_CHARS} earlier characters not shown)\n${entry.output.slice(-MAX_OUTPUT_CHARS)}` : entry.output;
+  const output = entry.output.length > MAX_OUTPUT_CHARS ? `… (${countOf(entry.output.length - MAX_OUTPUT_CHARS, 'earlier character')} not shown)\n${entry.output.slice(-MAX_OUTPUT_CHARS)}` : entry.output;
   const pre = el('pre', 'command-output');
   const placeholder = entry.status === 'inProgress' ? '' : entry.status === 'declined' ? '(not run: declined)' : '(no output)';
   pre.append(el('span', 'command-output-text', output || placeholder));
@@ -176,7 +177,7 @@ function renderFileChange(files: FileChangeSummary[], status: string, awaitingAp
   const removed = files.reduce((sum, f) => sum + f.removed, 0);
   header.append(
     icon('diff'),
-    el('span', 'card-title', `${files.length} file${files.length === 1 ? '' : 's'} ${awaitingApproval ? 'to change' : status === 'inProgress' ? 'changing' : 'changed'}`),
+    el('span', 'card-title', `${countOf(files.length, 'file')} ${awaitingApproval ? 'to change' : status === 'inProgress' ? 'changing' : 'changed'}`),
     el('span', 'added', `+${added}`),
     el('span', 'removed', `−${removed}`),
   );

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { WebviewToHost } from '../../webview/protocol';
 import type { ChatControllerImpl } from './chatController';
 import { chatHtml } from './html';
+import { approvalsBadgeTooltip } from '../status/badgeText';
 
 export const CHAT_VIEW_ID = 'codex.chat';
 
@@ -63,7 +64,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     // the activity bar when it is set back to undefined; a zero count is hidden (e2e step 3 checks).
     this.view.badge =
       this.pendingApprovals > 0
-        ? { value: this.pendingApprovals, tooltip: `${this.pendingApprovals} approval${this.pendingApprovals === 1 ? '' : 's'} waiting` }
+        ? { value: this.pendingApprovals, tooltip: approvalsBadgeTooltip(this.pendingApprovals) }
         : { value: 0, tooltip: '' };
   }
 

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { PromptAttachment } from '../services';
 import { capUtf8, IDE_LIMITS, isSecretPath, TRUNCATION_MARKER } from '../ide/ideContext';
+import { countOf } from '../../shared/plural';
 
 export type SelectionAction = 'send' | 'explain' | 'fix';
 
@@ -32,7 +33,7 @@ function selectionAttachment(selection: EditorSelection): PromptAttachment {
   const fence = '`'.repeat(longestTicks + 1);
   const lines = selection.startLine === selection.endLine ? `line ${selection.startLine}` : `lines ${selection.startLine}-${selection.endLine}`;
   const body = [`<selection path=${JSON.stringify(selection.displayPath)} lines="${selection.startLine}-${selection.endLine}" language="${selection.languageId}">`, `${fence}${selection.languageId}`, capped.text, fence];
-  if (capped.truncated) body.push(`${TRUNCATION_MARKER} ${capped.bytes} bytes]`);
+  if (capped.truncated) body.push(`${TRUNCATION_MARKER} ${countOf(capped.bytes, 'byte')}]`);
   if (selection.problems?.length) {
     body.push('Problems reported in this range:');
     for (const p of selection.problems.slice(0, IDE_LIMITS.diagnosticsPerFile)) body.push(`- ${p.severity} line ${p.line}: ${p.message.slice(0, IDE_LIMITS.diagnosticMessageChars)}`);
@@ -43,7 +44,7 @@ function selectionAttachment(selection: EditorSelection): PromptAttachment {
     text: body.join('\n'),
     // The selection itself is the user's explicit choice; a secret file still gets no mention the agent could open.
     files: isSecretPath(selection.filePath) ? [] : [{ name: path.basename(selection.filePath), path: selection.filePath }],
-    details: `${selection.displayPath} ${lines}, ${capped.bytes} bytes${capped.truncated ? ' (truncated to 16 KiB)' : ''}`,
+    details: `${selection.displayPath} ${lines}, ${countOf(capped.bytes, 'byte')}${capped.truncated ? ' (truncated to 16 KiB)' : ''}`,
   };
 }
 

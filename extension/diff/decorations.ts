@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { LiveHunk } from './core/hunks';
 import type { ReviewController } from './reviewController';
+import { countOf } from '../../shared/plural';
 
 /** What was painted, per file path: line numbers (0-based). Read by the inspect command in tests. */
 interface PaintedLines {
@@ -132,7 +133,7 @@ export class DiffDecorations implements vscode.Disposable {
 
 function ghostText(baseLines: string[]): string {
   const first = baseLines[0].trim();
-  const label = `− ${baseLines.length} line${baseLines.length === 1 ? '' : 's'} removed: ${first}`;
+  const label = `− ${countOf(baseLines.length, 'line')} removed: ${first}`;
   return label.length > GHOST_TEXT_MAX ? `${label.slice(0, GHOST_TEXT_MAX - 1)}…` : label;
 }
 

@@ -15,6 +15,7 @@ import { HunkCodeLensProvider } from './codeLens';
 import { reviewKind } from './core/reviewStore';
 import { DiffDecorations } from './decorations';
 import { ReviewController } from './reviewController';
+import { changesBadgeTooltip } from '../status/badgeText';
 
 /** Turns a command argument (path, URI string, Uri, Changes item, nothing) into a review key. */
 function keyFrom(arg: unknown): string | undefined {
@@ -46,7 +47,7 @@ export function registerDiffReview(services: ExtensionServices): ReviewControlle
     const activeHasChanges = active?.scheme === 'file' && Boolean(review.store.get(active.fsPath));
     void vscode.commands.executeCommand('setContext', 'codex.activeEditorHasChanges', activeHasChanges);
     const count = review.store.list().length;
-    changesView.badge = count ? { value: count, tooltip: `${count} file(s) changed by Codex` } : undefined;
+    changesView.badge = count ? { value: count, tooltip: changesBadgeTooltip(count) } : undefined;
   };
 
   const openFileDiff = async (arg: unknown) => {

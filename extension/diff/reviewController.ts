@@ -12,6 +12,7 @@ import { BaselineError, reconstructFromFileChanges } from './core/baseline';
 import { diffPathResolver, findGitRoot, isInside, readTextFile } from './core/diffRoot';
 import { minimalReplacement, type LiveHunk } from './core/hunks';
 import { ReviewStore, reviewKind, type FileReview, type TurnRef } from './core/reviewStore';
+import { countOf } from '../../shared/plural';
 
 const STATE_KEY = 'codex.diffReview';
 
@@ -159,7 +160,7 @@ export class ReviewController implements vscode.Disposable {
         for (const problem of problems) this.log(`restore: ${problem}`);
         const restored = this.store.restore(threadRefs, states, this.acceptedKeys);
         this.lastRestore = { threadId, rebuiltFiles: states.length, changedFiles: restored.length, at: new Date().toISOString() };
-        this.log(`rebuilt ${states.length} file(s) of thread ${threadId} from thread/read, ${restored.length} changed`);
+        this.log(`rebuilt ${countOf(states.length, 'file')} of thread ${threadId} from thread/read, ${restored.length} changed`);
       } catch (error) {
         this.log(error instanceof BaselineError ? `cannot restore: ${error.message}` : `restore failed: ${(error as Error).message}`);
       }

@@ -11,6 +11,8 @@ import { registerGuardedCommands, type CommandHandlers } from '../commands/guard
 import { NodeTreeProvider, describeTree, followServerState, retryItem, statusMessageItem, type ViewSnapshot } from '../threads/nodeTreeProvider';
 import { HookListModel, type HookListStatus } from './hookListModel';
 import { eventDisplayName, findHookDefinitionLine, hookCommandText, type HookInfo, type HookNode } from './hookModel';
+import { agree } from '../../shared/plural';
+import { hooksBadgeTooltip } from '../status/badgeText';
 
 const TRUST_ICONS = {
   trusted: new vscode.ThemeIcon('verified', new vscode.ThemeColor('testing.iconPassed')),
@@ -26,7 +28,7 @@ export class HooksTreeProvider extends NodeTreeProvider<HookNode> {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `event:${node.eventName}`;
         item.iconPath = new vscode.ThemeIcon('zap');
-        if (node.needsReview) item.description = `${node.needsReview} need review`;
+        if (node.needsReview) item.description = `${node.needsReview} ${agree(node.needsReview, 'needs', 'need')} review`;
         return item;
       }
       case 'source': {
@@ -91,7 +93,7 @@ export function registerHooksView(services: ExtensionServices): HooksViewHandle 
   const updateBadge = () => {
     if (!view) return;
     const count = model.needsReview;
-    view.badge = count ? { value: count, tooltip: `${count} hook${count === 1 ? '' : 's'} need review before they run` } : undefined;
+    view.badge = count ? { value: count, tooltip: hooksBadgeTooltip(count) } : undefined;
   };
   const model = new HookListModel(client.request.bind(client), workspaceCwds, () => {
     provider?.fire();

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { PromptAttachment } from '../services';
 import { IDE_CONTEXT_CLOSE, IDE_CONTEXT_OPEN } from '../../shared/addedContext';
+import { countOf } from '../../shared/plural';
 
 export const IDE_LIMITS = {
   selectionBytes: 16 * 1024,
@@ -196,21 +197,21 @@ function renderIdeContext(ctx: CappedIdeContext): PromptAttachment {
     const s = ctx.selection;
     const fence = fenceFor(s.text);
     out.push('', `## Selection: ${s.path} lines ${s.startLine}:${s.startColumn}-${s.endLine}:${s.endColumn}`, fence, s.text, fence);
-    if (s.truncated) out.push(`${TRUNCATION_MARKER} ${s.bytes} bytes]`);
+    if (s.truncated) out.push(`${TRUNCATION_MARKER} ${countOf(s.bytes, 'byte')}]`);
   }
   if (ctx.openEditors.length) {
     out.push('', '## Open editors (most recent first)');
     for (const e of ctx.openEditors) out.push(`- ${e.path} (${e.languageId})${e.unsaved ? ' [unsaved]' : ''}${e.visible.length ? ` visible lines ${ranges(e.visible)}` : ''}`);
-    if (ctx.omittedEditors) out.push(`- … ${ctx.omittedEditors} more open editors omitted`);
+    if (ctx.omittedEditors) out.push(`- … ${countOf(ctx.omittedEditors, 'more open editor')} omitted`);
   }
   if (ctx.diagnostics.length) {
     out.push('', '## Problems (errors and warnings)');
     for (const d of ctx.diagnostics) {
       out.push(`### ${d.path}`);
       for (const i of d.items) out.push(`- ${i.severity} line ${i.line}:${i.column}${i.source ? ` [${i.source}${i.code ? ` ${i.code}` : ''}]` : ''}: ${i.message}`);
-      if (d.omitted) out.push(`- … ${d.omitted} more problems in this file omitted`);
+      if (d.omitted) out.push(`- … ${countOf(d.omitted, 'more problem')} in this file omitted`);
     }
-    if (ctx.omittedDiagnosticFiles) out.push(`- … problems in ${ctx.omittedDiagnosticFiles} more files omitted`);
+    if (ctx.omittedDiagnosticFiles) out.push(`- … problems in ${countOf(ctx.omittedDiagnosticFiles, 'more file')} omitted`);
   }
   out.push(IDE_CONTEXT_CLOSE);
 
@@ -226,14 +227,14 @@ function renderIdeContext(ctx: CappedIdeContext): PromptAttachment {
   const labelParts = [
     ctx.activeFile ? path.basename(ctx.activeFile.path) : undefined,
     ctx.selection ? `selection${ctx.selection.truncated ? ' (truncated)' : ''}` : undefined,
-    ctx.openEditors.length ? `${ctx.openEditors.length} editors` : undefined,
-    problemCount ? `${problemCount} problems` : undefined,
+    ctx.openEditors.length ? countOf(ctx.openEditors.length, 'editor') : undefined,
+    problemCount ? countOf(problemCount, 'problem') : undefined,
   ].filter(Boolean);
   const details = [
     ctx.activeFile ? `Active: ${ctx.activeFile.path}:${ctx.activeFile.line}:${ctx.activeFile.column}${ctx.activeFile.unsaved ? ' (unsaved)' : ''}` : 'No active file',
-    ctx.selection ? `Selection: lines ${ctx.selection.startLine}-${ctx.selection.endLine}, ${ctx.selection.bytes} bytes${ctx.selection.truncated ? ', truncated to 16 KiB' : ''}` : undefined,
+    ctx.selection ? `Selection: lines ${ctx.selection.startLine}-${ctx.selection.endLine}, ${countOf(ctx.selection.bytes, 'byte')}${ctx.selection.truncated ? ', truncated to 16 KiB' : ''}` : undefined,
     ctx.openEditors.length ? `Editors: ${ctx.openEditors.map((e) => path.basename(e.path) + (e.unsaved ? '*' : '')).join(', ')}` : undefined,
-    problemCount ? `Problems: ${problemCount} in ${ctx.diagnostics.length} files` : undefined,
+    problemCount ? `Problems: ${problemCount} in ${countOf(ctx.diagnostics.length, 'file')}` : undefined,
     ctx.workspaceFolders.length ? `Workspace: ${ctx.workspaceFolders.join(', ')}` : undefined,
   ].filter(Boolean);
   return {

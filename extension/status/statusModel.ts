@@ -5,6 +5,7 @@
  */
 import type { NotificationArgs, ThreadTokenUsage } from '../../protocol';
 import type { ConnectionState } from '../services';
+import { agree } from '../../shared/plural';
 
 /** 950 → "950", 12_345 → "12.3k", 2_000_000 → "2M". */
 export function compactNumber(n: number): string {
@@ -94,7 +95,7 @@ export class StatusModel {
         parts.push(`${compactNumber(inContext)}/${compactNumber(window)} (${percent}%)`);
         if (percent >= 90) severity = 'warning';
       } else {
-        parts.push(`${compactNumber(usage.total.totalTokens)} tokens`);
+        parts.push(`${compactNumber(usage.total.totalTokens)} ${agree(usage.total.totalTokens, 'token', 'tokens')}`);
       }
       tooltip.push(
         `Thread tokens: ${usage.total.totalTokens.toLocaleString('en-US')} total (${usage.total.inputTokens.toLocaleString('en-US')} in, ${usage.total.outputTokens.toLocaleString('en-US')} out)`,

@@ -8,6 +8,7 @@
 import { applyPatch, parsePatch, reversePatch, type StructuredPatch } from 'diff';
 import type { FilePatch } from './turnDiff';
 import type { FileUpdateChange } from '../../../protocol';
+import { countOf } from '../../../shared/plural';
 
 export class BaselineError extends Error {}
 
@@ -115,7 +116,7 @@ export function reconstructFromFileChanges(
         const patch = parseUpdateHunks(change.diff);
         const reverted = revertPatch(after, patch);
         before = reverted.text;
-        if (reverted.skippedHunks) errors.push(`${moveTo ?? target}: ${reverted.skippedHunks} change(s) no longer in the file, skipped`);
+        if (reverted.skippedHunks) errors.push(`${moveTo ?? target}: ${countOf(reverted.skippedHunks, 'change')} no longer in the file, skipped`);
       } catch (error) {
         errors.push(`${moveTo ?? target}: unreadable change (${(error as Error).message})`);
       }
