@@ -163,6 +163,7 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   );
 
   const applySession = (session: SessionInfo) => {
+    renderState.workspaceRoots = session.workspaceRoots;
     banner.hidden = session.connection === 'connected';
     bannerText.textContent = session.connectionMessage ?? session.connection;
     banner.classList.toggle('starting', session.connection === 'starting');
@@ -201,6 +202,8 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   const handle = (message: HostToWebview) => {
     switch (message.type) {
       case 'snapshot':
+        // Before the entries render: file-change cards show paths relative to these.
+        renderState.workspaceRoots = message.session.workspaceRoots;
         store.apply(message);
         list.setItems(store.entries);
         applySession(message.session);

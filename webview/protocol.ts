@@ -159,6 +159,8 @@ export interface SessionInfo {
   context?: ContextUsage;
   /** Older items of the open thread not loaded yet (`loading` while a page is on its way). */
   olderHistory?: 'available' | 'loading';
+  /** Workspace folders: changed files are shown by name with the folder relative to these. */
+  workspaceRoots?: string[];
 }
 
 export interface MentionCandidate {

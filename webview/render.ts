@@ -10,11 +10,14 @@ import { renderElicitation, renderMcpTool } from './mcpCards';
 import type { ApprovalDecision, ChatEntry, FileChangeSummary, PlanStep } from './protocol';
 import { renderSkillsList } from './skillsList';
 import { countOf } from '../shared/plural';
+import { displayPath } from '../shared/displayPath';
 
 /** UI state that must survive a row being re-rendered or scrolled out and back. */
 export interface RenderState {
   /** Reasoning/command rows the user expanded or collapsed (id → open). */
   expanded: Map<string, boolean>;
+  /** Workspace folders, for file names with workspace-relative folders. */
+  workspaceRoots?: string[];
 }
 
 /** Command output shown in a card is capped; the full text stays in the entry. */
@@ -95,7 +98,7 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
       row.append(renderCommand(entry, state));
       break;
     case 'fileChange':
-      row.append(renderFileChange(entry.files, entry.status, entry.awaitingApproval));
+      row.append(renderFileChange(entry.files, entry.status, entry.awaitingApproval, state.workspaceRoots));
       break;
     case 'plan':
       row.append(renderPlan(entry.explanation, entry.steps));
@@ -170,7 +173,7 @@ function renderCommand(entry: Extract<ChatEntry, { kind: 'command' }>, state: Re
   return details;
 }
 
-function renderFileChange(files: FileChangeSummary[], status: string, awaitingApproval = false): HTMLElement {
+function renderFileChange(files: FileChangeSummary[], status: string, awaitingApproval = false, workspaceRoots: string[] = []): HTMLElement {
   const card = el('div', 'card file-change');
   const header = el('div', 'card-header');
   const added = files.reduce((sum, f) => sum + f.added, 0);
@@ -187,13 +190,19 @@ function renderFileChange(files: FileChangeSummary[], status: string, awaitingAp
   for (const file of files) {
     const item = el('li', 'file-row');
     const kindIcon = file.kind === 'add' ? 'diff-added' : file.kind === 'delete' ? 'diff-removed' : 'diff-modified';
-    const open = button('', 'open-file', { path: file.movePath ?? file.path }, undefined, 'link file-path');
-    open.textContent = file.movePath ? `${file.path} → ${file.movePath}` : file.path;
-    open.title = `Open ${file.movePath ?? file.path}`;
+    // Name first, folder after (the side bar cuts long paths off); the full path is the tooltip.
+    const target = file.movePath ?? file.path;
+    const shown = displayPath(target, workspaceRoots);
+    const open = button('', 'open-file', { path: target }, undefined, 'link file-path');
+    open.append(el('span', 'file-name', shown.name));
+    if (file.movePath) open.append(el('span', 'file-moved', ` ← ${displayPath(file.path, workspaceRoots).name}`));
+    if (shown.folder) open.append(el('span', 'file-folder', shown.folder));
+    open.title = file.movePath ? `${file.path} → ${file.movePath}` : file.path;
+    open.setAttribute('aria-label', `Open ${target}`);
     item.append(icon(kindIcon), open, el('span', 'added', `+${file.added}`), el('span', 'removed', `−${file.removed}`));
-    const diff = button('', 'open-diff', { path: file.movePath ?? file.path }, 'diff', 'icon-button');
-    diff.title = 'Open diff';
-    diff.setAttribute('aria-label', `Open diff of ${file.path}`);
+    const diff = button('', 'open-diff', { path: target }, 'diff', 'icon-button');
+    diff.title = `Open diff of ${shown.name}`;
+    diff.setAttribute('aria-label', `Open diff of ${target}`);
     item.append(diff);
     list.append(item);
   }

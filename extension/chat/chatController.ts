@@ -238,6 +238,7 @@ export class ChatControllerImpl implements ChatController {
       remoteServer: this.remoteServer,
       context: contextUsageOf(this.tokenUsage),
       olderHistory: this.pager?.hasOlder ? (this.loadingOlder ? 'loading' : 'available') : undefined,
+      workspaceRoots: this.host.settings().cwd ? [this.host.settings().cwd!] : [],
     };
   }
 

@@ -3,20 +3,21 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { reviewKind, type FileReview } from './core/reviewStore';
 import type { ReviewController } from './reviewController';
+import { displayPath } from '../../shared/displayPath';
 
 export class ChangedFileItem extends vscode.TreeItem {
   constructor(
     readonly key: string,
     file: FileReview,
     counts: { added: number; removed: number },
-    workspaceRoot: string | undefined,
+    workspaceRoots: readonly string[],
   ) {
-    super(path.basename(key), vscode.TreeItemCollapsibleState.None);
+    const shown = displayPath(key, workspaceRoots);
+    super(shown.name, vscode.TreeItemCollapsibleState.None);
     const kind = reviewKind(file);
-    const relativeDir = workspaceRoot ? path.relative(workspaceRoot, path.dirname(key)) : path.dirname(key);
-    const where = relativeDir && !relativeDir.startsWith('..') ? relativeDir : path.dirname(key);
     const note = kind === 'added' ? 'new' : kind === 'deleted' ? 'deleted' : kind === 'renamed' ? `from ${path.basename(file.oldPath ?? '')}` : '';
-    this.description = [`+${counts.added} −${counts.removed}`, note, where === '.' ? '' : where].filter(Boolean).join('  ');
+    // Name (the label), then the workspace-relative folder, as VS Code's own Source Control view does.
+    this.description = [shown.folder, `+${counts.added} −${counts.removed}`, note].filter(Boolean).join('  ');
     this.tooltip = `${key}\n${kind}: +${counts.added} −${counts.removed}`;
     this.resourceUri = vscode.Uri.file(key);
     this.contextValue = 'changedFile';
@@ -40,8 +41,8 @@ export class ChangesTreeProvider implements vscode.TreeDataProvider<ChangedFileI
 
   getChildren(parent?: ChangedFileItem): ChangedFileItem[] {
     if (parent) return [];
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    return this.review.store.list().map((file) => new ChangedFileItem(file.key, file, this.review.store.counts(file.key, this.review.liveText(file.key)), root));
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+    return this.review.store.list().map((file) => new ChangedFileItem(file.key, file, this.review.store.counts(file.key, this.review.liveText(file.key)), roots));
   }
 
   dispose(): void {
