@@ -46,4 +46,7 @@ export const OTHER_OWNERS: Record<string, string> = {
   'codex.diff.acceptFile': 'diff',
   'codex.diff.rejectFile': 'diff',
   'codex.diff.openFileDiff': 'diff',
+  'codex.review.start': 'diff',
+  'codex.review.nextHunk': 'diff',
+  'codex.review.previousHunk': 'diff',
 };

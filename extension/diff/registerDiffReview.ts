@@ -16,6 +16,7 @@ import { reviewKind } from './core/reviewStore';
 import { DiffDecorations } from './decorations';
 import { ReviewController } from './reviewController';
 import { changesBadgeTooltip } from '../status/badgeText';
+import { registerReviewNavigation } from './reviewNavigation';
 
 /** Turns a command argument (path, URI string, Uri, Changes item, nothing) into a review key. */
 function keyFrom(arg: unknown): string | undefined {
@@ -68,6 +69,7 @@ export function registerDiffReview(services: ExtensionServices): ReviewControlle
 
   context.subscriptions.push(
     review,
+    registerReviewNavigation(review),
     baselines,
     decorations,
     codeLens,
