@@ -11,6 +11,7 @@ import { el } from './dom';
 import { APPROVAL_POLICIES, SANDBOX_MODES, type ChatEntry, type HostToWebview, type SessionInfo, type WebviewToHost } from './protocol';
 import { estimateEntryHeight, renderEntry, type RenderState } from './render';
 import { readElicitationForm } from './mcpCards';
+import { AnswerAnnouncer } from './announcer';
 import { EntryStore } from './store';
 import { VirtualList } from './virtualList';
 
@@ -95,7 +96,10 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
 
   const viewport = el('div', 'transcript');
   viewport.setAttribute('role', 'log');
-  viewport.setAttribute('aria-live', 'polite');
+  viewport.setAttribute('aria-label', 'Conversation');
+  // Not spoken on every streamed delta: the announcer says once that an answer finished.
+  viewport.setAttribute('aria-live', 'off');
+  const announcer = new AnswerAnnouncer();
   const empty = el('div', 'empty-state', 'Ask Codex to build, fix or explain something. Type / for commands, @ to mention a file.');
 
   const store = new EntryStore();
@@ -119,7 +123,7 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   composer.actionsRow.prepend(pickers);
   const contextMeter = new ContextMeter();
   footer.append(composer.element, contextMeter.element);
-  root.append(header, viewport, empty, footer);
+  root.append(header, viewport, empty, footer, announcer.region);
 
   // One click handler for every button in the transcript.
   viewport.addEventListener('click', (event) => {
@@ -216,7 +220,10 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
       case 'upsert':
       case 'append':
       case 'remove': {
+        const id = message.type === 'upsert' ? message.entry.id : message.id;
+        const before = store.get(id);
         const change = store.apply(message);
+        announcer.onEntryChanged(before, store.get(id));
         if (change.kind === 'entry' || change.kind === 'removed') list.invalidate(change.id);
         list.refresh(store.entries);
         break;
