@@ -14,6 +14,7 @@ import { registerMcpView } from './mcp/mcpView';
 import { registerCommands } from './commands/registerCommands';
 import { registerStatusBar } from './status/statusBar';
 import { registerDiffReview } from './diff/registerDiffReview';
+import { registerReview } from './review/registerReview';
 
 let activeServices: { stop(): Promise<void> } | undefined;
 
@@ -39,11 +40,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
   registerCommands(services);
   registerStatusBar(services);
   registerDiffReview(services);
+  const review = registerReview(services);
 
   activeServices = { stop: () => client.dispose() };
   void client.start().catch((error: Error) => output.appendLine(`[client] ${error.message}`));
   // The views' shown rows, read by the integration tests (test/integration/views.itest.ts).
-  return Object.assign(services, { views: { threads: threadsView, hooks: hooksView, mcp: mcpView } });
+  return Object.assign(services, { views: { threads: threadsView, hooks: hooksView, mcp: mcpView }, review });
 }
 
 export async function deactivate(): Promise<void> {

@@ -61,6 +61,8 @@ export interface ChatController {
   /** Reveal the chat view (without stealing focus when preserveFocus is true). */
   reveal(preserveFocus?: boolean): Promise<void>;
   newThread(): Promise<void>;
+  /** The open thread's id, starting a thread on the server first if the chat has none yet. */
+  ensureThread(): Promise<string>;
   /** Resume a stored thread and show it. */
   openThread(threadId: string): Promise<void>;
   /** Send a prompt to the current thread (starting one if none). */

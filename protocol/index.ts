@@ -35,6 +35,7 @@ import type { InitializeRequests } from './initialize';
 import type { ModelRequests } from './model';
 import type { ThreadRequests } from './thread';
 import type { TurnRequests } from './turn';
+import type { ReviewRequests } from './review';
 
 /** The shape of one `ClientRequests` entry. */
 export interface RequestSpec {
@@ -44,7 +45,7 @@ export interface RequestSpec {
   experimental?: true;
 }
 
-export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests {}
+export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests {}
 
 export type ClientRequestMethod = keyof ClientRequests;
 /** Params as a client sends them (fields with defaults may be left out). */

@@ -5,10 +5,11 @@ import { hooksModule } from './hooks';
 import { threadModule } from './thread';
 import { modelsModule } from './models';
 import { turnModule } from './turn';
+import { reviewModule } from './review';
 import { commandModule } from './command';
 import { skillsModule } from './skills';
 import { compactionModule } from './compaction';
 import { mcpModule } from './mcp';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
-export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, commandModule, skillsModule, compactionModule, mcpModule];
+export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, reviewModule, commandModule, skillsModule, compactionModule, mcpModule];

@@ -145,6 +145,7 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
       post({ type: 'setSkillEnabled', path: target.dataset.path!, enabled: target.dataset.enabled !== 'true' });
       (target as HTMLButtonElement).disabled = true;
     }
+    else if (action === 'open-location') post({ type: 'openLocation', path: target.dataset.path!, startLine: Number(target.dataset.start), endLine: Number(target.dataset.end) });
     else if (action === 'copy-code') {
       const code = target.closest('.code-wrapper')?.querySelector('code')?.textContent ?? '';
       post({ type: 'copy', text: code });

@@ -95,6 +95,8 @@ export type ChatEntry =
   | { kind: 'skills'; id: string; skills: SkillCandidate[]; errors: { path: string; message: string }[] }
   /** A quiet one-line marker in the flow of the conversation ("Context compacted"); `pending` while it is happening. */
   | { kind: 'marker'; id: string; text: string; pending?: boolean }
+  /** A finished code review: its findings (none when the reviewer's answer was not in the findings layout: `explanation` is then the text as is). */
+  | { kind: 'review'; id: string; explanation: string; findings: ReviewFindingView[] }
   | {
       kind: 'approval';
       id: string;
@@ -119,6 +121,19 @@ export interface ElicitationField {
   required: boolean;
   description?: string;
   options?: string[];
+}
+
+/** One review finding as the chat and the editor show it. */
+export interface ReviewFindingView {
+  /** 0 (must fix) to 3 (minor); null when the title carries no [P0]-[P3] tag. */
+  priority: number | null;
+  title: string;
+  /** Absolute path. */
+  path: string;
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+  body: string;
 }
 
 export interface ModelOption {
@@ -218,6 +233,7 @@ export const SLASH_COMMANDS: SlashCommandInfo[] = [
   { name: 'copy', description: 'Copy the last answer to the clipboard' },
   { name: 'debug-config', description: 'Show the config layers and requirements' },
   { name: 'clear', description: 'Clear the chat view (the thread is kept)' },
+  { name: 'review', description: 'Review code: uncommitted changes, against a branch, a commit, or custom instructions' },
 ];
 
 /** Webview → host. */
@@ -231,6 +247,8 @@ export type WebviewToHost =
   | { type: 'elicitationAnswer'; id: string; action: ElicitationAction; content?: Record<string, string | boolean> }
   | { type: 'openDiff'; path: string }
   | { type: 'openFile'; path: string }
+  /** Opens a file at a line range (a review finding's location). */
+  | { type: 'openLocation'; path: string; startLine: number; endLine: number }
   | { type: 'copy'; text: string }
   | { type: 'mentionQuery'; query: string }
   | { type: 'skillQuery' }

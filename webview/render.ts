@@ -135,8 +135,45 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
       row.classList.toggle('marker-pending', entry.pending === true);
       row.append(el('span', 'marker-text', entry.text));
       break;
+    case 'review':
+      row.append(renderReview(entry));
+      break;
   }
   return row;
+}
+
+/** A finished review: the verdict, then each finding with its priority badge, title, location link and body. */
+function renderReview(entry: Extract<ChatEntry, { kind: 'review' }>): HTMLElement {
+  const card = el('div', 'card review');
+  const header = el('div', 'card-header');
+  const count = entry.findings.length;
+  header.append(icon('checklist'), el('span', 'card-title', count ? `Review: ${count} finding${count === 1 ? '' : 's'}` : 'Review'));
+  card.append(header);
+  if (entry.explanation) {
+    const explanation = el('div', 'review-explanation markdown');
+    renderMarkdownInto(explanation, entry.explanation);
+    card.append(explanation);
+  }
+  const list = el('ul', 'review-findings');
+  for (const finding of entry.findings) {
+    const item = el('li', 'review-finding');
+    const head = el('div', 'review-finding-head');
+    const priority = finding.priority === null ? 'P?' : `P${finding.priority}`;
+    head.append(el('span', `badge priority priority-${finding.priority ?? 'none'}`, priority), el('span', 'review-finding-title', finding.title.replace(/^\[P[0-3]\]\s*/, '')));
+    const where = button('', 'open-location', { path: finding.path, start: String(finding.startLine), end: String(finding.endLine) }, undefined, 'link file-path');
+    const name = finding.path.split(/[\\/]/).pop() ?? finding.path;
+    where.textContent = `${name}:${finding.startLine}${finding.endLine !== finding.startLine ? `-${finding.endLine}` : ''}`;
+    where.title = `Open ${finding.path} at line ${finding.startLine}`;
+    item.append(head, where);
+    if (finding.body) {
+      const body = el('div', 'review-finding-body markdown');
+      renderMarkdownInto(body, finding.body);
+      item.append(body);
+    }
+    list.append(item);
+  }
+  if (count) card.append(list);
+  return card;
 }
 
 function statusBadge(status: string, exitCode?: number | null, awaitingApproval = false): HTMLElement {

@@ -367,7 +367,7 @@ export class ChatControllerImpl implements ChatController {
 
   // ── Threads ────────────────────────────────────────────────────────────
 
-  private async ensureThread(): Promise<string> {
+  async ensureThread(): Promise<string> {
     if (this.threadId) return this.threadId;
     if (!this.startingThread) {
       this.startingThread = this.client

@@ -34,7 +34,8 @@ export function routeNotification(chat: NotificationTarget, ...[method, params]:
       chat.skillsChanged();
       return;
     case 'turn/started':
-      chat.setTurn(params.turn?.id);
+      // A review's sub-turn reports its root (the turn review/start returned, which turn/completed names).
+      chat.setTurn(params.turn?.rootTurnId ?? params.turn?.id);
       return;
     case 'turn/completed': {
       const turn: Partial<Turn> = params.turn ?? {};

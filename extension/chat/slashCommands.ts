@@ -1,6 +1,6 @@
 /**
  * The chat's slash commands (/new, /resume, /fork, /ide, /diff, /model, /compact, /goal, /hooks,
- * /status, /clear, /skills, /init, /mention, /permissions, /copy, /debug-config).
+ * /status, /clear, /skills, /init, /mention, /permissions, /copy, /debug-config, /review).
  */
 import type { CodexClient } from '../client/codexClient';
 import type { ThreadSessionResponse, ThreadTokenUsage } from '../../protocol';
@@ -110,6 +110,10 @@ export async function runSlashCommand(chat: SlashCommandContext, command: string
     }
     case 'status':
       chat.transcript.notice('info', statusText(chat));
+      return;
+    case 'review':
+      // The review feature (extension/review) offers the targets; an argument picks one directly.
+      await chat.host.executeCommand('codex.review', args.trim());
       return;
     case 'clear':
       chat.transcript.reset();

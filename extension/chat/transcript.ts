@@ -7,6 +7,7 @@
 import { mcpResultText } from '../mcp/mcpText';
 import type { ChatEntry, FileChangeSummary, HostToWebview, PlanStep } from '../../webview/protocol';
 import type { FileUpdateChange, ThreadItem, Turn, UserInput } from '../../protocol';
+import { parseReviewText } from '../review/parseReview';
 
 import { hasAddedContext, withoutAddedContext } from '../../shared/addedContext';
 
@@ -18,6 +19,8 @@ export class Transcript {
   /** Items an unanswered approval holds (the request may come before or after the item). */
   private readonly itemsAwaitingApproval = new Set<string>();
   private noticeCounter = 0;
+  /** The last review's text: the agent message repeating it is not shown twice. */
+  private lastReviewText: string | undefined;
 
   constructor(private readonly post: Post) {}
 
@@ -39,8 +42,11 @@ export class Transcript {
   /** Rebuilds the transcript from stored turns (`thread/read`, `thread/resume`). */
   static entriesFromTurns(turns: Turn[]): ChatEntry[] {
     const entries: ChatEntry[] = [];
+    let lastReviewText: string | undefined;
     for (const turn of turns) {
       for (const item of turn.items ?? []) {
+        if (isReviewEcho(item, lastReviewText)) continue;
+        if (item.type === 'exitedReviewMode') lastReviewText = (item as any).review;
         const entry = entryFromItem(item, false);
         if (entry) entries.push(entry);
       }
@@ -93,6 +99,8 @@ export class Transcript {
 
   /** Adds or updates the entry for a server item. */
   upsertItem(item: ThreadItem, streaming: boolean): void {
+    if (isReviewEcho(item, this.lastReviewText)) return;
+    if (item.type === 'exitedReviewMode') this.lastReviewText = (item as any).review;
     const entry = entryFromItem(item, streaming);
     if (!entry) return;
     const existing = this.byId.get(entry.id);
@@ -145,12 +153,19 @@ export class Transcript {
   finishStreaming(): void {
     // A compaction that never completed (it failed or was stopped) did not happen: the turn's error says why.
     for (const entry of this.entries.filter((e) => e.kind === 'marker' && e.pending)) this.remove(entry.id);
+    // A review's raw model answer is started but never filled (its findings come as a review entry).
+    for (const entry of [...this.entries]) if (entry.kind === 'agent' && entry.streaming && !entry.text) this.remove(entry.id);
     for (const entry of this.entries) {
       if ((entry.kind === 'agent' || entry.kind === 'reasoning') && entry.streaming) {
         this.upsert({ ...entry, streaming: false });
       }
     }
   }
+}
+
+/** The final agent message of a review repeats the findings the review entry already shows. */
+function isReviewEcho(item: ThreadItem, lastReviewText: string | undefined): boolean {
+  return item.type === 'agentMessage' && lastReviewText !== undefined && (item as any).text === lastReviewText;
 }
 
 /** Maps one server item to a chat entry (undefined for items the chat does not show). */
@@ -211,8 +226,11 @@ export function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry |
     case 'contextCompaction':
       return streaming ? { kind: 'marker', id: it.id, text: 'Compacting context…', pending: true } : { kind: 'marker', id: it.id, text: 'Context compacted' };
     case 'enteredReviewMode':
-    case 'exitedReviewMode':
-      return { kind: 'notice', id: it.id, level: 'info', text: `${item.type === 'enteredReviewMode' ? 'Review started' : 'Review finished'}: ${it.review}` };
+      return { kind: 'notice', id: it.id, level: 'info', text: `Reviewing ${it.review}…` };
+    case 'exitedReviewMode': {
+      const review = parseReviewText(it.review ?? '');
+      return { kind: 'review', id: it.id, explanation: review.explanation, findings: review.findings };
+    }
     default:
       return undefined;
   }

@@ -51,6 +51,9 @@ export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message
     case 'openFile':
       await chat.host.openFile(message.path);
       return;
+    case 'openLocation':
+      await chat.host.executeCommand('codex.review.openLocation', message.path, message.startLine, message.endLine);
+      return;
     case 'copy':
       await chat.host.writeClipboard(message.text);
       return;

@@ -28,6 +28,7 @@ import type { RunningTurn } from './runningTurn';
 import { autoCompactLimit, effectiveContextWindow } from '../compaction/budget';
 import { compactOrFail, CONTEXT_WINDOW_FULL } from '../compaction/compactor';
 import type { CompactionPhase } from '../compaction/replacement';
+import type { TurnMode } from './turnMode';
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
@@ -65,6 +66,8 @@ export class TurnRunner implements RunningTurn {
     private readonly outputSchema: unknown = null,
     /** `compact`: a thread/compact/start turn that only compacts the history. */
     readonly kind: 'turn' | 'compact' = 'turn',
+    /** A review (or other special turn) with its own conversation; null for an ordinary turn. */
+    private readonly mode: TurnMode | null = null,
   ) {
     this.state = turnStateOf(thread);
     this.diff = new TurnDiffTracker(thread.cwd);
@@ -159,8 +162,10 @@ export class TurnRunner implements RunningTurn {
       if (failed) return failed;
     }
 
-    const preamble: ResponseItem[] = [];
-    if (newThread) {
+    const preamble: ResponseItem[] = this.mode ? this.mode.preamble() : [];
+    if (this.mode) {
+      // The mode's preamble stands alone: no thread instructions or environment restated.
+    } else if (newThread) {
       if (this.thread.developerInstructions) preamble.push(developerMessage(this.thread.developerInstructions));
       const skills = skillsServiceOf(this.server).instructionsFor(this.thread.cwd, this.thread.sessionConfig);
       if (skills) preamble.push(developerMessage(skills));
@@ -170,8 +175,8 @@ export class TurnRunner implements RunningTurn {
     // The environment (cwd, sandbox, approvals, date) is restated whenever it changed, e.g. a turn/start cwd override.
     const environment = environmentContext(this.thread.cwd, this.thread.sandbox, this.thread.approvalPolicy);
     const environmentText = JSON.stringify(environment);
-    if (newThread || (this.state.lastEnvironmentContext !== null && this.state.lastEnvironmentContext !== environmentText)) preamble.push(environment);
-    this.state.lastEnvironmentContext = environmentText;
+    if (!this.mode && (newThread || (this.state.lastEnvironmentContext !== null && this.state.lastEnvironmentContext !== environmentText))) preamble.push(environment);
+    if (!this.mode) this.state.lastEnvironmentContext = environmentText;
     if (firstTurnOfLoad) {
       this.state.sessionStarted = true;
       const verdict = await hooks.sessionStart(ctx, newThread ? 'startup' : 'resume');
@@ -181,12 +186,12 @@ export class TurnRunner implements RunningTurn {
     const promptText = textOfInput(this.input);
     const promptVerdict = await hooks.userPromptSubmit(ctx, promptText);
     if (promptVerdict.blocked) {
-      this.thread.appendHistory(preamble, this.turn.id);
+      this.appendHistory(preamble, this.turn.id);
       if (promptVerdict.reason) this.thread.notify('warning', { threadId: this.thread.id, message: `Prompt blocked by a hook: ${promptVerdict.reason}` });
       return { status: 'completed', error: null };
     }
     for (const context of promptVerdict.additionalContext ?? []) preamble.push(developerMessage(context));
-    this.thread.appendHistory(preamble, this.turn.id);
+    this.appendHistory(preamble, this.turn.id);
     this.recordUserInput(this.input, this.clientUserMessageId);
 
     // Servers of a resumed or forked thread start with its first turn (a new thread's started with thread/start).
@@ -206,7 +211,8 @@ export class TurnRunner implements RunningTurn {
         if (failed) return failed;
         continue;
       }
-      if (sampled.usage) this.thread.updateTokenUsage(this.turn.id, toBreakdown(sampled.usage), this.contextWindow());
+      // Like the reference, a review's usage is not reported on the thread.
+      if (sampled.usage && !this.mode) this.thread.updateTokenUsage(this.turn.id, toBreakdown(sampled.usage), this.contextWindow());
       if (this.diff.hasChanges) this.emitDiff();
       this.throwIfAborted();
       if (sampled.toolCalls > 0 || this.steered.length) {
@@ -221,7 +227,7 @@ export class TurnRunner implements RunningTurn {
       if (!stop.blocked) break;
       stopHookActive = true;
       const hookPrompt = `<hook_prompt hook_run_id="${uuidv7()}">${stop.reason ?? 'Continue.'}</hook_prompt>`;
-      this.thread.appendHistory([userMessage(hookPrompt)], this.turn.id);
+      this.appendHistory([userMessage(hookPrompt)], this.turn.id);
     }
     return { status: 'completed', error: null };
   }
@@ -236,6 +242,12 @@ export class TurnRunner implements RunningTurn {
     return compactOrFail(this, client, phase, (message, info) => this.reportError(message, info));
   }
 
+  /** Extends the model conversation: the thread's history, or the mode's own. */
+  private appendHistory(items: ResponseItem[], turnId: string): void {
+    if (this.mode) this.mode.conversation.push(...items);
+    else this.thread.appendHistory(items, turnId);
+  }
+
   emitDiff(): void {
     this.thread.notify('turn/diff/updated', { threadId: this.thread.id, turnId: this.turn.id, diff: this.diff.diff() });
   }
@@ -243,8 +255,8 @@ export class TurnRunner implements RunningTurn {
   private recordUserInput(input: UserInput[], clientId: string | null, toHistory = true): void {
     const item: UserMessageItem = { type: 'userMessage', id: uuidv7(), clientId, content: input };
     this.notifyItem('started', item);
-    if (toHistory) this.thread.appendHistory([{ type: 'message', role: 'user', content: modelContentOf(input, this.thread.cwd) }], this.turn.id);
-    this.thread.appendHistory(skillMessagesFor(skillsServiceOf(this.server), this.thread, input), this.turn.id);
+    if (toHistory) this.appendHistory([{ type: 'message', role: 'user', content: modelContentOf(input, this.thread.cwd) }], this.turn.id);
+    this.appendHistory(skillMessagesFor(skillsServiceOf(this.server), this.thread, input), this.turn.id);
     this.notifyItem('completed', { ...item });
   }
 
@@ -296,8 +308,8 @@ export class TurnRunner implements RunningTurn {
   private async sample(client: ModelClient): Promise<{ usage: Usage | null; toolCalls: number }> {
     const request = {
       model: this.thread.model,
-      instructions: this.thread.baseInstructions ?? BASE_INSTRUCTIONS,
-      input: this.thread.history.filter(sendableToModel),
+      instructions: this.mode?.instructions ?? this.thread.baseInstructions ?? BASE_INSTRUCTIONS,
+      input: (this.mode?.conversation ?? this.thread.history).filter(sendableToModel),
       tools: [...ALL_TOOLS, ...mcpModelTools(mcpOf(this.thread))],
       reasoningEffort: this.thread.reasoningEffort,
       reasoningSummary: this.reasoningSummary,
@@ -321,11 +333,11 @@ export class TurnRunner implements RunningTurn {
       streamError = error;
     }
     // Items of an attempt that broke off are closed with what arrived, so clients never wait on them.
-    for (const item of open.values()) this.notifyItem('completed', item);
+    for (const item of open.values()) if (!this.mode || item.type !== 'agentMessage') this.notifyItem('completed', item);
     // Like the reference, calls already started run to their end even if the stream broke (an
     // interrupt kills them); their outputs follow the response's items, in call order.
     const drained = await tools.drain();
-    if (drained.outputs.length) this.thread.appendHistory(drained.outputs, this.turn.id);
+    if (drained.outputs.length) this.appendHistory(drained.outputs, this.turn.id);
     if (streamFailed) throw streamError;
     if (drained.error !== null) throw drained.error;
     return { usage, toolCalls: tools.count };
@@ -363,6 +375,8 @@ export class TurnRunner implements RunningTurn {
       case 'textDelta': {
         const item = open.get(event.itemId);
         if (item?.type === 'agentMessage') item.text += event.delta;
+        // A mode's model answer is not streamed to clients (a review shows its rendered findings instead).
+        if (this.mode && item?.type === 'agentMessage') return;
         this.thread.notify('item/agentMessage/delta', { threadId: this.thread.id, turnId: this.turn.id, itemId: event.itemId, delta: event.delta });
         return;
       }
@@ -406,8 +420,9 @@ export class TurnRunner implements RunningTurn {
           open.delete(id);
           item.text = outputText(raw) || item.text;
           this.lastAgentMessage = item.text;
-          this.thread.appendHistory([raw], this.turn.id);
-          this.notifyItem('completed', item);
+          this.appendHistory([raw], this.turn.id);
+          // A mode shows the model's answer through its own closing items instead.
+          if (!this.mode) this.notifyItem('completed', item);
         } else if (raw.type === 'reasoning') {
           const item = (open.get(id) as ReasoningItem | undefined) ?? { type: 'reasoning' as const, id, summary: [], content: [] };
           open.delete(id);
@@ -415,10 +430,10 @@ export class TurnRunner implements RunningTurn {
           if (summary.length) item.summary = summary;
           const content = Array.isArray(raw.content) ? (raw.content as { text?: string }[]).map((part) => part.text ?? '') : [];
           if (content.length) item.content = content;
-          this.thread.appendHistory([raw], this.turn.id);
+          this.appendHistory([raw], this.turn.id);
           this.notifyItem('completed', item);
         } else if (raw.type === 'function_call' || raw.type === 'custom_tool_call') {
-          this.thread.appendHistory([raw], this.turn.id);
+          this.appendHistory([raw], this.turn.id);
           tools.dispatch(raw);
         }
         return;
@@ -446,7 +461,8 @@ export class TurnRunner implements RunningTurn {
   }
 
   private finish(status: 'completed' | 'interrupted' | 'failed', error: TurnError | null): void {
-    if (status === 'interrupted') this.thread.appendHistory([userMessage(TURN_ABORTED_NOTE)], this.turn.id);
+    if (status === 'interrupted') this.appendHistory([userMessage(TURN_ABORTED_NOTE)], this.turn.id);
+    this.mode?.close(status, this.lastAgentMessage);
     const turn = this.thread.completeTurn(this.turn.id, status, error);
     if (this.thread.status.type !== 'systemError') this.thread.setStatus({ type: 'idle' });
     // Like the reference, turn/completed carries a summary: the final agent message only.
