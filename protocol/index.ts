@@ -33,6 +33,7 @@ import type { SkillsRequests } from './skills';
 import type { McpRequests } from './mcp';
 import type { InitializeRequests } from './initialize';
 import type { ModelRequests } from './model';
+import type { ProcessRequests } from './process';
 import type { ThreadRequests } from './thread';
 import type { TurnRequests } from './turn';
 import type { ReviewRequests } from './review';
@@ -45,7 +46,7 @@ export interface RequestSpec {
   experimental?: true;
 }
 
-export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests {}
+export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests, ProcessRequests {}
 
 export type ClientRequestMethod = keyof ClientRequests;
 /** Params as a client sends them (fields with defaults may be left out). */
@@ -85,3 +86,4 @@ export type { SkillMetadata, SkillsListEntry } from './skills';
 export type { Model, ModelListResponse } from './model';
 export type { ThreadListResponse, ThreadResumeResponse, ThreadSessionResponse, ThreadTurnsListResponse } from './thread';
 export type { CommandExecResponse } from './command';
+export type { ProcessExitedNotification, ProcessOutputDeltaNotification } from './process';

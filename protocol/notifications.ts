@@ -7,6 +7,7 @@ import type { McpServerStatusUpdatedNotification } from './mcp';
 import type { HookRunSummary } from './hooks';
 import type { ConfigWarning } from './config';
 import type { CommandExecOutputDeltaNotification } from './command';
+import type { ProcessExitedNotification, ProcessOutputDeltaNotification } from './process';
 import type { Thread, ThreadGoal, ThreadItem, ThreadStatus, ThreadTokenUsage, Turn, TurnError } from './items';
 
 interface ThreadEvent {
@@ -70,6 +71,8 @@ export interface ServerNotifications {
   /** Skill files under a loaded thread's roots changed: clients re-run `skills/list`. */
   'skills/changed': Record<string, never>;
   'command/exec/outputDelta': CommandExecOutputDeltaNotification;
+  'process/outputDelta': ProcessOutputDeltaNotification;
+  'process/exited': ProcessExitedNotification;
 }
 
 export type ServerNotificationMethod = keyof ServerNotifications;

@@ -10,6 +10,20 @@ import { commandModule } from './command';
 import { skillsModule } from './skills';
 import { compactionModule } from './compaction';
 import { mcpModule } from './mcp';
+import { processModule } from './process';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
-export const namespaceModules: NamespaceModule[] = [initializeModule, configModule, hooksModule, threadModule, modelsModule, turnModule, reviewModule, commandModule, skillsModule, compactionModule, mcpModule];
+export const namespaceModules: NamespaceModule[] = [
+  initializeModule,
+  configModule,
+  hooksModule,
+  threadModule,
+  modelsModule,
+  turnModule,
+  reviewModule,
+  commandModule,
+  skillsModule,
+  compactionModule,
+  mcpModule,
+  processModule,
+];

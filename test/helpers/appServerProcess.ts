@@ -22,6 +22,8 @@ export interface SpawnOptions {
   args?: string[];
   /** Skip schema validation (e.g. for deliberately malformed traffic). */
   validate?: boolean;
+  /** Validate against the reference's `--experimental` schema. */
+  experimentalSchema?: boolean;
   /** A command line to run the server under (e.g. bwrap giving it a private /tmp). */
   wrapper?: string[];
 }
@@ -52,8 +54,9 @@ export class AppServerProcess extends RpcClient {
     readonly child: ChildProcessWithoutNullStreams,
     readonly codexHome: string,
     validate: boolean,
+    experimentalSchema = false,
   ) {
-    super(stdioTransport(child), { label: which, validate, closedMessage: () => `${which} server exited\n${this.stderrLines.slice(-20).join('\n')}` });
+    super(stdioTransport(child), { label: which, validate, experimentalSchema, closedMessage: () => `${which} server exited\n${this.stderrLines.slice(-20).join('\n')}` });
     createInterface({ input: child.stderr }).on('line', (line) => this.stderrLines.push(line));
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     liveServers.add(this);
@@ -78,7 +81,7 @@ export class AppServerProcess extends RpcClient {
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     }) as ChildProcessWithoutNullStreams;
-    return new AppServerProcess(which, child, codexHome, options.validate ?? true);
+    return new AppServerProcess(which, child, codexHome, options.validate ?? true, options.experimentalSchema);
   }
 
   /** Spawns and completes the handshake. */

@@ -119,6 +119,7 @@ export const RESPONSE_TYPE_EXCEPTIONS: Record<string, string> = {
 };
 
 let shared: ProtocolSchema | undefined;
+let sharedExperimental: ProtocolSchema | undefined;
 const generated = new Map<boolean, string>();
 
 /**
@@ -137,8 +138,9 @@ export function referenceSchemaDir(experimental = false): string {
   return dir;
 }
 
-/** The stable reference schema, compiled for validating messages. */
-export function loadProtocolSchema(): ProtocolSchema {
+/** The stable (or `--experimental`) reference schema, compiled for validating messages. */
+export function loadProtocolSchema(experimental = false): ProtocolSchema {
+  if (experimental) return (sharedExperimental ??= new ProtocolSchema(referenceSchemaDir(true)));
   shared ??= new ProtocolSchema(referenceSchemaDir(false));
   return shared;
 }

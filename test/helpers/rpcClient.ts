@@ -49,6 +49,8 @@ export interface RpcClientOptions {
   label?: string;
   /** Check what the server sends against the reference schema (default true; benchmarks turn it off). */
   validate?: boolean;
+  /** Validate against the `--experimental` schema (experimental methods such as `process/*`). */
+  experimentalSchema?: boolean;
   /** Keep each raw line in `rawLines` (default true). */
   keepRawLines?: boolean;
   /** Default timeout of requests and waits. */
@@ -128,7 +130,7 @@ export class RpcClient {
     private readonly transport: RpcTransport,
     private readonly options: RpcClientOptions = {},
   ) {
-    this.schema = options.validate === false ? null : loadProtocolSchema();
+    this.schema = options.validate === false ? null : loadProtocolSchema(options.experimentalSchema === true);
     this.label = options.label ? `${options.label}: ` : '';
     this.timeoutMs = options.timeoutMs ?? 20_000;
     transport.onMessage((text) => this.onMessage(text));
