@@ -28,6 +28,7 @@
 import type { z } from 'zod';
 import type { CommandRequests } from './command';
 import type { ConfigRequests } from './config';
+import type { FeatureRequests } from './features';
 import type { HooksRequests } from './hooks';
 import type { SkillsRequests } from './skills';
 import type { McpRequests } from './mcp';
@@ -46,7 +47,7 @@ export interface RequestSpec {
   experimental?: true;
 }
 
-export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests, ProcessRequests {}
+export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests, ProcessRequests, FeatureRequests {}
 
 export type ClientRequestMethod = keyof ClientRequests;
 /** Params as a client sends them (fields with defaults may be left out). */

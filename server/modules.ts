@@ -11,6 +11,8 @@ import { skillsModule } from './skills';
 import { compactionModule } from './compaction';
 import { mcpModule } from './mcp';
 import { processModule } from './process';
+import { experimentalFeatureModule } from './experimentalFeature';
+import { collaborationModeModule } from './collaborationMode';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
 export const namespaceModules: NamespaceModule[] = [
@@ -26,4 +28,6 @@ export const namespaceModules: NamespaceModule[] = [
   compactionModule,
   mcpModule,
   processModule,
+  experimentalFeatureModule,
+  collaborationModeModule,
 ];
