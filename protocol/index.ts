@@ -35,7 +35,7 @@ import type { McpRequests } from './mcp';
 import type { InitializeRequests } from './initialize';
 import type { ModelRequests } from './model';
 import type { ProcessRequests } from './process';
-import type { ThreadRequests } from './thread';
+import type { BackgroundTerminalRequests, ThreadRequests } from './thread';
 import type { TurnRequests } from './turn';
 import type { ReviewRequests } from './review';
 
@@ -47,7 +47,7 @@ export interface RequestSpec {
   experimental?: true;
 }
 
-export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests, ProcessRequests, FeatureRequests {}
+export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests, ProcessRequests, FeatureRequests, BackgroundTerminalRequests {}
 
 export type ClientRequestMethod = keyof ClientRequests;
 /** Params as a client sends them (fields with defaults may be left out). */

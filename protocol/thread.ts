@@ -215,3 +215,33 @@ export interface ThreadRequests {
   'thread/goal/get': { params: typeof ThreadIdParams; result: { goal: ThreadGoal | null } };
   'thread/goal/clear': { params: typeof ThreadGoalClearParams; result: { cleared: boolean } };
 }
+
+/** `thread/backgroundTerminals/*` (experimental): the thread's still-running `exec_command` sessions. */
+export const ThreadBackgroundTerminalsListParams = z.object({
+  threadId: z.string(),
+  cursor: z.string().nullish(),
+  limit: z.number().int().min(0).nullish(),
+});
+export const ThreadBackgroundTerminalsTerminateParams = z.object({ threadId: z.string(), processId: z.string() });
+export const ThreadBackgroundTerminalsCleanParams = z.object({ threadId: z.string() });
+
+export interface ThreadBackgroundTerminal {
+  /** The session id `write_stdin` uses, as a string. */
+  processId: string;
+  itemId: string;
+  command: string;
+  cwd: string;
+  osPid?: number | null;
+  cpuPercent?: number | null;
+  rssKb?: number | null;
+}
+
+export interface BackgroundTerminalRequests {
+  'thread/backgroundTerminals/list': {
+    params: typeof ThreadBackgroundTerminalsListParams;
+    result: { data: ThreadBackgroundTerminal[]; nextCursor?: string | null };
+    experimental: true;
+  };
+  'thread/backgroundTerminals/terminate': { params: typeof ThreadBackgroundTerminalsTerminateParams; result: { terminated: boolean }; experimental: true };
+  'thread/backgroundTerminals/clean': { params: typeof ThreadBackgroundTerminalsCleanParams; result: Record<string, never>; experimental: true };
+}

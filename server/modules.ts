@@ -13,6 +13,7 @@ import { mcpModule } from './mcp';
 import { processModule } from './process';
 import { experimentalFeatureModule } from './experimentalFeature';
 import { collaborationModeModule } from './collaborationMode';
+import { backgroundTerminalsModule } from './backgroundTerminals';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
 export const namespaceModules: NamespaceModule[] = [
@@ -30,4 +31,5 @@ export const namespaceModules: NamespaceModule[] = [
   processModule,
   experimentalFeatureModule,
   collaborationModeModule,
+  backgroundTerminalsModule,
 ];

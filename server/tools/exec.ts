@@ -21,14 +21,16 @@ export interface ExecSession {
   process: RunningProcess;
   /** The commandExecution item this process belongs to. */
   itemId: string;
+  /** The command as the model wrote it (the spec's argv may be wrapped by the sandbox). */
+  command: string;
 }
 
 export class ExecSessionStore {
   private nextId = 1000;
   private readonly sessions = new Map<number, ExecSession>();
 
-  start(spec: SpawnSpec, itemId: string): ExecSession {
-    const session = { id: this.nextId++, process: new RunningProcess(spec), itemId };
+  start(spec: SpawnSpec, itemId: string, command: string): ExecSession {
+    const session = { id: this.nextId++, process: new RunningProcess(spec), itemId, command };
     this.sessions.set(session.id, session);
     void session.process.waitForExit().then(() => {
       // Keep the session briefly so a final write_stdin poll can read the last output.

@@ -152,7 +152,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
   const maxOutputTokens = asNumber(args.max_output_tokens);
   const tty = args.tty === true;
   const started = Date.now();
-  let run = startProcess(ctx, item, argv, cwd, sandbox, tty, startItem);
+  let run = startProcess(ctx, item, cmd, argv, cwd, sandbox, tty, startItem);
   let exit = await run.process.waitForExitOrTimeout(yieldMs, runner.abort.signal);
 
   if (exit && exit.exitCode !== 0 && sandbox.type !== 'dangerFullAccess' && retryUnsandboxedOnFailure(thread.approvalPolicy, run.process.aggregatedOutput) && !runner.abort.signal.aborted) {
@@ -160,7 +160,7 @@ async function execCommand(ctx: ToolCallContext, callId: string, args: Record<st
     settleApprovalWait(runner);
     if (decision === 'accept' || decision === 'acceptForSession') {
       if (decision === 'acceptForSession') runner.state.sessionApprovals.allowCommand(cmd);
-      run = startProcess(ctx, item, argv, cwd, { type: 'dangerFullAccess' }, tty, startItem);
+      run = startProcess(ctx, item, cmd, argv, cwd, { type: 'dangerFullAccess' }, tty, startItem);
       exit = await run.process.waitForExitOrTimeout(yieldMs, runner.abort.signal);
     } else if (decision === 'cancel') {
       runner.cancelled = true;
@@ -249,6 +249,8 @@ function declineCommand(ctx: ToolCallContext, item: CommandExecutionItem, startI
 function startProcess(
   ctx: ToolCallContext,
   item: CommandExecutionItem,
+  /** The model's `cmd`, as background terminals list it. */
+  cmd: string,
   argv: string[],
   cwd: string,
   sandbox: SandboxPolicy,
@@ -275,7 +277,7 @@ function startProcess(
   }
   let session: ExecSession;
   try {
-    session = runner.state.execSessions.start({ argv: wrapped.argv, cwd, env, tty }, item.id);
+    session = runner.state.execSessions.start({ argv: wrapped.argv, cwd, env, tty }, item.id, cmd);
   } catch (error) {
     wrapped.release();
     throw error;

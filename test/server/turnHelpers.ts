@@ -18,7 +18,7 @@ const running = new Set<TurnFixture>();
 export async function startFixture(
   which: Which,
   replies: ScriptedReply[],
-  options: { approvalPolicy?: string; sandboxMode?: string; extra?: string; wireApi?: 'responses' | 'chat'; retries?: number; files?: Record<string, string> } = {},
+  options: { approvalPolicy?: string; sandboxMode?: string; extra?: string; wireApi?: 'responses' | 'chat'; retries?: number; files?: Record<string, string>; experimentalSchema?: boolean } = {},
 ): Promise<TurnFixture> {
   const model = await new ScriptedModel().start();
   const codexHome = makeTempDir('codex-home-');
@@ -38,7 +38,7 @@ export async function startFixture(
   model.enqueue(...replies);
   let server: AppServerProcess | undefined;
   try {
-    server = await AppServerProcess.start(which, { codexHome, cwd });
+    server = await AppServerProcess.start(which, { codexHome, cwd, experimentalSchema: options.experimentalSchema });
     const { thread } = await server.request('thread/start', { cwd });
     server.clearNotifications();
     const fixture = { model, server, codexHome, cwd, threadId: thread.id };
