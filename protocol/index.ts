@@ -38,6 +38,8 @@ import type { ProcessRequests } from './process';
 import type { BackgroundTerminalRequests, ThreadRequests } from './thread';
 import type { TurnRequests } from './turn';
 import type { ReviewRequests } from './review';
+import type { AccountRequests } from './account';
+import type { ModelProviderRequests } from './modelProvider';
 
 /** The shape of one `ClientRequests` entry. */
 export interface RequestSpec {
@@ -47,7 +49,7 @@ export interface RequestSpec {
   experimental?: true;
 }
 
-export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests, ProcessRequests, FeatureRequests, BackgroundTerminalRequests {}
+export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests, ProcessRequests, FeatureRequests, BackgroundTerminalRequests, AccountRequests, ModelProviderRequests {}
 
 export type ClientRequestMethod = keyof ClientRequests;
 /** Params as a client sends them (fields with defaults may be left out). */
@@ -85,6 +87,8 @@ export type { ConfigEdit, ConfigReadResponse, ConfigWarning, ConfigWriteResponse
 export type { HookMetadata, HookRunSummary, HooksListEntry, HookTrustStatus } from './hooks';
 export type { SkillMetadata, SkillsListEntry } from './skills';
 export type { Model, ModelListResponse } from './model';
+export type { GetAccountResponse, AccountUpdatedNotification, AccountLoginCompletedNotification } from './account';
+export type { ModelProviderListResponse, ModelProviderSummary } from './modelProvider';
 export type { ThreadListResponse, ThreadResumeResponse, ThreadSessionResponse, ThreadTurnsListResponse } from './thread';
 export type { CommandExecResponse } from './command';
 export type { ProcessExitedNotification, ProcessOutputDeltaNotification } from './process';

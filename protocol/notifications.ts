@@ -5,6 +5,7 @@ import type { McpServerStatusUpdatedNotification } from './mcp';
  * Shapes follow the reference schema; `contractDrift.test.ts` checks them.
  */
 import type { HookRunSummary } from './hooks';
+import type { AccountLoginCompletedNotification, AccountUpdatedNotification } from './account';
 import type { ConfigWarning } from './config';
 import type { CommandExecOutputDeltaNotification } from './command';
 import type { ProcessExitedNotification, ProcessOutputDeltaNotification } from './process';
@@ -34,6 +35,9 @@ export interface ServerNotifications {
   'mcpServer/startupStatus/updated': McpServerStatusUpdatedNotification;
   /** Sent by the reference only. */
   deprecationNotice: { summary: string; details?: string | null };
+
+  'account/login/completed': AccountLoginCompletedNotification;
+  'account/updated': AccountUpdatedNotification;
 
   'thread/started': { thread: Thread };
   'thread/status/changed': ThreadEvent & { status: ThreadStatus };

@@ -14,6 +14,8 @@ import { processModule } from './process';
 import { experimentalFeatureModule } from './experimentalFeature';
 import { collaborationModeModule } from './collaborationMode';
 import { backgroundTerminalsModule } from './backgroundTerminals';
+import { accountModule } from './account';
+import { modelProviderModule } from './modelProvider';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
 export const namespaceModules: NamespaceModule[] = [
@@ -32,4 +34,6 @@ export const namespaceModules: NamespaceModule[] = [
   experimentalFeatureModule,
   collaborationModeModule,
   backgroundTerminalsModule,
+  accountModule,
+  modelProviderModule,
 ];

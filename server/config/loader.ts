@@ -309,7 +309,7 @@ export function loadEffectiveConfig(codexHome: string, overrides: readonly strin
   return toEffectiveConfig(stack.merged);
 }
 
-function toEffectiveConfig(merged: Table): EffectiveConfig {
+export function toEffectiveConfig(merged: Table): EffectiveConfig {
   return { ...(merged as Omit<EffectiveConfig, 'raw'>), raw: merged };
 }
 

@@ -3,8 +3,7 @@
  * `model_providers.<id>` table from config.toml. A resolved provider carries
  * everything the model client needs (URL, key, wire API, headers, retries).
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { apiKeyFromAuthFile } from '../account/authStore';
 import type { EffectiveConfig, ModelProviderConfig, WireApi } from '../config/types';
 
 export interface ResolvedProvider {
@@ -34,28 +33,25 @@ const DEFAULT_REQUEST_RETRIES = 4;
 const DEFAULT_STREAM_RETRIES = 5;
 const MAX_RETRIES = 100;
 
-/** Reads an API key saved by `codex login --with-api-key` (`$CODEX_HOME/auth.json`). */
-function apiKeyFromAuthFile(codexHome: string): string | undefined {
-  try {
-    const auth = JSON.parse(fs.readFileSync(path.join(codexHome, 'auth.json'), 'utf8')) as { OPENAI_API_KEY?: unknown };
-    return typeof auth.OPENAI_API_KEY === 'string' && auth.OPENAI_API_KEY ? auth.OPENAI_API_KEY : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function resolveProvider(
   id: string,
   config: EffectiveConfig,
   codexHome: string,
   env: NodeJS.ProcessEnv = process.env,
+  /** `requireKey: false` resolves a provider whose key is missing (to list its models before sign-in). */
+  options: { requireKey?: boolean } = {},
 ): ResolvedProvider {
+  const requireKey = options.requireKey ?? true;
   const configured = config.model_providers?.[id];
   const builtIn = BUILT_IN[id];
   if (!configured && !builtIn) {
     throw new ProviderError(`Unknown model provider \`${id}\`: add a [model_providers.${id}] table to config.toml`);
   }
   const merged: ModelProviderConfig = { ...builtIn, ...configured };
+  // `openai_base_url` points the built-in OpenAI provider at another endpoint (a proxy, a compatible server).
+  const openaiBaseUrl = config.raw?.openai_base_url;
+  if (id === 'openai' && !configured && typeof openaiBaseUrl === 'string' && openaiBaseUrl) merged.base_url = openaiBaseUrl;
   // Local providers honour CODEX_OSS_BASE_URL / CODEX_OSS_PORT unless config names a URL.
   if (builtIn && !configured?.base_url && (id === 'ollama' || id === 'oss' || id === 'lmstudio')) {
     if (env.CODEX_OSS_BASE_URL) merged.base_url = env.CODEX_OSS_BASE_URL;
@@ -67,13 +63,13 @@ export function resolveProvider(
   if (merged.env_key) {
     apiKey = env[merged.env_key];
     if (!apiKey && id === 'openai') apiKey = apiKeyFromAuthFile(codexHome);
-    if (!apiKey) {
+    if (!apiKey && requireKey) {
       const hint = merged.env_key_instructions ? ` ${merged.env_key_instructions}` : '';
       throw new ProviderError(`Missing environment variable: \`${merged.env_key}\` (needed by model provider \`${id}\`).${hint}`);
     }
   } else if (id === 'openai') {
     apiKey = apiKeyFromAuthFile(codexHome);
-    if (!apiKey) throw new ProviderError('No OpenAI API key: set OPENAI_API_KEY or log in with an API key.');
+    if (!apiKey && requireKey) throw new ProviderError('No OpenAI API key: set OPENAI_API_KEY or log in with an API key.');
   }
 
   const headers: Record<string, string> = { ...(merged.http_headers ?? {}) };

@@ -18,6 +18,12 @@ import path from 'node:path';
 import ts from 'typescript';
 import { REPO_ROOT } from './protocolSchema';
 
+/** Fields that tell a union's object variants apart, with the prefix their variant names get. */
+const DISCRIMINANTS: [string, string][] = [
+  ['type', ''],
+  ['mode', 'mode:'],
+];
+
 type Schema = Record<string, any>;
 export type Direction = 'toServer' | 'toClient';
 
@@ -144,7 +150,7 @@ export class DriftWalker {
           continue;
         }
         covered.add(variant);
-        this.compareObject(object, branch, `${where}(${variant})`, direction, depth, variant.startsWith('"') ? 'type' : undefined);
+        this.compareObject(object, branch, `${where}(${variant})`, direction, depth, variant.startsWith('"') ? 'type' : variant.startsWith('mode:') ? 'mode' : undefined);
       }
     }
     if (!catchAll) {
@@ -194,20 +200,23 @@ export class DriftWalker {
     return this.contract.checker.getPropertiesOfType(type).length > 0;
   }
 
-  /** How an object branch of ours is told apart: its `type` literal(s), else its property names. */
+  /** How an object branch of ours is told apart: its `type` literal(s), else its `mode` literal(s) (e.g. GatewayAuth), else its property names. */
   private ourVariants(type: ts.Type): string[] {
-    const discriminant = this.contract.member(type, 'type');
-    if (discriminant) {
+    for (const [name, prefix] of DISCRIMINANTS) {
+      const discriminant = this.contract.member(type, name);
+      if (!discriminant) continue;
       const values = this.members(discriminant).filter((t) => t.isStringLiteral()).map((t) => (t as ts.StringLiteralType).value);
-      if (values.length) return values.map((v) => `"${v}"`);
+      if (values.length) return values.map((v) => `${prefix}"${v}"`);
     }
     return [`{${this.contract.checker.getPropertiesOfType(type).map((p) => p.name).sort().join(',')}}`];
   }
 
   private refVariants(branch: Schema): string[] {
-    const discriminant = branch.properties?.type && this.resolve(branch.properties.type);
-    const values = discriminant ? this.enumValues(discriminant) : [];
-    if (values.length) return values.map((v) => `"${v}"`);
+    for (const [name, prefix] of DISCRIMINANTS) {
+      const discriminant = branch.properties?.[name] && this.resolve(branch.properties[name]);
+      const values = discriminant ? this.enumValues(discriminant) : [];
+      if (values.length) return values.map((v) => `${prefix}"${v}"`);
+    }
     return [`{${Object.keys(branch.properties).sort().join(',')}}`];
   }
 

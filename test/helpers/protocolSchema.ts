@@ -116,6 +116,8 @@ export const RESPONSE_TYPE_EXCEPTIONS: Record<string, string> = {
   'config/batchWrite': 'ConfigWriteResponse',
   'configRequirements/read': 'ConfigRequirementsReadResponse',
   'config/mcpServer/reload': 'McpServerRefreshResponse',
+  'account/logout': 'LogoutAccountResponse',
+  'account/rateLimits/read': 'GetAccountRateLimitsResponse',
 };
 
 let shared: ProtocolSchema | undefined;

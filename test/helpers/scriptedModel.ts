@@ -78,6 +78,8 @@ export class ScriptedModel {
   private readonly sockets = new Set<import('node:net').Socket>();
   /** Used when the queue is empty, so a stray extra request never hangs a test. */
   fallback: ScriptedReply = reply.text('(no scripted reply left)');
+  /** What `GET /v1/models` lists (a local model server's installed models). */
+  availableModels: string[] = ['mock-model'];
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
@@ -161,7 +163,7 @@ export class ScriptedModel {
 
     if (req.method === 'GET' && url.split('?')[0].endsWith('/models')) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ object: 'list', data: [{ id: 'mock-model', object: 'model' }], models: [] }));
+      res.end(JSON.stringify({ object: 'list', data: this.availableModels.map((id) => ({ id, object: 'model' })), models: [] }));
       return;
     }
     const isResponses = url.split('?')[0].endsWith('/responses');
