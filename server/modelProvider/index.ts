@@ -1,7 +1,7 @@
 /**
  * `modelProvider/*`: the providers a client can show, as the reference lists
- * them: the `[model_providers.*]` tables of config.toml (sorted by id), then
- * the built-in `openai`. The local built-ins (`ollama`, `lmstudio`) are not
+ * them: the `[model_providers.*]` tables of config.toml and the built-in
+ * `openai`, sorted by id. The local built-ins (`ollama`, `lmstudio`) are not
  * listed, as in the reference; they are still selectable by `model_provider`.
  */
 import type { NamespaceModule } from '../core/appServer';
@@ -31,7 +31,6 @@ export const modelProviderModule: NamespaceModule = (registry, server) => {
     const userProviders = isTable(userLayer?.config.model_providers) ? userLayer.config.model_providers : {};
     const data: ModelProviderSummary[] = Object.entries(config.model_providers ?? {})
       .filter(([id, provider]) => id !== DEFAULT_PROVIDER_ID && isTable(provider))
-      .sort(([a], [b]) => a.localeCompare(b))
       .map(([id, provider]) => ({
         id,
         name: provider.name ?? id,
@@ -41,6 +40,7 @@ export const modelProviderModule: NamespaceModule = (registry, server) => {
       }));
     const openaiBaseUrl = typeof config.raw.openai_base_url === 'string' ? config.raw.openai_base_url : null;
     data.push({ id: DEFAULT_PROVIDER_ID, name: 'OpenAI', canEdit: false, baseUrl: openaiBaseUrl, settings: { type: 'openai' } });
+    data.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { data, defaultProviderId: selectedProviderId(config), canChangeDefault: true };
   });
 
