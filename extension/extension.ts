@@ -15,6 +15,8 @@ import { registerCommands } from './commands/registerCommands';
 import { registerStatusBar } from './status/statusBar';
 import { registerDiffReview } from './diff/registerDiffReview';
 import { registerReview } from './review/registerReview';
+import { registerAccount } from './account/registerAccount';
+import { registerWelcome } from './welcome/registerWelcome';
 
 let activeServices: { stop(): Promise<void> } | undefined;
 
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices {
   registerStatusBar(services);
   registerDiffReview(services);
   const review = registerReview(services);
+  registerWelcome(services, registerAccount(services));
 
   activeServices = { stop: () => client.dispose() };
   void client.start().catch((error: Error) => output.appendLine(`[client] ${error.message}`));

@@ -17,7 +17,7 @@ import type {
   ServerRequestParams,
   ServerRequestResult,
 } from '../protocol';
-import type { ConnectionState } from '../webview/protocol';
+import type { AccountInfo, ConnectionState } from '../webview/protocol';
 
 export type { ConnectionState };
 
@@ -76,6 +76,10 @@ export interface ChatController {
    * result to the prompt. Dispose the result to unregister.
    */
   setIdeContextProvider(provider: () => Promise<PromptAttachment>): vscode.Disposable;
+  /** Sign-in state (`extension/account`): the welcome card shows while `needsSetup`. */
+  setAccount(account: AccountInfo): void;
+  /** The model for the next turns (e.g. a local model just chosen). */
+  useModel(model: string): void;
 }
 
 export interface ExtensionServices {

@@ -14,6 +14,7 @@ import { readElicitationForm } from './mcpCards';
 import { AnswerAnnouncer } from './announcer';
 import { EntryStore } from './store';
 import { VirtualList } from './virtualList';
+import { setupActionOf, welcomeCard } from './welcome';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -60,6 +61,16 @@ function setOptions(s: HTMLSelectElement, options: { value: string; label: strin
   );
 }
 
+/** The efforts the chosen model supports (low/medium/high…, as `model/list` reports them), after "default". */
+function effortOptions(session: SessionInfo): { value: string; label: string }[] {
+  const model = session.model ? session.models.find((m) => m.id === session.model) : session.models.find((m) => m.isDefault);
+  const efforts = model?.efforts ?? ['low', 'medium', 'high'];
+  const fallback = model?.defaultEffort ? `Effort: default (${model.defaultEffort})` : 'Effort: default';
+  const options = [{ value: '', label: fallback }, ...efforts.map((e) => ({ value: e, label: `Effort: ${e}` }))];
+  if (session.effort && !efforts.includes(session.effort)) options.push({ value: session.effort, label: `Effort: ${session.effort}` });
+  return options;
+}
+
 export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   const persisted = (vscode.getState() as PersistedState | undefined) ?? { composer: { draft: '', history: [] }, expanded: [] };
   const renderState: RenderState = { expanded: new Map(persisted.expanded) };
@@ -83,13 +94,15 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   const title = el('div', 'thread-title', 'New thread');
   const pickers = el('div', 'pickers');
   const modelPicker = select('Model', 'model-picker', (value) => post({ type: 'setModel', model: value }));
+  const effortPicker = select('Reasoning effort', 'effort-picker', (value) => post({ type: 'setEffort', effort: value }));
   const policyPicker = select('Approval policy', 'policy-picker', (value) => post({ type: 'setApprovalPolicy', value }));
   const sandboxPicker = select('Sandbox mode', 'sandbox-picker', (value) => post({ type: 'setSandboxMode', value }));
-  pickers.append(modelPicker, policyPicker, sandboxPicker);
+  pickers.append(modelPicker, effortPicker, policyPicker, sandboxPicker);
   const policyOptions = [{ value: '', label: 'Approvals: default' }, ...APPROVAL_POLICIES.map((p) => ({ value: p, label: `Approvals: ${p}` }))];
   const sandboxOptions = [{ value: '', label: 'Sandbox: default' }, ...SANDBOX_MODES.map((m) => ({ value: m, label: `Sandbox: ${m}` }))];
   // Labelled from the first frame, before the host's first session message arrives.
   setOptions(modelPicker, [{ value: '', label: 'Model: default' }], '');
+  setOptions(effortPicker, [{ value: '', label: 'Effort: default' }], '');
   setOptions(policyPicker, policyOptions, '');
   setOptions(sandboxPicker, sandboxOptions, '');
   header.append(banner, title);
@@ -101,6 +114,14 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   viewport.setAttribute('aria-live', 'off');
   const announcer = new AnswerAnnouncer();
   const empty = el('div', 'empty-state', 'Ask Codex to build, fix or explain something. Type / for commands, @ to mention a file.');
+  // Replaces the empty state while no provider or credentials are usable.
+  const welcome = welcomeCard();
+  welcome.hidden = true;
+  let needsSetup = false;
+  welcome.addEventListener('click', (event) => {
+    const action = setupActionOf(event.target);
+    if (action) post({ type: 'setup', action });
+  });
 
   const store = new EntryStore();
   const list = new VirtualList<ChatEntry>(viewport, {
@@ -123,14 +144,16 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   composer.actionsRow.prepend(pickers);
   const contextMeter = new ContextMeter();
   footer.append(composer.element, contextMeter.element);
-  root.append(header, viewport, empty, footer, announcer.region);
+  root.append(header, viewport, empty, welcome, footer, announcer.region);
 
   // One click handler for every button in the transcript.
   viewport.addEventListener('click', (event) => {
     const target = (event.target as HTMLElement).closest<HTMLElement>('[data-action]');
     if (!target) return;
     const { action } = target.dataset;
-    if (action === 'approve') {
+    const setup = setupActionOf(target);
+    if (setup) post({ type: 'setup', action: setup });
+    else if (action === 'approve') {
       post({ type: 'approve', id: target.dataset.id!, decision: target.dataset.decision as any });
       target.closest('.approval-actions')?.querySelectorAll('button').forEach((b) => (b.disabled = true));
     } else if (action === 'elicit') {
@@ -180,6 +203,8 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
     if (session.model && !models.some((m) => m.value === session.model)) models.unshift({ value: session.model, label: session.model });
     if (!session.model) models.unshift({ value: '', label: 'Model: default' });
     setOptions(modelPicker, models, session.model);
+    setOptions(effortPicker, effortOptions(session), session.effort ?? '');
+    needsSetup = session.account?.needsSetup === true;
     setOptions(policyPicker, policyOptions, session.approvalPolicy);
     setOptions(sandboxPicker, sandboxOptions, session.sandboxMode);
     composer.setSession(session);
@@ -201,7 +226,8 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
   viewport.addEventListener('scroll', requestOlderIfNeeded);
 
   const updateEmpty = () => {
-    empty.hidden = store.entries.length > 0;
+    welcome.hidden = !needsSetup || store.entries.length > 0;
+    empty.hidden = store.entries.length > 0 || !welcome.hidden;
   };
 
   const handle = (message: HostToWebview) => {

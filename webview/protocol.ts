@@ -140,6 +140,29 @@ export interface ModelOption {
   id: string;
   label: string;
   description?: string;
+  /** Reasoning efforts the model supports (`low`, `medium`, `high`…), and its default. */
+  efforts?: string[];
+  defaultEffort?: string;
+  /** The model config.toml selects (used when the picker says "default"). */
+  isDefault?: boolean;
+}
+
+/** The first-run choices: the welcome card's buttons, also shown next to a credentials error. */
+export type SetupAction = 'apiKey' | 'localModel' | 'openConfig' | 'officialServer';
+
+export const SETUP_ACTIONS: { action: SetupAction; label: string; description: string }[] = [
+  { action: 'apiKey', label: 'Use an OpenAI API key', description: 'Saved in auth.json in your Codex home (never in settings.json).' },
+  { action: 'localModel', label: 'Use a local model', description: 'Finds Ollama or LM Studio running on this machine.' },
+  { action: 'openConfig', label: 'Open config.toml', description: 'Choose a provider and model yourself.' },
+  { action: 'officialServer', label: 'Use the official Codex server', description: 'Sign in with ChatGPT through the codex binary.' },
+];
+
+/** What the chat knows about sign-in and the provider in use. */
+export interface AccountInfo {
+  /** No usable provider or credentials: the welcome card replaces the empty transcript. */
+  needsSetup: boolean;
+  /** "OpenAI API key", "Local server · qwen2.5-coder"… */
+  label?: string;
 }
 
 /** How much of the model's context window the open thread uses (from `thread/tokenUsage/updated`). */
@@ -163,6 +186,8 @@ export interface SessionInfo {
   threadTitle?: string;
   turnRunning: boolean;
   model: string;
+  /** Reasoning effort for the next turns; '' or absent = the model's default. */
+  effort?: string;
   approvalPolicy: string;
   sandboxMode: string;
   models: ModelOption[];
@@ -176,6 +201,7 @@ export interface SessionInfo {
   olderHistory?: 'available' | 'loading';
   /** Workspace folders: changed files are shown by name with the folder relative to these. */
   workspaceRoots?: string[];
+  account?: AccountInfo;
 }
 
 export interface MentionCandidate {
@@ -232,6 +258,7 @@ export const SLASH_COMMANDS: SlashCommandInfo[] = [
   { name: 'permissions', description: 'Read only, workspace with approvals, or full access', args: '[mode]' },
   { name: 'copy', description: 'Copy the last answer to the clipboard' },
   { name: 'debug-config', description: 'Show the config layers and requirements' },
+  { name: 'logout', description: 'Sign out (removes the saved API key)' },
   { name: 'clear', description: 'Clear the chat view (the thread is kept)' },
   { name: 'review', description: 'Review code: uncommitted changes, against a branch, a commit, or custom instructions' },
 ];
@@ -254,6 +281,8 @@ export type WebviewToHost =
   | { type: 'skillQuery' }
   | { type: 'setSkillEnabled'; path: string; enabled: boolean }
   | { type: 'setModel'; model: string }
+  | { type: 'setEffort'; effort: string }
+  | { type: 'setup'; action: SetupAction }
   | { type: 'setApprovalPolicy'; value: string }
   | { type: 'setSandboxMode'; value: string }
   | { type: 'restartServer' }

@@ -11,6 +11,7 @@ import type { ApprovalDecision, ChatEntry, FileChangeSummary, PlanStep } from '.
 import { renderSkillsList } from './skillsList';
 import { countOf } from '../shared/plural';
 import { displayPath } from '../shared/displayPath';
+import { isCredentialsError, setupActionsRow } from './welcome';
 
 /** UI state that must survive a row being re-rendered or scrolled out and back. */
 export interface RenderState {
@@ -125,6 +126,11 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
       row.classList.add(`notice-${entry.level}`);
       row.setAttribute('role', entry.level === 'error' ? 'alert' : 'status');
       row.append(icon(entry.level === 'error' ? 'error' : entry.level === 'warning' ? 'warning' : 'info'), el('div', 'notice-text', entry.text));
+      // A prompt refused for lack of credentials offers the welcome card's choices right there.
+      if (entry.level === 'error' && isCredentialsError(entry.text)) {
+        row.classList.add('notice-with-actions');
+        row.append(setupActionsRow());
+      }
       break;
     }
     case 'approval':

@@ -10,7 +10,7 @@ import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { ChatController, PromptAttachment } from '../services';
 import type { CodexClient } from '../client/codexClient';
 import type { ThreadSessionResponse, ThreadTokenUsage, UserInput } from '../../protocol';
-import type { ChatEntry, HostToWebview, ModelOption, SessionInfo, WebviewToHost } from '../../webview/protocol';
+import type { AccountInfo, ChatEntry, HostToWebview, ModelOption, SessionInfo, WebviewToHost } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import { ApprovalQueue } from './approvals';
 import { ElicitationQueue } from './elicitations';
@@ -50,6 +50,8 @@ export class ChatControllerImpl implements ChatController {
   private readonly queuedForView: HostToWebview[] = [];
   private models: ModelOption[] = [];
   private model: string;
+  private effort = '';
+  private account: AccountInfo | undefined;
   private approvalPolicy: string;
   private sandboxMode: string;
   private ideContextProvider: AttachmentProvider | undefined;
@@ -118,7 +120,7 @@ export class ChatControllerImpl implements ChatController {
       threadId: () => this.threadId,
       models: () => this.models,
       model: () => this.model,
-      setModel: (model) => (this.model = model),
+      setModel: (model) => this.useModel(model),
       tokenUsage: () => this.tokenUsage,
       ideContextProvider: () => this.ideContextProvider,
       threadSettings: () => this.threadSettings(),
@@ -231,6 +233,7 @@ export class ChatControllerImpl implements ChatController {
       threadTitle: this.threadTitle ?? this.titleFromFirstPrompt(),
       turnRunning: this.turnId !== undefined,
       model: this.model,
+      effort: this.effort,
       approvalPolicy: this.approvalPolicy,
       sandboxMode: this.sandboxMode,
       models: this.models,
@@ -239,6 +242,7 @@ export class ChatControllerImpl implements ChatController {
       context: contextUsageOf(this.tokenUsage),
       olderHistory: this.pager?.hasOlder ? (this.loadingOlder ? 'loading' : 'available') : undefined,
       workspaceRoots: this.host.settings().cwd ? [this.host.settings().cwd!] : [],
+      account: this.account,
     };
   }
 
@@ -281,6 +285,21 @@ export class ChatControllerImpl implements ChatController {
     this.postSession();
   }
 
+  /** Sign-in state from `extension/account`: shows or hides the welcome card; the provider may have changed, so models are listed again. */
+  setAccount(account: AccountInfo): void {
+    this.account = account;
+    this.postSession();
+    if (this.client.state === 'connected') void this.loadModels();
+  }
+
+  /** Picks the model for the next turns; an effort the new model does not offer goes back to its default. */
+  useModel(model: string): void {
+    this.model = model;
+    const efforts = this.models.find((m) => m.id === model)?.efforts;
+    if (this.effort && efforts && !efforts.includes(this.effort)) this.effort = '';
+    this.postSession();
+  }
+
   /** Lets the /ide feature supply IDE context (`extension/ide`). Returns a disposable that unregisters it. */
   setIdeContextProvider(provider: AttachmentProvider): { dispose(): void } {
     this.ideContextProvider = provider;
@@ -292,6 +311,7 @@ export class ChatControllerImpl implements ChatController {
   }
 
   private setPicker(picker: keyof PickerValues, value: string): void {
+    if (picker === 'model') return this.useModel(value);
     this[picker] = value;
     this.postSession();
   }
@@ -387,7 +407,7 @@ export class ChatControllerImpl implements ChatController {
 
   /** The composer's pickers: model, approval policy and sandbox mode ('' = config.toml's). */
   private pickers(): PickerValues {
-    return { model: this.model, approvalPolicy: this.approvalPolicy, sandboxMode: this.sandboxMode };
+    return { model: this.model, effort: this.effort, approvalPolicy: this.approvalPolicy, sandboxMode: this.sandboxMode };
   }
 
   private applyThreadResponse(response: ThreadSessionResponse): void {
@@ -406,6 +426,8 @@ export class ChatControllerImpl implements ChatController {
       const response = await this.client.request('thread/resume', { threadId, ...this.threadSettings(), excludeTurns: true });
       this.transcript.reset();
       this.applyThreadResponse(response);
+      // The thread remembers its reasoning effort (sent with each turn/start).
+      this.effort = response.reasoningEffort ?? '';
     } else {
       const { thread } = await this.client.request('thread/read', { threadId, includeTurns: false });
       this.transcript.reset();

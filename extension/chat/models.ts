@@ -9,7 +9,16 @@ export async function listModels(client: Pick<CodexClient, 'request'>): Promise<
   do {
     const page: ClientResult<'model/list'> = await client.request('model/list', { cursor, limit: 100 });
     for (const model of page.data) {
-      if (!model.hidden) models.push({ id: model.model ?? model.id, label: model.displayName || model.model || model.id, description: model.description });
+      if (model.hidden) continue;
+      models.push({
+        id: model.model ?? model.id,
+        label: model.displayName || model.model || model.id,
+        description: model.description,
+        // The effort picker offers what each model supports.
+        efforts: Array.isArray(model.supportedReasoningEfforts) ? model.supportedReasoningEfforts.map((e: { reasoningEffort: string }) => e.reasoningEffort) : undefined,
+        defaultEffort: model.defaultReasoningEffort ?? undefined,
+        isDefault: model.isDefault === true,
+      });
     }
     cursor = page.nextCursor;
   } while (cursor && models.length < 500);

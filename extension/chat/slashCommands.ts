@@ -14,6 +14,7 @@ import { showSkillsList } from './skillsView';
 import type { PickerValues } from './threadSettings';
 import { Transcript } from './transcript';
 import { describeMcpServers } from '../mcp/mcpText';
+import { SIGN_OUT_COMMAND } from '../welcome/setupCommands';
 
 /** What the slash commands use of the chat (the controller gives them this view of itself). */
 export interface SlashCommandContext {
@@ -114,6 +115,9 @@ export async function runSlashCommand(chat: SlashCommandContext, command: string
     case 'review':
       // The review feature (extension/review) offers the targets; an argument picks one directly.
       await chat.host.executeCommand('codex.review', args.trim());
+      return;
+    case 'logout':
+      await chat.host.executeCommand(SIGN_OUT_COMMAND);
       return;
     case 'clear':
       chat.transcript.reset();

@@ -4,6 +4,8 @@ import type { AskForApproval, ClientParams, SandboxMode, SandboxPolicy } from '.
 /** The pickers' values; '' means "use config.toml's". */
 export interface PickerValues {
   model: string;
+  /** Reasoning effort for the next turns ('' = the model's default); a resumed thread brings its own. */
+  effort: string;
   approvalPolicy: string;
   sandboxMode: string;
 }
@@ -11,7 +13,7 @@ export interface PickerValues {
 export type ThreadStartSettings = Pick<ClientParams<'thread/start'>, 'model' | 'cwd' | 'approvalPolicy' | 'sandbox'>;
 
 /** The per-turn overrides of turn/start. */
-export type TurnOverrides = Pick<ClientParams<'turn/start'>, 'model' | 'approvalPolicy' | 'sandboxPolicy'>;
+export type TurnOverrides = Pick<ClientParams<'turn/start'>, 'model' | 'effort' | 'approvalPolicy' | 'sandboxPolicy'>;
 
 /** Settings for thread/start, thread/resume and thread/fork. */
 export function threadStartSettings(pickers: PickerValues, cwd: string | undefined): ThreadStartSettings {
@@ -27,6 +29,7 @@ export function threadStartSettings(pickers: PickerValues, cwd: string | undefin
 export function turnOverrides(pickers: PickerValues): TurnOverrides {
   const overrides: TurnOverrides = {};
   if (pickers.model) overrides.model = pickers.model;
+  if (pickers.effort) overrides.effort = pickers.effort as TurnOverrides['effort'];
   if (pickers.approvalPolicy) overrides.approvalPolicy = normalizePolicy(pickers.approvalPolicy);
   if (pickers.sandboxMode) overrides.sandboxPolicy = sandboxPolicyFor(pickers.sandboxMode);
   return overrides;

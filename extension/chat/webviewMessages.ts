@@ -4,6 +4,7 @@ import type { PromptAttachment } from '../services';
 import type { ApprovalDecision, ElicitationAction, HostToWebview, SkillCandidate, WebviewToHost } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import type { PickerValues } from './threadSettings';
+import { SETUP_COMMANDS } from '../welcome/setupCommands';
 
 /** What the messages reach in the chat (the controller gives them this view of itself). */
 export interface WebviewMessageTarget {
@@ -70,6 +71,12 @@ export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message
       return;
     case 'setModel':
       chat.setPicker('model', message.model);
+      return;
+    case 'setEffort':
+      chat.setPicker('effort', message.effort);
+      return;
+    case 'setup':
+      await chat.host.executeCommand(SETUP_COMMANDS[message.action]);
       return;
     case 'setApprovalPolicy':
       chat.setPicker('approvalPolicy', message.value);

@@ -49,4 +49,9 @@ export const OTHER_OWNERS: Record<string, string> = {
   'codex.review.start': 'diff',
   'codex.review.nextHunk': 'diff',
   'codex.review.previousHunk': 'diff',
+  'codex.signInWithApiKey': 'welcome',
+  'codex.useLocalModel': 'welcome',
+  'codex.openConfigToml': 'welcome',
+  'codex.useOfficialServer': 'welcome',
+  'codex.signOut': 'welcome',
 };
