@@ -45,6 +45,12 @@ class Host implements ChatHost {
   async pickModel() {
     return undefined;
   }
+  async pickOne() {
+    return undefined;
+  }
+  async pickFile() {
+    return undefined;
+  }
   async writeClipboard() {}
   async openFile() {}
   async reveal() {}
@@ -154,7 +160,7 @@ describe('first run: welcome card, sign-in, effort, local model', function () {
     // The card's button runs the command; here the command does what the VS Code one does after its input box.
     host.onCommand = async (command) => {
       if (command === SETUP_COMMANDS.apiKey) await client.request('account/login/start', { type: 'apiKey', apiKey: KEY });
-      if (command === SIGN_OUT_COMMAND) await client.request('account/logout');
+      if (command === SIGN_OUT_COMMAND) await client.request('account/logout', undefined);
     };
     (card(view).querySelector('button') as HTMLButtonElement).click();
     await waitUntil(() => host.commands.includes(SETUP_COMMANDS.apiKey), 'the sign-in command');
