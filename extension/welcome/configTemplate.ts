@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 /** The config.toml "Open config.toml" creates when there is none: every line a comment, so it changes nothing until edited. */
 export const CONFIG_TEMPLATE = `# Codex configuration (https://github.com/openai/codex/blob/main/docs/config.md).
 # Every line below is a comment: uncomment and edit what you need, save, and
@@ -28,3 +31,22 @@ export const CONFIG_TEMPLATE = `# Codex configuration (https://github.com/openai
 # wire_api = "responses"          # or "chat" for /v1/chat/completions only
 # env_key = "MY_SERVER_API_KEY"   # environment variable holding its key, if it needs one
 `;
+
+/**
+ * Creates the user's config.toml with the template when it does not exist (an existing one is
+ * never touched). Only an absolute path to a file named config.toml is accepted: the path comes
+ * from the server's `config/read`.
+ */
+export function ensureConfigFile(file: string): 'created' | 'exists' {
+  if (!path.isAbsolute(file) || path.basename(file) !== 'config.toml') throw new Error(`Not a config.toml path: ${file}`);
+  if (fs.existsSync(file)) return 'exists';
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, CONFIG_TEMPLATE, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    // Created meanwhile by someone else: theirs stays.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    throw error;
+  }
+  return 'created';
+}

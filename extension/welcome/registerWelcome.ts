@@ -3,13 +3,11 @@
  * credentials error and the palette run the same ones): sign in with an API key,
  * use a local model, open config.toml, use the official Codex server, sign out.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import type { AccountState } from '../account/accountState';
 import { remoteServerInUse } from '../remote/remoteConnection';
-import { CONFIG_TEMPLATE } from './configTemplate';
+import { ensureConfigFile } from './configTemplate';
 import { DEFAULT_LOCAL_SERVERS, findLocalServers, localProviderEdits, type LocalServer } from './localModels';
 import { findCodexBinaries } from './officialServer';
 import { SETUP_COMMANDS, SIGN_OUT_COMMAND } from './setupCommands';
@@ -74,12 +72,8 @@ export function registerWelcome(services: ExtensionServices, account: AccountSta
     const names = (read.layers ?? []).map((layer) => (layer as { name?: { type?: unknown; file?: unknown } }).name);
     const user = names.find((name) => name?.type === 'user');
     const file = typeof user?.file === 'string' ? user.file : undefined;
-    // Only the user's own config.toml, at an absolute path, is ever created here.
-    if (!file || !path.isAbsolute(file) || path.basename(file) !== 'config.toml') throw new Error('The server did not report where its config.toml is.');
-    if (!fs.existsSync(file)) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, CONFIG_TEMPLATE, { flag: 'wx', mode: 0o600 });
-    }
+    if (!file) throw new Error('The server did not report where its config.toml is.');
+    ensureConfigFile(file);
     await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
   };
 
