@@ -65,7 +65,7 @@ export const modelsModule: NamespaceModule = (registry, server) => {
       const providers = ['openai', 'ollama', 'lmstudio', 'oss', ...Object.keys(config.model_providers ?? {})];
       if (!providers.includes(params.modelProvider)) throw invalidRequest(`unknown model provider "${params.modelProvider}"`);
     }
-    // Only the first page asks the provider; later pages page through the same cached answer.
+    // Pages asked for within a few seconds reuse one answer (providerModels' cache), so paging stays consistent.
     const fromProvider = await providerModels(params.modelProvider ?? selectedProviderId(config), config, server.codexHome);
     const all = listModels(config, params.includeHidden ?? false, fromProvider);
     const start = params.cursor ? decodeCursor(params.cursor, (v): v is { offset: number } => Number.isInteger(v?.offset) && v.offset >= 0).offset : 0;
