@@ -56,7 +56,8 @@ async function recordLoginLogout(which: Which) {
     const before = await server.request('account/read', {});
     const login = await server.request('account/login/start', { type: 'apiKey', apiKey: KEY });
     await settle(server, 2);
-    const loginNotifications = server.notifications.filter((n) => n.method.startsWith('account/'));
+    const accountNotifications = () => server.notifications.filter((n) => n.method.startsWith('account/')).map((n) => ({ method: n.method, params: n.params }));
+    const loginNotifications = accountNotifications();
     const responseLine = lineIndex(server, (m) => m.id !== undefined && m.result?.type === 'apiKey');
     const firstNotificationLine = lineIndex(server, (m) => m.method === 'account/login/completed');
     const authFile = path.join(server.codexHome, 'auth.json');
@@ -66,7 +67,7 @@ async function recordLoginLogout(which: Which) {
     server.clearNotifications();
     const logout = await server.request('account/logout');
     await settle(server, 1);
-    const logoutNotifications = server.notifications.filter((n) => n.method.startsWith('account/'));
+    const logoutNotifications = accountNotifications();
     const loggedOut = await server.request('account/read', {});
     return {
       before,
