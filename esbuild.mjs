@@ -27,7 +27,7 @@ const builds = [
   {
     ...common,
     // dist/server.js is a small launcher that runs dist/server-main.js with a V8 code cache (faster cold start).
-    entryPoints: { server: 'server/launch.ts', 'server-main': 'server/main.ts' },
+    entryPoints: { server: 'server/launch.ts', 'server-main': 'server/main.ts', 'image-worker': 'server/images/worker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

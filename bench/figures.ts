@@ -12,6 +12,7 @@ import { quantile } from './lib/stats';
 import { recordTemplate, writeClonedThreads, writeLongThread, type RolloutTemplate } from './lib/storedThreads';
 import { reply, type ScriptedModel } from '../test/helpers/scriptedModel';
 import type { Summary, Unit } from './lib/stats';
+import { fuzzySearchGroup } from './fuzzySearch';
 
 export class NotImplemented extends Error {}
 
@@ -297,6 +298,7 @@ export const serverGroups: MeasurementGroup[] = [
   threadListGroup,
   threadReadGroup,
   interruptGroup,
+  fuzzySearchGroup,
 ];
 
 export function machineDescription(): string {

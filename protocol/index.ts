@@ -40,6 +40,7 @@ import type { TurnRequests } from './turn';
 import type { ReviewRequests } from './review';
 import type { AccountRequests } from './account';
 import type { ModelProviderRequests } from './modelProvider';
+import type { FuzzyFileSearchRequests } from './fuzzyFileSearch';
 
 /** The shape of one `ClientRequests` entry. */
 export interface RequestSpec {
@@ -49,7 +50,7 @@ export interface RequestSpec {
   experimental?: true;
 }
 
-export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests, ProcessRequests, FeatureRequests, BackgroundTerminalRequests, AccountRequests, ModelProviderRequests {}
+export interface ClientRequests extends InitializeRequests, ConfigRequests, HooksRequests, ThreadRequests, TurnRequests, ReviewRequests, ModelRequests, CommandRequests, SkillsRequests, McpRequests, ProcessRequests, FeatureRequests, BackgroundTerminalRequests, AccountRequests, ModelProviderRequests, FuzzyFileSearchRequests {}
 
 export type ClientRequestMethod = keyof ClientRequests;
 /** Params as a client sends them (fields with defaults may be left out). */

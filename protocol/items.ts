@@ -20,9 +20,9 @@ const ImageDetail = z.enum(['auto', 'low', 'high', 'original']);
 export const UserInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string(), text_elements: z.array(TextElement).optional().default([]) }),
   z
-    .object({ type: z.literal('image'), detail: ImageDetail.optional(), url: z.string().optional(), fileId: z.string().optional() })
+    .object({ type: z.literal('image'), detail: ImageDetail.nullish(), url: z.string().optional(), fileId: z.string().optional() })
     .refine((v) => v.url !== undefined || v.fileId !== undefined, { message: 'image input needs `url` or `fileId`' }),
-  z.object({ type: z.literal('localImage'), detail: ImageDetail.optional(), path: z.string() }),
+  z.object({ type: z.literal('localImage'), detail: ImageDetail.nullish(), path: z.string() }),
   z
     .object({ type: z.literal('audio'), url: z.string().optional(), fileId: z.string().optional() })
     .refine((v) => v.url !== undefined || v.fileId !== undefined, { message: 'audio input needs `url` or `fileId`' }),

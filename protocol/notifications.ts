@@ -10,6 +10,7 @@ import type { ConfigWarning } from './config';
 import type { CommandExecOutputDeltaNotification } from './command';
 import type { ProcessExitedNotification, ProcessOutputDeltaNotification } from './process';
 import type { Thread, ThreadGoal, ThreadItem, ThreadStatus, ThreadTokenUsage, Turn, TurnError } from './items';
+import type { FuzzyFileSearchResult } from './fuzzyFileSearch';
 
 interface ThreadEvent {
   threadId: string;
@@ -43,6 +44,10 @@ export interface ServerNotifications {
   'thread/status/changed': ThreadEvent & { status: ThreadStatus };
   'thread/archived': ThreadEvent;
   'thread/unarchived': ThreadEvent;
+  'thread/deleted': ThreadEvent;
+  'thread/reverted': ThreadEvent;
+  'fuzzyFileSearch/sessionUpdated': { sessionId: string; query: string; files: FuzzyFileSearchResult[] };
+  'fuzzyFileSearch/sessionCompleted': { sessionId: string };
   'thread/name/updated': ThreadEvent & { threadName?: string | null };
   'thread/tokenUsage/updated': TurnEvent & { tokenUsage: ThreadTokenUsage };
   'thread/goal/updated': ThreadEvent & { turnId?: string | null; goal: ThreadGoal };

@@ -174,6 +174,16 @@ export interface ThreadTurnsListResponse {
   backwardsCursor: string | null;
 }
 
+/** `thread/shellCommand`: the user's `!command` (runs unsandboxed, as the reference documents). */
+export const ThreadShellCommandParams = z.object({ threadId, command: z.string(), timeoutMs: z.number().int().nullish() });
+/** `thread/revert`: the turn `beforeTurnId` and every later one leave the conversation. */
+export const ThreadRevertParams = z.object({ threadId, beforeTurnId: z.string().min(1, 'beforeTurnId must not be empty') });
+export interface ThreadRevertResponse {
+  thread: Thread;
+  turnsBackwardsCursor: string | null;
+  itemsBackwardsCursor: string | null;
+}
+
 export interface ThreadGoalResponse {
   goal: ThreadGoal;
 }
@@ -214,6 +224,9 @@ export interface ThreadRequests {
   'thread/goal/set': { params: typeof ThreadGoalSetParams; result: ThreadGoalResponse };
   'thread/goal/get': { params: typeof ThreadIdParams; result: { goal: ThreadGoal | null } };
   'thread/goal/clear': { params: typeof ThreadGoalClearParams; result: { cleared: boolean } };
+  'thread/shellCommand': { params: typeof ThreadShellCommandParams; result: Empty };
+  'thread/revert': { params: typeof ThreadRevertParams; result: ThreadRevertResponse };
+  'thread/delete': { params: typeof ThreadIdParams; result: Empty };
 }
 
 /** `thread/backgroundTerminals/*` (experimental): the thread's still-running `exec_command` sessions. */

@@ -16,6 +16,7 @@ import { collaborationModeModule } from './collaborationMode';
 import { backgroundTerminalsModule } from './backgroundTerminals';
 import { accountModule } from './account';
 import { modelProviderModule } from './modelProvider';
+import { fuzzyFileSearchModule } from './fuzzyFileSearch';
 
 /** Every protocol namespace the server speaks. Add a namespace here. */
 export const namespaceModules: NamespaceModule[] = [
@@ -36,4 +37,5 @@ export const namespaceModules: NamespaceModule[] = [
   backgroundTerminalsModule,
   accountModule,
   modelProviderModule,
+  fuzzyFileSearchModule,
 ];

@@ -6,6 +6,7 @@
  */
 import { SLASH_COMMANDS, type MentionCandidate, type SessionInfo, type SkillCandidate, type WebviewToHost } from './protocol';
 import { SkillMentions } from './skillPopup';
+import { ImageTray } from './imageAttachments';
 
 export interface ComposerState {
   draft: string;
@@ -39,6 +40,8 @@ export class Composer {
   private mentionTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly skills = new SkillMentions();
   private running = false;
+  /** Pasted, dropped or picked images waiting to be sent. */
+  readonly images = new ImageTray();
 
   constructor(
     private readonly post: (message: WebviewToHost) => void,
@@ -58,7 +61,7 @@ export class Composer {
     this.textarea.className = 'composer-input';
     this.textarea.rows = 2;
     // Short enough for a narrow side bar; the keys are also announced to screen readers.
-    this.textarea.placeholder = 'Ask Codex… (/ commands, @ files, $ skills)';
+    this.textarea.placeholder = 'Ask Codex… (/ commands, @ files, $ skills, ! shell)';
     this.textarea.setAttribute('aria-description', 'Enter sends, Shift+Enter starts a new line, Up and Down recall earlier prompts');
     this.textarea.setAttribute('aria-label', 'Prompt');
     // The popup is the prompt's autocomplete list: screen readers follow the highlighted row
@@ -74,8 +77,9 @@ export class Composer {
     this.sendButton = this.makeButton('send', 'Send', 'button primary send');
     this.stopButton = this.makeButton('debug-stop', 'Stop', 'button danger stop');
     this.stopButton.hidden = true;
-    actions.append(this.stopButton, this.sendButton);
-    this.element.append(this.popup, this.textarea, actions);
+    actions.append(this.images.attachButton, this.stopButton, this.sendButton);
+    this.element.append(this.popup, this.images.element, this.textarea, actions);
+    this.images.listen(this.element);
 
     this.sendButton.addEventListener('click', () => this.submit());
     this.stopButton.addEventListener('click', () => this.post({ type: 'interrupt' }));
@@ -185,19 +189,25 @@ export class Composer {
     );
   }
 
-  /** Sends the prompt, or runs it as a slash command. */
+  /** Sends the prompt (with its images), runs `!command` in the shell, or runs a slash command. */
   submit(): void {
     const text = this.textarea.value;
-    if (!text.trim()) return;
-    this.pushHistory(text);
+    if (!text.trim() && this.images.count === 0) return;
+    if (text.trim()) this.pushHistory(text);
     // Any `/word` goes to the host, which runs it or says the command is unknown.
     const slash = /^\/([\w-]+)(?:\s+([\s\S]*))?$/.exec(text.trim());
+    const shell = /^!\s*([\s\S]+)$/.exec(text.trim());
     if (slash) {
       this.post({ type: 'slash', command: slash[1], args: slash[2] ?? '' });
+    } else if (shell && this.images.count === 0) {
+      this.post({ type: 'shell', command: shell[1] });
     } else {
       const mentions = [...this.mentions.values()].filter((m) => text.includes(`@${m.name}`));
       const skills = this.skills.usedIn(text);
-      this.post({ type: 'send', text, mentions, ...(skills.length ? { skills } : {}) });
+      const extra = skills.length ? { skills } : {};
+      if (this.images.count === 0) this.post({ type: 'send', text, mentions, ...extra });
+      // A pasted image may still be read: the prompt goes once it is ready.
+      else void this.images.take().then((images) => this.post({ type: 'send', text, mentions, ...extra, images }));
     }
     this.textarea.value = '';
     this.mentions.clear();

@@ -169,6 +169,7 @@ export function startChat(root: HTMLElement, vscode: VsCodeApi): ChatApp {
       (target as HTMLButtonElement).disabled = true;
     }
     else if (action === 'open-location') post({ type: 'openLocation', path: target.dataset.path!, startLine: Number(target.dataset.start), endLine: Number(target.dataset.end) });
+    else if (action === 'undo-to') post({ type: 'undoTo', id: target.dataset.id! });
     else if (action === 'copy-code') {
       const code = target.closest('.code-wrapper')?.querySelector('code')?.textContent ?? '';
       post({ type: 'copy', text: code });

@@ -28,6 +28,8 @@ export interface AttachmentChip {
   details?: string;
   /** A skill used in the turn (shown with the skill icon). */
   skill?: boolean;
+  /** A thumbnail (data URL) for an image attachment. */
+  image?: string;
 }
 
 /** A skill as the composer's `$` popup and the /skills list show it (from `skills/list`). */
@@ -39,6 +41,19 @@ export interface SkillCandidate {
   scope: 'user' | 'repo' | 'system' | 'admin';
   enabled: boolean;
 }
+
+/** An image attached in the composer (pasted, dropped or picked), already scaled to fit IMAGE_MAX_SIDE. */
+export interface ComposerImage {
+  name: string;
+  dataUrl: string;
+  width: number;
+  height: number;
+}
+
+/** Images bigger than this (bytes, as read) are refused by the composer. */
+export const IMAGE_MAX_BYTES = 20 * 1024 * 1024;
+/** Images larger than this on either side are scaled down to fit (the model's limit, as the reference applies it). */
+export const IMAGE_MAX_SIDE = 2048;
 
 /** One row of the transcript. */
 export type ChatEntry =
@@ -266,7 +281,11 @@ export const SLASH_COMMANDS: SlashCommandInfo[] = [
 /** Webview → host. */
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'send'; text: string; mentions: { name: string; path: string }[]; skills?: { name: string; path: string }[] }
+  | { type: 'send'; text: string; mentions: { name: string; path: string }[]; skills?: { name: string; path: string }[]; images?: ComposerImage[] }
+  /** A prompt starting with `!`: runs the rest as a shell command in the thread (thread/shellCommand). */
+  | { type: 'shell'; command: string }
+  /** "Undo to here" on a user message: revert the thread to before that message's turn. */
+  | { type: 'undoTo'; id: string }
   | { type: 'slash'; command: string; args: string }
   | { type: 'interrupt' }
   | { type: 'approve'; id: string; decision: ApprovalDecision }

@@ -64,14 +64,26 @@ export function renderEntry(entry: ChatEntry, state: RenderState): HTMLElement {
       if (entry.attachments?.length) {
         const chips = el('div', 'chips');
         for (const chip of entry.attachments) {
-          const c = el('span', chip.skill ? 'chip chip-skill' : 'chip');
+          const c = el('span', chip.skill ? 'chip chip-skill' : chip.image ? 'chip image-chip' : 'chip');
           if (chip.skill) c.append(icon('sparkle'));
           c.append(el('span', '', chip.label));
           if (chip.details) c.title = chip.details;
+          if (chip.image) {
+            // Only data URLs: the CSP allows no other image source for user content.
+            const thumb = el('img', 'chip-image');
+            if (chip.image.startsWith('data:image/')) thumb.src = chip.image;
+            thumb.alt = chip.label;
+            c.prepend(thumb);
+          }
           chips.append(c);
         }
         row.append(chips);
       }
+      // Icon only (the row's text stays the message); named for hover and screen readers.
+      const undo = button('', 'undo-to', { id: entry.id }, 'discard', 'button undo-to-here');
+      undo.title = 'Undo to here';
+      undo.setAttribute('aria-label', 'Undo to here');
+      row.append(undo);
       break;
     }
     case 'agent': {

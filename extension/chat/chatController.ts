@@ -10,7 +10,7 @@ import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { ChatController, PromptAttachment } from '../services';
 import type { CodexClient } from '../client/codexClient';
 import type { ThreadSessionResponse, ThreadTokenUsage, UserInput } from '../../protocol';
-import type { AccountInfo, ChatEntry, HostToWebview, ModelOption, SessionInfo, WebviewToHost } from '../../webview/protocol';
+import type { AccountInfo, ChatEntry, ComposerImage, HostToWebview, ModelOption, SessionInfo, WebviewToHost } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import { ApprovalQueue } from './approvals';
 import { ElicitationQueue } from './elicitations';
@@ -25,6 +25,9 @@ import { listSkills, refreshSkillsList, setSkillEnabled } from './skillsView';
 import { dispatchWebviewMessage, type WebviewMessageTarget } from './webviewMessages';
 import { contextUsageOf } from './contextUsage';
 import { ThreadPager } from './threadPager';
+import { imageInputs, promptChips, type UserTurns } from './composerActions';
+import { undoToEntry } from './undoToHere';
+import { mentionFinder } from './mentionSearch';
 
 /** The part of `CodexClient` the controller uses (a remote client offers the same). */
 type ChatClient = Pick<
@@ -43,6 +46,8 @@ export class ChatControllerImpl implements ChatController {
   private readonly approvals: ApprovalQueue;
   private readonly elicitations: ElicitationQueue;
   private localUserCounter = 0;
+  /** The turn of each user message shown (for "Undo to here"). */
+  private readonly userTurns: UserTurns = new Map();
   /** The local echo of the prompt being sent; the server's copy of it is not shown twice. */
   private localUserEntryId: string | undefined;
   private view: ((message: HostToWebview) => void) | undefined;
@@ -98,6 +103,7 @@ export class ChatControllerImpl implements ChatController {
       threadId: () => this.threadId,
       turnId: () => this.turnId,
       setTurn: (turnId) => this.setTurn(turnId),
+      rememberUserTurn: (itemId, turnId) => this.userTurns.set(this.localUserEntryId ?? itemId, turnId),
       isLocalEcho: (completed) => {
         if (!this.localUserEntryId) return false;
         if (completed) this.localUserEntryId = undefined;
@@ -141,9 +147,12 @@ export class ChatControllerImpl implements ChatController {
       client,
       host,
       onViewReady: () => this.onViewReady(),
-      sendPrompt: (text, attachments, mentions, skills) => this.sendPrompt(text, attachments, mentions, skills),
+      sendPrompt: (text, attachments, mentions, skills, images) => this.sendPrompt(text, attachments, mentions, skills, images),
       listSkills: async () => (await listSkills(this.client, this.host.settings().cwd)).skills.filter((skill) => skill.enabled),
       setSkillEnabled: (skillPath, enabled) => setSkillEnabled(this.client, this.transcript, this.host.settings().cwd, skillPath, enabled),
+      runShellCommand: async (command) => void (await this.client.request('thread/shellCommand', { threadId: await this.ensureThread(), command })),
+      undoTo: (entryId) => undoToEntry({ ...this.undoView(), threadId: this.threadId, turnRunning: this.turnId !== undefined }, entryId),
+      findMentions: mentionFinder((m, p) => client.request(m as any, p as any), host),
       runSlashCommand: (command, args) => this.runSlashCommand(command, args),
       interrupt: () => this.interrupt(),
       answerApproval: (id, decision) => this.approvals.answer(id, decision),
@@ -316,17 +325,13 @@ export class ChatControllerImpl implements ChatController {
     this.postSession();
   }
 
-  async sendPrompt(text: string, attachments: PromptAttachment[] = [], mentions: { name: string; path: string }[] = [], skills: { name: string; path: string }[] = []): Promise<void> {
-    if (!text.trim() && attachments.length === 0) return;
+  async sendPrompt(text: string, attachments: PromptAttachment[] = [], mentions: { name: string; path: string }[] = [], skills: { name: string; path: string }[] = [], images: ComposerImage[] = []): Promise<void> {
+    if (!text.trim() && attachments.length === 0 && images.length === 0) return;
     if (this.host.settings().autoContext && this.ideContextProvider && !attachments.length) {
       attachments = [await this.ideContextProvider()];
     }
     const localId = `local-user-${++this.localUserCounter}`;
-    const chips = [
-      ...attachments.map((a) => ({ label: a.label, details: a.details })),
-      ...mentions.map((m) => ({ label: `@${m.name}`, details: m.path })),
-      ...skills.map((s) => ({ label: `$${s.name}`, details: s.path, skill: true })),
-    ];
+    const chips = promptChips(attachments, mentions, images, skills);
     this.transcript.upsert({ kind: 'user', id: localId, text, attachments: chips.length ? chips : undefined });
     this.localUserEntryId = localId;
     try {
@@ -337,6 +342,7 @@ export class ChatControllerImpl implements ChatController {
         { type: 'text', text: fullText, text_elements: [] },
         ...files.map((file) => ({ type: 'mention' as const, name: file.name, path: file.path })),
         ...skills.map((skill) => ({ type: 'skill' as const, name: skill.name, path: skill.path })),
+        ...imageInputs(images),
       ];
       if (this.turnId && (await this.steer(threadId, input, this.turnId))) return;
       const { turn } = await this.client.request('turn/start', { threadId, input, ...turnOverrides(this.pickers()) });
@@ -414,6 +420,11 @@ export class ChatControllerImpl implements ChatController {
     this.setThread(response.thread.id, response.thread.name ?? undefined);
     if (!this.model && response.model) this.model = response.model;
     this.postSession();
+  }
+
+  private undoView() {
+    const reload = (threadId: string) => this.loadThread(threadId, 'read');
+    return { client: this.client, host: this.host, transcript: this.transcript, turnOf: (id: string) => this.userTurns.get(id), reload, postToView: (m: HostToWebview) => this.postToView(m) };
   }
 
   /**

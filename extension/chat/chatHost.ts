@@ -43,6 +43,8 @@ export interface ChatHost {
   /** Lets the user choose a workspace file, searching as they type; undefined when dismissed. */
   pickFile(placeholder: string, initialQuery?: string): Promise<MentionCandidate | undefined>;
   writeClipboard(text: string): Promise<void>;
+  /** A modal question with a detail line; resolves to the chosen label, undefined when cancelled. */
+  ask(message: string, detail: string, choices: string[]): Promise<string | undefined>;
   openFile(path: string): Promise<void>;
   /** Shows the chat view. */
   reveal(preserveFocus: boolean): Promise<void>;

@@ -17,6 +17,8 @@ export interface NotificationTarget {
   threadId(): string | undefined;
   turnId(): string | undefined;
   setTurn(turnId: string | undefined): void;
+  /** A user message's turn (for "Undo to here"); the local echo of the prompt takes it when there is one. */
+  rememberUserTurn(itemId: string, turnId: string): void;
   /** Whether a userMessage item is the echo of the prompt already shown locally; `completed` ends the echo. */
   isLocalEcho(completed: boolean): boolean;
   setThreadTitle(title: string | undefined): void;
@@ -52,6 +54,7 @@ export function routeNotification(chat: NotificationTarget, ...[method, params]:
     case 'item/completed': {
       const item = params.item;
       if (!item) return;
+      if (item.type === 'userMessage' && method === 'item/completed' && params.turnId) chat.rememberUserTurn(item.id, params.turnId);
       // Already shown from the composer (with its chips); the server's echo is dropped once.
       if (item.type === 'userMessage' && chat.isLocalEcho(method === 'item/completed')) return;
       chat.transcript.upsertItem(item, method === 'item/started');

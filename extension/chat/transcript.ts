@@ -5,7 +5,7 @@
  * and shown again. Every change is reported as a `HostToWebview` message.
  */
 import { mcpResultText } from '../mcp/mcpText';
-import type { ChatEntry, FileChangeSummary, HostToWebview, PlanStep } from '../../webview/protocol';
+import type { AttachmentChip, ChatEntry, FileChangeSummary, HostToWebview, PlanStep } from '../../webview/protocol';
 import type { FileUpdateChange, ThreadItem, Turn, UserInput } from '../../protocol';
 import { parseReviewText } from '../review/parseReview';
 
@@ -182,9 +182,17 @@ export function entryFromItem(item: ThreadItem, streaming: boolean): ChatEntry |
       const text = withoutAddedContext(sent);
       const attachments = [
         ...(hasAddedContext(sent) ? [{ label: 'IDE context' }] : []),
-        ...inputs.flatMap((input) =>
-          input.type === 'mention' ? [{ label: `@${input.name}`, details: input.path }] : input.type === 'skill' ? [{ label: `$${input.name}`, details: input.path, skill: true }] : [],
-        ),
+        ...inputs.flatMap((input): AttachmentChip[] => {
+          if (input.type === 'mention') return [{ label: `@${input.name}`, details: input.path }];
+          if (input.type === 'skill') return [{ label: `$${input.name}`, details: input.path, skill: true }];
+          // Images come back with the thread: data URLs as thumbnails, local files by name.
+          if (input.type === 'image') {
+            const url = input.url ?? '';
+            return [{ label: 'image', image: url.startsWith('data:image/') ? url : undefined, details: url.startsWith('data:') ? undefined : url || undefined }];
+          }
+          if (input.type === 'localImage') return [{ label: input.path.split(/[\\/]/).pop() ?? input.path, details: input.path }];
+          return [];
+        }),
       ];
       return { kind: 'user', id: it.id, text, attachments: attachments.length ? attachments : undefined };
     }

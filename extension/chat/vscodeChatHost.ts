@@ -90,6 +90,10 @@ export class VscodeChatHost implements ChatHost {
     return Promise.resolve(vscode.commands.executeCommand(command, ...args));
   }
 
+  async ask(message: string, detail: string, choices: string[]): Promise<string | undefined> {
+    return vscode.window.showWarningMessage(message, { modal: true, detail }, ...choices);
+  }
+
   async pickThread(choices: ThreadChoice[]): Promise<string | undefined> {
     if (!choices.length) {
       void vscode.window.showInformationMessage('There are no stored Codex threads yet.');

@@ -1,7 +1,7 @@
 /** What the chat does with each message its webview sends (the typed messages are in webview/protocol.ts). */
 import type { CodexClient } from '../client/codexClient';
 import type { PromptAttachment } from '../services';
-import type { ApprovalDecision, ElicitationAction, HostToWebview, SkillCandidate, WebviewToHost } from '../../webview/protocol';
+import type { ApprovalDecision, ComposerImage, ElicitationAction, HostToWebview, MentionCandidate, SkillCandidate, WebviewToHost } from '../../webview/protocol';
 import type { ChatHost } from './chatHost';
 import type { PickerValues } from './threadSettings';
 import { SETUP_COMMANDS } from '../welcome/setupCommands';
@@ -11,10 +11,16 @@ export interface WebviewMessageTarget {
   readonly client: Pick<CodexClient, 'restart'>;
   readonly host: Pick<ChatHost, 'executeCommand' | 'openFile' | 'writeClipboard' | 'findFiles'>;
   onViewReady(): Promise<void>;
-  sendPrompt(text: string, attachments: PromptAttachment[], mentions: { name: string; path: string }[], skills?: { name: string; path: string }[]): Promise<void>;
+  sendPrompt(text: string, attachments: PromptAttachment[], mentions: { name: string; path: string }[], skills?: { name: string; path: string }[], images?: ComposerImage[]): Promise<void>;
   /** The enabled skills for the composer's `$` popup. */
   listSkills(): Promise<SkillCandidate[]>;
   setSkillEnabled(path: string, enabled: boolean): Promise<void>;
+  /** `!command` from the composer (thread/shellCommand). */
+  runShellCommand(command: string): Promise<void>;
+  /** "Undo to here" on a user message. */
+  undoTo(entryId: string): Promise<void>;
+  /** Files for the `@` list. */
+  findMentions(query: string): Promise<MentionCandidate[]>;
   runSlashCommand(command: string, args: string): Promise<void>;
   interrupt(): Promise<void>;
   answerApproval(id: string, decision: ApprovalDecision): void;
@@ -32,7 +38,13 @@ export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message
       await chat.onViewReady();
       return;
     case 'send':
-      await chat.sendPrompt(message.text, [], message.mentions, message.skills ?? []);
+      await chat.sendPrompt(message.text, [], message.mentions, message.skills ?? [], message.images);
+      return;
+    case 'shell':
+      await chat.runShellCommand(message.command);
+      return;
+    case 'undoTo':
+      await chat.undoTo(message.id);
       return;
     case 'slash':
       await chat.runSlashCommand(message.command, message.args);
@@ -59,7 +71,7 @@ export async function dispatchWebviewMessage(chat: WebviewMessageTarget, message
       await chat.host.writeClipboard(message.text);
       return;
     case 'mentionQuery': {
-      const files = await chat.host.findFiles(message.query, 20);
+      const files = await chat.findMentions(message.query);
       chat.postToView({ type: 'mentionResults', query: message.query, files });
       return;
     }

@@ -24,6 +24,8 @@ export const THREADS_VIEW_COMMANDS = [
   'codex.threads.unarchive',
   'codex.threads.copyId',
   'codex.threads.revealRollout',
+  'codex.threads.delete',
+  'codex.threads.openInNewTab',
 ] as const;
 
 export const HOOKS_VIEW_COMMANDS = ['codex.hooks.refresh', 'codex.hooks.trust', 'codex.hooks.disable', 'codex.hooks.enable', 'codex.hooks.openDefinition'] as const;
@@ -35,6 +37,7 @@ export const OTHER_OWNERS: Record<string, string> = {
   'codex.focusChat': 'chat',
   'codex.newThread': 'chat',
   'codex.interruptTurn': 'chat',
+  'codex.openChatInEditor': 'chat',
   'codex.restartServer': 'activation',
   'codex.showServerLog': 'activation',
   'codex.setRemoteToken': 'client',

@@ -347,6 +347,9 @@ export class ThreadListModel {
       case 'thread/unarchived':
         if (!moveBetween(this.archived, this.active, params?.threadId)) return this.refreshForUnlisted();
         break;
+      case 'thread/deleted':
+        if (!removeFrom(this.active, params?.threadId) && !removeFrom(this.archived, params?.threadId)) return false;
+        break;
       default:
         return false;
     }
@@ -413,6 +416,13 @@ function userMessageText(item: UserMessageItem): string {
       .flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : []))
       .join('\n'),
   );
+}
+
+function removeFrom(list: ListState, threadId: string | undefined): boolean {
+  const index = list.threads.findIndex((t) => t.id === threadId);
+  if (index < 0) return false;
+  list.threads.splice(index, 1);
+  return true;
 }
 
 function moveBetween(from: ListState, to: ListState, threadId: string | undefined): boolean {

@@ -16,6 +16,7 @@ const FOLLOWED_NOTIFICATIONS: ReadonlySet<ServerNotificationMethod> = new Set<Se
   'thread/name/updated',
   'thread/archived',
   'thread/unarchived',
+  'thread/deleted',
   'thread/status/changed',
   'item/completed',
   'turn/completed',
@@ -164,6 +165,24 @@ export function registerThreadsView(services: ExtensionServices): ThreadsViewHan
     },
     'codex.threads.archive': (arg) => setArchived(arg, true),
     'codex.threads.unarchive': (arg) => setArchived(arg, false),
+    'codex.threads.openInNewTab': async (arg) => {
+      const thread = requireThread(arg);
+      await vscode.commands.executeCommand('codex.openChatInEditor.thread', thread.id);
+    },
+    'codex.threads.delete': async (arg) => {
+      const thread = requireThread(arg);
+      const title = thread.name || thread.preview.split('\n')[0] || thread.id;
+      const choice = await vscode.window.showWarningMessage(
+        `Delete the thread "${title}"?`,
+        { modal: true, detail: 'Its rollout file is removed from disk. This cannot be undone.' },
+        'Delete',
+      );
+      if (choice !== 'Delete') return;
+      await client.request('thread/delete', { threadId: thread.id });
+      // The server confirms with thread/deleted; apply now too so the view never lags.
+      model.applyNotification('thread/deleted', { threadId: thread.id });
+      if (chat.currentThreadId === thread.id) await chat.newThread();
+    },
     'codex.threads.copyId': async (arg) => {
       const thread = requireThread(arg);
       await vscode.env.clipboard.writeText(thread.id);

@@ -207,6 +207,15 @@ export function parseRolloutText(text: string, label = 'rollout'): ParsedRollout
         pushLegacy(turn, agentMessage(`${turn.id}-agent-${turn.items.length}`, String(payload.message ?? '')));
         break;
       }
+      case 'thread_rolled_back': {
+        // thread/revert: the last `num_turns` turns leave the conversation (from `before_turn_id` when given).
+        const from = typeof payload.before_turn_id === 'string' ? result.turns.findIndex((t) => t.id === payload.before_turn_id) : result.turns.length - Number(payload.num_turns ?? 0);
+        if (from < 0 || from >= result.turns.length) break;
+        const dropped = new Set(result.turns.splice(from).map((t) => t.id));
+        result.history = result.history.filter((entry) => !entry.turnId || !dropped.has(entry.turnId));
+        if (current && dropped.has(current.id)) current = null;
+        break;
+      }
       case 'thread_name_updated':
         result.name = typeof payload.thread_name === 'string' && payload.thread_name ? payload.thread_name : null;
         result.nameSeen = true;

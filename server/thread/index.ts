@@ -9,6 +9,8 @@ import {
   ThreadLoadedListParams,
   ThreadReadParams,
   ThreadResumeParams,
+  ThreadRevertParams,
+  ThreadShellCommandParams,
   ThreadSetNameParams,
   ThreadStartParams,
   ThreadTurnsListParams,
@@ -16,6 +18,9 @@ import {
 import { listThreadItems } from './itemsList';
 import { ThreadService } from './service';
 import { startThreadServers } from '../mcp';
+import { startUserShellCommand } from './shellCommand';
+import { revertThread } from './revert';
+import { deleteThread } from './delete';
 
 const services = new WeakMap<object, ThreadService>();
 
@@ -49,6 +54,13 @@ export const threadModule: NamespaceModule = (registry, server) => {
   registry.register('thread/archive', ThreadIdParams, (params) => threads.archive(params.threadId));
   registry.register('thread/unarchive', ThreadIdParams, (params) => threads.unarchive(params.threadId));
   registry.register('thread/unsubscribe', ThreadIdParams, (params, session) => threads.unsubscribe(params.threadId, session));
+  registry.register('thread/shellCommand', ThreadShellCommandParams, (params, session) => {
+    const thread = threads.manager.getLoaded(params.threadId);
+    threads.manager.subscribe(thread, session);
+    return startUserShellCommand(thread, params.command, params.timeoutMs);
+  });
+  registry.register('thread/revert', ThreadRevertParams, (params) => revertThread(threads, params.threadId, params.beforeTurnId));
+  registry.register('thread/delete', ThreadIdParams, (params) => deleteThread(threads, params.threadId));
   registry.register('thread/goal/set', ThreadGoalSetParams, (params) => threads.goals.set(params));
   registry.register('thread/goal/get', ThreadIdParams, (params) => threads.goals.get(params.threadId));
   registry.register('thread/goal/clear', ThreadGoalClearParams, (params) => threads.goals.clear(params.threadId));

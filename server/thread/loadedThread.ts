@@ -324,6 +324,16 @@ export class LoadedThread {
     });
   }
 
+  /** thread/revert: drops `beforeTurnId` and later turns with their history; the reader replays `thread_rolled_back`. */
+  revertTo(beforeTurnId: string): void {
+    const index = this.turns.findIndex((t) => t.id === beforeTurnId);
+    if (index < 0) return;
+    const dropped = new Set(this.turns.splice(index).map((t) => t.id));
+    this.historyEntries.splice(0, this.historyEntries.length, ...this.historyEntries.filter((e) => !e.turnId || !dropped.has(e.turnId)));
+    this.write('event_msg', { type: 'thread_rolled_back', num_turns: dropped.size, before_turn_id: beforeTurnId });
+    this.touch();
+  }
+
   // ------------------------------------------------------------ metadata
 
   /**

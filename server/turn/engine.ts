@@ -23,12 +23,14 @@ import { skillMessagesFor } from '../skills/turnInput';
 import { agentsInstructions, BASE_INSTRUCTIONS, developerMessage, environmentContext, TURN_ABORTED_NOTE, userMessage } from './context';
 import { turnStateOf, type ThreadTurnState } from './state';
 import { runToolCall, type ToolCallContext } from './toolCalls';
-import { modelContentOf, outputText, sendableToModel, sleep, textOfInput, toBreakdown } from './modelInput';
+import { outputText, sendableToModel, sleep, textOfInput, toBreakdown } from './modelInput';
 import type { RunningTurn } from './runningTurn';
 import { autoCompactLimit, effectiveContextWindow } from '../compaction/budget';
 import { compactOrFail, CONTEXT_WINDOW_FULL } from '../compaction/compactor';
 import type { CompactionPhase } from '../compaction/replacement';
 import type { TurnMode } from './turnMode';
+import { modelContentOf, userMessageContent } from './userContent';
+import { isUserShellRecord } from '../thread/shellCommand';
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
@@ -145,14 +147,15 @@ export class TurnRunner implements RunningTurn {
     const hooks = lifecycleHooks();
     const ctx = this.hookContext();
     const firstTurnOfLoad = !this.state.sessionStarted;
-    const newThread = this.thread.history.length === 0;
+    // `!` commands run before the first prompt do not count: the context still comes first for the model.
+    const newThread = this.thread.history.every(isUserShellRecord);
 
     let client: ModelClient;
     try {
       client = new ModelClient(resolveProvider(this.thread.modelProvider, this.thread.config, this.server.codexHome));
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      if (this.kind !== 'compact') this.recordUserInput(this.input, this.clientUserMessageId, false); // keeps the prompt, like the reference; not in history, so the next turn gets the preamble
+      if (this.kind !== 'compact') void this.recordUserInput(this.input, this.clientUserMessageId, false); // keeps the prompt, like the reference; not in history, so the next turn gets the preamble
       return { status: 'failed', error: this.reportError(error.message, 'other') };
     }
     if (this.kind === 'compact') return (await this.compact(client, 'standalone')) ?? { status: 'completed', error: null };
@@ -192,7 +195,7 @@ export class TurnRunner implements RunningTurn {
     }
     for (const context of promptVerdict.additionalContext ?? []) preamble.push(developerMessage(context));
     this.appendHistory(preamble, this.turn.id);
-    this.recordUserInput(this.input, this.clientUserMessageId);
+    await this.recordUserInput(this.input, this.clientUserMessageId);
 
     // Servers of a resumed or forked thread start with its first turn (a new thread's started with thread/start).
     await mcpOf(this.thread).ensureStarted();
@@ -200,7 +203,7 @@ export class TurnRunner implements RunningTurn {
     let compactedForContextError = false;
     for (;;) {
       this.throwIfAborted();
-      this.consumeSteeredInput();
+      await this.consumeSteeredInput();
       const sampled = await this.sampleWithRetries(client);
       if ('error' in sampled) return { status: 'failed', error: sampled.error };
       if ('contextExceeded' in sampled) {
@@ -252,16 +255,16 @@ export class TurnRunner implements RunningTurn {
     this.thread.notify('turn/diff/updated', { threadId: this.thread.id, turnId: this.turn.id, diff: this.diff.diff() });
   }
 
-  private recordUserInput(input: UserInput[], clientId: string | null, toHistory = true): void {
-    const item: UserMessageItem = { type: 'userMessage', id: uuidv7(), clientId, content: input };
+  private async recordUserInput(input: UserInput[], clientId: string | null, toHistory = true): Promise<void> {
+    const item: UserMessageItem = { type: 'userMessage', id: uuidv7(), clientId, content: userMessageContent(input) };
     this.notifyItem('started', item);
-    if (toHistory) this.appendHistory([{ type: 'message', role: 'user', content: modelContentOf(input, this.thread.cwd) }], this.turn.id);
+    if (toHistory) this.appendHistory([{ type: 'message', role: 'user', content: await modelContentOf(input, this.thread.cwd) }], this.turn.id);
     this.appendHistory(skillMessagesFor(skillsServiceOf(this.server), this.thread, input), this.turn.id);
     this.notifyItem('completed', { ...item });
   }
 
-  private consumeSteeredInput(): void {
-    for (const steer of this.steered.splice(0)) this.recordUserInput(steer.input, steer.clientId);
+  private async consumeSteeredInput(): Promise<void> {
+    for (const steer of this.steered.splice(0)) await this.recordUserInput(steer.input, steer.clientId);
   }
 
   /** One model response, retried on 429/5xx and dropped streams with exponential backoff. */

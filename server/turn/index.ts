@@ -7,6 +7,7 @@ import { threadManagerOf } from '../thread/manager';
 import { applyTurnOverrides } from '../thread/overrides';
 import { TurnRunner } from './engine';
 import { turnStateOf } from './state';
+import { refusedInput } from './userContent';
 
 /** The turn as turn/started and the turn/start response show it: no items yet. */
 const startedView = (turn: Turn): Turn => ({ ...turn, items: [], itemsView: 'notLoaded' });
@@ -16,8 +17,11 @@ export const turnModule: NamespaceModule = (registry, server) => {
 
   registry.register('turn/start', TurnStartParams, (params, session) => {
     const thread = threads.getLoaded(params.threadId);
+    const refused = refusedInput(params.input);
+    if (refused) throw invalidRequest(refused);
     threads.subscribe(thread, session);
     const state = turnStateOf(thread);
+    if (state.userShell) throw invalidRequest(`thread ${thread.id} is running a shell command; wait for it or interrupt it first`);
     if (state.active) {
       // A turn is running: this input joins it, as turn/steer would.
       state.active.steer(params.input, params.clientUserMessageId ?? null);
@@ -41,6 +45,8 @@ export const turnModule: NamespaceModule = (registry, server) => {
     const thread = threads.getLoaded(params.threadId);
     const active = turnStateOf(thread).active;
     if (!active) throw invalidRequest(`no active turn to steer in thread ${thread.id}`);
+    const refused = refusedInput(params.input);
+    if (refused) throw invalidRequest(refused);
     if (active.id !== params.expectedTurnId) {
       throw invalidRequest(`expected active turn ${params.expectedTurnId}, but the active turn is ${active.id}`);
     }
@@ -50,6 +56,12 @@ export const turnModule: NamespaceModule = (registry, server) => {
 
   registry.register('turn/interrupt', TurnInterruptParams, async (params) => {
     const thread = threads.getLoaded(params.threadId);
+    const userShell = turnStateOf(thread).userShell;
+    if (userShell && userShell.turnId === params.turnId) {
+      userShell.interrupted = true;
+      userShell.kill();
+      return {};
+    }
     const active = turnStateOf(thread).active;
     if (!active) throw invalidRequest(`no active turn to interrupt in thread ${thread.id}`);
     if (active.id !== params.turnId) throw invalidRequest(`turn ${params.turnId} is not the active turn (${active.id})`);

@@ -27,6 +27,8 @@ export interface ThreadTurnState {
   warned: Set<string>;
   /** The environment context last given to the model; a new one is sent when it changes. */
   lastEnvironmentContext: string | null;
+  /** A `thread/shellCommand` turn in progress (see thread/shellCommand.ts). */
+  userShell?: { turnId: string; interrupted: boolean; kill: () => void } | null;
 }
 
 const states = new WeakMap<LoadedThread, ThreadTurnState>();

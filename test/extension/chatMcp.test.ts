@@ -42,6 +42,9 @@ class McpTestHost implements ChatHost {
   async pickFile() {
     return undefined;
   }
+  async ask(): Promise<string | undefined> {
+    return undefined;
+  }
   async writeClipboard(): Promise<void> {}
   async openFile(): Promise<void> {}
   async reveal(): Promise<void> {}

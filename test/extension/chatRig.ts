@@ -62,6 +62,13 @@ export class TestHost implements ChatHost {
     this.commands.push({ command, args });
     return undefined;
   }
+  /** Questions asked (message, detail, choices); answered with `answer` (undefined: cancelled). */
+  readonly asked: { message: string; detail: string; choices: string[] }[] = [];
+  answer: string | undefined;
+  async ask(message: string, detail: string, choices: string[]): Promise<string | undefined> {
+    this.asked.push({ message, detail, choices });
+    return this.answer;
+  }
   async pickThread(choices: ThreadChoice[]): Promise<string | undefined> {
     // Like a user, it can only pick a thread the list offers.
     return choices.find((choice) => choice.id === this.pickedThread)?.id;

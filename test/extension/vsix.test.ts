@@ -55,6 +55,7 @@ describe('npm run package (.vsix)', function () {
       'extension/dist/extension.js',
       'extension/dist/server.js',
       'extension/dist/server-main.js',
+      'extension/dist/image-worker.js',
       'extension/dist/webview.js',
       'extension/dist/webview.css',
       'extension/media/codex.svg',

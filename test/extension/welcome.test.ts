@@ -42,6 +42,9 @@ class Host implements ChatHost {
   async pickThread() {
     return undefined;
   }
+  async ask(): Promise<string | undefined> {
+    return undefined;
+  }
   async pickModel() {
     return undefined;
   }

@@ -71,7 +71,7 @@ export interface TurnFileState {
 const MOVED_SUFFIX = /\n*Moved to: [^\n]*\n?$/;
 
 /** Hunks of an `update` change (the item's diff is hunks only, possibly followed by a "Moved to:" note). */
-function parseUpdateHunks(diffText: string): StructuredPatch {
+export function parseUpdateHunks(diffText: string): StructuredPatch {
   const body = diffText.replace(MOVED_SUFFIX, '\n');
   const trimmed = body.replace(/\n+$/, '\n');
   const [patch] = parsePatch(trimmed);
