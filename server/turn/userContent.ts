@@ -20,6 +20,8 @@ export async function modelContentOf(input: UserInput[], cwd: string): Promise<o
         parts.push(...(await localImageParts(part.path, part.detail, imageIndex, cwd)));
         break;
       case 'skill':
+        // The skill's file follows the message as its own `<skill>` message (skills/injection.ts).
+        break;
       case 'mention':
         parts.push({ type: 'input_text', text: `[${part.name}](${part.path})` });
         break;
