@@ -23,7 +23,7 @@ async function reveal(target: HunkLocation | undefined): Promise<void> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(target.key));
   const line = Math.max(0, Math.min(target.line, document.lineCount - 1));
   const position = new vscode.Position(line, 0);
-  const editor = await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: false });
+  const editor = await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: false, preserveFocus: true });
   editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 

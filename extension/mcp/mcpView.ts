@@ -103,7 +103,7 @@ export function registerMcpView(services: ExtensionServices): McpViewHandle {
       const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
       const line = findServerEntryLine(document.getText(), name);
       if (line < 0) throw new Error(`[mcp_servers.${name}] is not in ${file} (it may come from a project's .codex/config.toml or a -c flag).`);
-      await vscode.window.showTextDocument(document, { selection: document.lineAt(line).range, preview: true });
+      await vscode.window.showTextDocument(document, { selection: document.lineAt(line).range, preview: true, preserveFocus: true });
     },
     'codex.mcp.copyError': async (arg) => {
       const name = serverName(arg);

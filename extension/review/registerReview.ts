@@ -99,7 +99,7 @@ export function registerReview(services: ExtensionServices): ReviewComments {
       const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
       const start = Math.max(0, startLine - 1);
       const end = Math.min(document.lineCount - 1, Math.max(start, endLine - 1));
-      await vscode.window.showTextDocument(document, { selection: new vscode.Range(start, 0, end, document.lineAt(end).text.length), preview: false });
+      await vscode.window.showTextDocument(document, { selection: new vscode.Range(start, 0, end, document.lineAt(end).text.length), preview: false, preserveFocus: true });
     })),
     vscode.commands.registerCommand('codex.review.fix', guarded(async (thread?: vscode.CommentThread) => {
       const shown = findingOf(thread);

@@ -74,7 +74,7 @@ export function registerWelcome(services: ExtensionServices, account: AccountSta
     const file = typeof user?.file === 'string' ? user.file : undefined;
     if (!file) throw new Error('The server did not report where its config.toml is.');
     ensureConfigFile(file);
-    await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false, preserveFocus: true });
   };
 
   const useOfficialServer = async () => {

@@ -303,7 +303,7 @@ describe('tolerant reconstruction', () => {
       errors,
     );
     assert.equal(states[0].baseline, 'user line\n' + A_BEFORE);
-    assert.deepEqual(errors, [`${file}: 1 change(s) no longer in the file, skipped`]);
+    assert.deepEqual(errors, [`${file}: 1 change no longer in the file, skipped`]);
     const store = new ReviewStore(readTextFile);
     store.restore([{ threadId: 't', turnId: 'u' }], states);
     assert.deepEqual(store.hunks(file).map((h) => h.liveLines), [['ten!', 'eleven']]);
