@@ -102,7 +102,11 @@ describe('thread/revert and thread/delete compared with the reference', function
     const ours = await deleteRun('ours');
     assert.deepEqual(ours.violations, []);
     assert.deepEqual(ours.response, reference.response);
-    const methods = (run: typeof ours) => run.notifications.map((n) => `${n.method}${n.params.status ? ':' + n.params.status.type : ''}`);
+    // Consecutive repeats are folded: the reference reports the unload as notLoaded once or twice, by timing.
+    const methods = (run: typeof ours) =>
+      run.notifications
+        .map((n) => `${n.method}${n.params.status ? ':' + n.params.status.type : ''}`)
+        .filter((name, i, all) => i === 0 || name !== all[i - 1]);
     assert.deepEqual(methods(ours), methods(reference));
     assert.equal(ours.fileExists, false);
     assert.equal(reference.fileExists, false);
