@@ -5,16 +5,9 @@
  * webview posts.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SkillCandidate } from '../../webview/protocol';
-import { REPO_ROOT } from '../helpers/protocolSchema';
-import { ensureWebviewBundle, session } from './harness';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { session } from './harness';
+import { useChatPage } from './browserPage';
 
 const SKILLS: SkillCandidate[] = [
   { name: 'release-notes', description: 'Writes release notes from the merged changes', path: '/home/u/.codex/skills/release-notes/SKILL.md', scope: 'user', enabled: true },
@@ -24,61 +17,37 @@ const SKILLS: SkillCandidate[] = [
 
 describe('skills UI in Chromium', function () {
   this.timeout(60000);
-  let browser: Browser;
-  let page: Page;
-  let dir: string;
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) this.skip();
-    ensureWebviewBundle();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codex-skills-browser-'));
-    const dist = path.join(REPO_ROOT, 'dist');
-    fs.writeFileSync(
-      path.join(dir, 'index.html'),
-      `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${pathToFileURL(path.join(dist, 'webview.css'))}"></head>` +
-        `<body><div id="app"></div><script src="${pathToFileURL(path.join(dist, 'webview.js'))}"></script></body></html>`,
-    );
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-  });
-  after(async () => {
-    await browser?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = useChatPage({ width: 340, height: 700 });
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 340, height: 700 } });
-    await page.addInitScript({ content: 'window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage(m) { window.__posted.push(m); }, getState() {}, setState() {} });' });
-    await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
-    await page.waitForFunction('window.codexChat !== undefined');
     await post({ type: 'snapshot', entries: [], session: session() });
   });
-  afterEach(async () => page?.close());
 
-  const post = (message: unknown) => page.evaluate(`window.dispatchEvent(new MessageEvent('message', { data: ${JSON.stringify(message)} }))`);
-  const posted = () => page.evaluate('window.__posted') as Promise<any[]>;
+  const post = (message: unknown) => rig.page.evaluate(`window.dispatchEvent(new MessageEvent('message', { data: ${JSON.stringify(message)} }))`);
+  const posted = () => rig.page.evaluate('window.__posted') as Promise<any[]>;
 
   it('typing $ asks for the skills, shows name and description, filters, and sends the chosen skill', async () => {
-    await page.locator('.composer-input').focus();
-    await page.keyboard.type('please $');
-    await page.waitForFunction('window.__posted.some((m) => m.type === "skillQuery")');
-    assert.equal(await page.locator('.popup-empty').textContent(), 'Loading skills…');
+    await rig.page.locator('.composer-input').focus();
+    await rig.page.keyboard.type('please $');
+    await rig.page.waitForFunction('window.__posted.some((m) => m.type === "skillQuery")');
+    assert.equal(await rig.page.locator('.popup-empty').textContent(), 'Loading skills…');
     await post({ type: 'skillResults', skills: SKILLS });
-    await page.locator('.popup-item').first().waitFor();
-    const rows = await page.locator('.popup-item').evaluateAll((items) => items.map((row) => [row.querySelector('.popup-label')!.textContent, row.querySelector('.popup-detail')!.textContent]));
+    await rig.page.locator('.popup-item').first().waitFor();
+    const rows = await rig.page.locator('.popup-item').evaluateAll((items) => items.map((row) => [row.querySelector('.popup-label')!.textContent, row.querySelector('.popup-detail')!.textContent]));
     assert.deepEqual(rows, [
       ['$release-notes', 'Writes release notes from the merged changes'],
       ['$sql-review', 'Reviews SQL migrations for locking and data loss'],
     ]);
-    const popup = await page.locator('.popup').boundingBox();
+    const popup = await rig.page.locator('.popup').boundingBox();
     assert.ok(popup && popup.y >= 0 && popup.width > 200, 'the popup is on screen above the composer');
     // Names starting with the typed text come first, then names containing it.
-    await page.keyboard.type('s');
-    assert.deepEqual(await page.locator('.popup-item .popup-label').allTextContents(), ['$sql-review', '$release-notes']);
-    await page.keyboard.type('q');
-    assert.deepEqual(await page.locator('.popup-item .popup-label').allTextContents(), ['$sql-review']);
-    await page.keyboard.press('Enter');
-    assert.equal(await page.locator('.composer-input').inputValue(), 'please $sql-review ');
-    await page.keyboard.type('on the new migration');
-    await page.keyboard.press('Enter');
+    await rig.page.keyboard.type('s');
+    assert.deepEqual(await rig.page.locator('.popup-item .popup-label').allTextContents(), ['$sql-review', '$release-notes']);
+    await rig.page.keyboard.type('q');
+    assert.deepEqual(await rig.page.locator('.popup-item .popup-label').allTextContents(), ['$sql-review']);
+    await rig.page.keyboard.press('Enter');
+    assert.equal(await rig.page.locator('.composer-input').inputValue(), 'please $sql-review ');
+    await rig.page.keyboard.type('on the new migration');
+    await rig.page.keyboard.press('Enter');
     const send = (await posted()).find((m) => m.type === 'send');
     assert.deepEqual(send, {
       type: 'send',
@@ -89,13 +58,13 @@ describe('skills UI in Chromium', function () {
   });
 
   it('a chosen skill deleted from the text is not sent', async () => {
-    await page.locator('.composer-input').focus();
+    await rig.page.locator('.composer-input').focus();
     await post({ type: 'skillResults', skills: SKILLS });
-    await page.keyboard.type('$rel');
-    await page.locator('.popup-item').first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.composer-input').fill('never mind');
-    await page.keyboard.press('Enter');
+    await rig.page.keyboard.type('$rel');
+    await rig.page.locator('.popup-item').first().waitFor();
+    await rig.page.keyboard.press('Enter');
+    await rig.page.locator('.composer-input').fill('never mind');
+    await rig.page.keyboard.press('Enter');
     const send = (await posted()).find((m) => m.type === 'send');
     assert.equal(send.text, 'never mind');
     assert.equal(send.skills, undefined);
@@ -106,15 +75,15 @@ describe('skills UI in Chromium', function () {
       type: 'upsert',
       entry: { kind: 'skills', id: 'skills-list', skills: SKILLS, errors: [{ path: '/repo/.agents/skills/broken/SKILL.md', message: 'missing field `description`' }] },
     });
-    await page.locator('.skill-row').first().waitFor();
-    assert.equal(await page.locator('.skills-title').textContent(), 'Skills (3)');
-    assert.deepEqual(await page.locator('.skill-row button').allTextContents(), ['Disable', 'Disable', 'Enable']);
-    assert.match((await page.locator('.skill-error').textContent())!, /broken\/SKILL\.md.*missing field/);
+    await rig.page.locator('.skill-row').first().waitFor();
+    assert.equal(await rig.page.locator('.skills-title').textContent(), 'Skills (3)');
+    assert.deepEqual(await rig.page.locator('.skill-row button').allTextContents(), ['Disable', 'Disable', 'Enable']);
+    assert.match((await rig.page.locator('.skill-error').textContent())!, /broken\/SKILL\.md.*missing field/);
     // Every button is fully visible in a narrow side bar.
-    const boxes = await page.locator('.skill-row button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().right));
+    const boxes = await rig.page.locator('.skill-row button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().right));
     for (const right of boxes) assert.ok(right <= 340, `button inside the view (right edge ${right})`);
-    await page.locator('.skill-row', { hasText: 'old-style' }).locator('button').click();
-    await page.locator('.skill-row', { hasText: 'sql-review' }).locator('button').click();
+    await rig.page.locator('.skill-row', { hasText: 'old-style' }).locator('button').click();
+    await rig.page.locator('.skill-row', { hasText: 'sql-review' }).locator('button').click();
     const toggles = (await posted()).filter((m) => m.type === 'setSkillEnabled');
     assert.deepEqual(toggles, [
       { type: 'setSkillEnabled', path: '/repo/.agents/skills/old-style/SKILL.md', enabled: true },
@@ -124,7 +93,7 @@ describe('skills UI in Chromium', function () {
 
   it('a skill used in a turn shows as a chip on the user message', async () => {
     await post({ type: 'upsert', entry: { kind: 'user', id: 'u1', text: 'please $sql-review', attachments: [{ label: '$sql-review', details: '/repo/.agents/skills/sql-review/SKILL.md', skill: true }] } });
-    const chip = page.locator('.entry-user .chip-skill');
+    const chip = rig.page.locator('.entry-user .chip-skill');
     await chip.waitFor();
     assert.equal(await chip.textContent(), '$sql-review');
     assert.equal(await chip.getAttribute('title'), '/repo/.agents/skills/sql-review/SKILL.md');
