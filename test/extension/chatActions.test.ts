@@ -9,61 +9,25 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ChatControllerImpl } from '../../extension/chat/chatController';
-import type { ChatHost, ChatSettings } from '../../extension/chat/chatHost';
+import type { ChatSettings } from '../../extension/chat/chatHost';
 import { UNDO_ALL, UNDO_CONVERSATION } from '../../extension/chat/undoToHere';
 import { CodexClient } from '../../extension/client/codexClient';
 import { ProcessTransport } from '../../extension/client/processTransport';
-import type { HostToWebview, MentionCandidate } from '../../webview/protocol';
+import type { HostToWebview } from '../../webview/protocol';
 import { makeTempDir, OUR_SERVER } from '../helpers/appServerProcess';
 import { makePng } from '../helpers/pngImage';
 import { testHome } from '../helpers/tempDir';
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
 import { waitUntil } from '../server/turnHelpers';
+import { TestHost } from './chatRig';
 
 /** Only what these actions use; everything else is inert. */
-class ActionsHost implements ChatHost {
-  readonly asked: { message: string; detail: string; choices: string[] }[] = [];
-  answer: string | undefined;
+/** Asks are recorded and answered by `answer` (TestHost); `remote` marks the server as remote. */
+class ActionsHost extends TestHost {
   remote = false;
-  constructor(readonly workspace: string) {}
   settings(): ChatSettings {
-    return { model: '', approvalPolicy: '', sandboxMode: '', cwd: this.workspace, autoContext: false, remoteServer: this.remote };
+    return { ...super.settings(), remoteServer: this.remote };
   }
-  async findFiles(): Promise<MentionCandidate[]> {
-    return [];
-  }
-  async ask(message: string, detail: string, choices: string[]): Promise<string | undefined> {
-    this.asked.push({ message, detail, choices });
-    return this.answer;
-  }
-  async executeCommand(): Promise<unknown> {
-    return undefined;
-  }
-  async pickThread(): Promise<string | undefined> {
-    return undefined;
-  }
-  async pickOne<T extends string>(): Promise<T | undefined> {
-    return undefined;
-  }
-  async pickFile(): Promise<MentionCandidate | undefined> {
-    return undefined;
-  }
-  async pickModel(): Promise<string | undefined> {
-    return undefined;
-  }
-  async writeClipboard(): Promise<void> {}
-  async openFile(): Promise<void> {}
-  async reveal(): Promise<void> {}
-  isViewVisible(): boolean {
-    return true;
-  }
-  setAttention(): void {}
-  saveThreadId(): void {}
-  savedThreadId(): string | undefined {
-    return undefined;
-  }
-  setContext(): void {}
-  log(): void {}
 }
 
 const PATCH = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: new.txt\n+created\n*** Update File: a.txt\n@@\n one\n-two\n+TWO\n*** End Patch\nEOF\n";

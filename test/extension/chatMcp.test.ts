@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ChatControllerImpl } from '../../extension/chat/chatController';
-import type { ChatHost, ChatSettings } from '../../extension/chat/chatHost';
 import { CodexClient } from '../../extension/client/codexClient';
 import { ProcessTransport } from '../../extension/client/processTransport';
 import { makeTempDir, OUR_SERVER } from '../helpers/appServerProcess';
@@ -17,49 +16,13 @@ import { REFERENCE_CODEX } from '../helpers/protocolSchema';
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
 import { stdioServerToml } from '../helpers/mcp/fixtures';
 import { ensureWebviewBundle, openWebview, type WebviewHarness } from '../webview/harness';
+import { TestHost } from './chatRig';
 
-class McpTestHost implements ChatHost {
-  readonly attention: number[] = [];
-  constructor(private readonly workspace: string) {}
-  settings(): ChatSettings {
-    return { model: '', approvalPolicy: 'on-request', sandboxMode: 'danger-full-access', cwd: this.workspace, autoContext: false };
+class McpTestHost extends TestHost {
+  constructor(workspace: string) {
+    super(workspace);
+    this.settingsValue = { ...this.settingsValue, approvalPolicy: 'on-request', sandboxMode: 'danger-full-access' };
   }
-  async findFiles() {
-    return [];
-  }
-  async executeCommand(): Promise<unknown> {
-    return undefined;
-  }
-  async pickThread() {
-    return undefined;
-  }
-  async pickModel() {
-    return undefined;
-  }
-  async pickOne() {
-    return undefined;
-  }
-  async pickFile() {
-    return undefined;
-  }
-  async ask(): Promise<string | undefined> {
-    return undefined;
-  }
-  async writeClipboard(): Promise<void> {}
-  async openFile(): Promise<void> {}
-  async reveal(): Promise<void> {}
-  isViewVisible(): boolean {
-    return true;
-  }
-  setAttention(pending: number): void {
-    this.attention.push(pending);
-  }
-  saveThreadId(): void {}
-  savedThreadId(): string | undefined {
-    return undefined;
-  }
-  setContext(): void {}
-  log(): void {}
 }
 
 async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 40000): Promise<void> {

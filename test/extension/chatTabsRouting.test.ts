@@ -7,55 +7,20 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ChatControllerImpl } from '../../extension/chat/chatController';
-import type { ChatHost, ChatSettings } from '../../extension/chat/chatHost';
 import { ServerRequestRouter } from '../../extension/chat/serverRequestRouter';
 import { CodexClient } from '../../extension/client/codexClient';
 import { ProcessTransport } from '../../extension/client/processTransport';
-import type { MentionCandidate } from '../../webview/protocol';
 import { makeTempDir, OUR_SERVER } from '../helpers/appServerProcess';
 import { testHome } from '../helpers/tempDir';
 import { reply, ScriptedModel } from '../helpers/scriptedModel';
 import { waitUntil } from '../server/turnHelpers';
+import { TestHost } from './chatRig';
 
-class TabHost implements ChatHost {
-  constructor(readonly workspace: string) {}
-  settings(): ChatSettings {
-    return { model: '', approvalPolicy: 'on-request', sandboxMode: 'workspace-write', cwd: this.workspace, autoContext: false };
+class TabHost extends TestHost {
+  constructor(workspace: string) {
+    super(workspace);
+    this.settingsValue = { ...this.settingsValue, approvalPolicy: 'on-request', sandboxMode: 'workspace-write' };
   }
-  async findFiles(): Promise<MentionCandidate[]> {
-    return [];
-  }
-  async ask(): Promise<string | undefined> {
-    return undefined;
-  }
-  async executeCommand(): Promise<unknown> {
-    return undefined;
-  }
-  async pickThread(): Promise<string | undefined> {
-    return undefined;
-  }
-  async pickOne<T extends string>(): Promise<T | undefined> {
-    return undefined;
-  }
-  async pickFile(): Promise<MentionCandidate | undefined> {
-    return undefined;
-  }
-  async pickModel(): Promise<string | undefined> {
-    return undefined;
-  }
-  async writeClipboard(): Promise<void> {}
-  async openFile(): Promise<void> {}
-  async reveal(): Promise<void> {}
-  isViewVisible(): boolean {
-    return true;
-  }
-  setAttention(): void {}
-  saveThreadId(): void {}
-  savedThreadId(): string | undefined {
-    return undefined;
-  }
-  setContext(): void {}
-  log(): void {}
 }
 
 describe('chat tabs: separate threads on one client, approvals routed to the chat showing the thread', function () {
