@@ -13,6 +13,7 @@ import type { ContextCompactionItem, ThreadItem, TokenUsageBreakdown, Turn } fro
 import { ModelError, type ModelClient, type ResponseItem, type Usage } from '../providers/modelClient';
 import type { LoadedThread } from '../thread/loadedThread';
 import { agentsInstructions, BASE_INSTRUCTIONS, developerMessage, environmentContext, userMessage } from '../turn/context';
+import { toBreakdown } from '../turn/modelInput';
 import type { ThreadTurnState } from '../turn/state';
 import { effectiveContextWindow, estimateTokens } from './budget';
 import { messageText, SUMMARIZE_INSTRUCTION } from './prompts';
@@ -70,7 +71,7 @@ export async function compactHistory(host: CompactionHost, client: ModelClient, 
   const instructions = thread.baseInstructions ?? BASE_INSTRUCTIONS;
   const { summary, usage } = await summarize(host, client, instructions);
   if (host.abort.signal.aborted) throw new CompactionFailed('interrupted', 'other');
-  if (usage) thread.updateTokenUsage(turn.id, breakdown(usage), effectiveContextWindow(thread));
+  if (usage) thread.updateTokenUsage(turn.id, toBreakdown(usage), effectiveContextWindow(thread));
 
   const environment = environmentContext(thread.cwd, thread.sandbox, thread.approvalPolicy);
   const initialContext: ResponseItem[] = [];
@@ -133,15 +134,4 @@ function replayable(item: ResponseItem): boolean {
 
 function zeroUsage(): TokenUsageBreakdown {
   return { totalTokens: 0, inputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0 };
-}
-
-function breakdown(usage: Usage): TokenUsageBreakdown {
-  return {
-    totalTokens: usage.totalTokens,
-    inputTokens: usage.inputTokens,
-    cachedInputTokens: usage.cachedInputTokens,
-    cacheWriteInputTokens: 0,
-    outputTokens: usage.outputTokens,
-    reasoningOutputTokens: usage.reasoningOutputTokens,
-  };
 }
