@@ -83,7 +83,7 @@ export class ImageTray {
     });
     this.attachButton = document.createElement('button');
     this.attachButton.type = 'button';
-    this.attachButton.className = 'button attach-image';
+    this.attachButton.className = 'button secondary attach-image';
     this.attachButton.title = `Attach images (up to ${megabytes(IMAGE_MAX_BYTES)}; larger than ${IMAGE_MAX_SIDE} px are scaled down)`;
     this.attachButton.setAttribute('aria-label', 'Attach images');
     const icon = document.createElement('span');
