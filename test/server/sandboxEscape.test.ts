@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppServerProcess, makeTempDir, type Which } from '../helpers/appServerProcess';
+import { REPO_ROOT } from '../helpers/protocolSchema';
 import { reply, ScriptedModel, type ScriptedItem } from '../helpers/scriptedModel';
 import { bubblewrapStatus, findBwrap } from '../../server/sandbox/bubblewrap';
 import { textInput } from './turnHelpers';
@@ -76,6 +77,8 @@ function makeLayout(which: Which): Layout {
   fs.symlinkSync(layout.outside, path.join(layout.cwd, 'link-out'));
   return layout;
 }
+
+const underTmp = (file: string) => file === '/tmp' || file.startsWith('/tmp/');
 
 /** What a path in the server's view (/tmp is private) is in ours. */
 const hostPath = (layout: Layout, file: string) => (file === '/tmp' || file.startsWith('/tmp/') ? path.join(layout.privateTmp, file.slice('/tmp'.length)) : file);
@@ -182,7 +185,8 @@ async function runCases(which: Which, withTmp: boolean): Promise<{ results: Map<
     codexHome: layout.codexHome,
     cwd: layout.cwd,
     env: { HOME: layout.home, TMPDIR: path.join(layout.codexHome, 'tmp') },
-    wrapper: [findBwrap()!, '--dev-bind', '/', '/', '--bind', layout.privateTmp, '/tmp', '--die-with-parent', '--'],
+    // A checkout under /tmp (a fresh clone in /tmp/…) would vanish behind the private /tmp: bind it back.
+    wrapper: [findBwrap()!, '--dev-bind', '/', '/', '--bind', layout.privateTmp, '/tmp', ...(underTmp(REPO_ROOT) ? ['--bind', REPO_ROOT, REPO_ROOT] : []), '--die-with-parent', '--'],
   });
   try {
     const { thread } = await server.request('thread/start', { cwd: layout.cwd });
